@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+// orgd: a multi-tenant API server for customer-service and after-sales organisations.
+// Targets are the module boundaries: each one's dependency list says what it may import.
+
+import PackageDescription
+
+let package = Package(
+    name: "orgd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "orgd", targets: ["orgd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // C shims and system libraries.
+        .target(name: "CLinux"),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // Event loop, HTTP/1.1 and routing: knows nothing of the domain.
+        .target(name: "HTTP", dependencies: ["CLinux"]),
+        // Non-blocking libpq on the HTTP module's event loops; migrations.
+        .target(name: "Postgres", dependencies: ["CPostgres", "HTTP", "CLinux"]),
+        // Grade ladders, permissions, scopes and decisions: pure Swift, no I/O.
+        .target(name: "Policy"),
+        // Configuration, wiring, the request pipeline and the endpoints.
+        .target(name: "OrgdApp", dependencies: ["HTTP", "Postgres", "Policy", "COpenSSL", "CLinux"],
+                resources: [.copy("Resources")]),
+        .executableTarget(name: "orgd", dependencies: ["OrgdApp"]),
+
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "PolicyTests", dependencies: [
+            "Policy", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "HTTP"]),
+        .testTarget(name: "OrgdTests", dependencies: ["OrgdApp", "HTTP", "Postgres", "CLinux"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

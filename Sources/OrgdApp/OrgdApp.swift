@@ -1,0 +1,1 @@
+// The request pipeline and endpoints; see docs/architecture.md.

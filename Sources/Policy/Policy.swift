@@ -1,0 +1,1 @@
+// Grade ladders, permissions, scopes and decisions: pure Swift, no I/O.

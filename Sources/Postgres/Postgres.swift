@@ -1,0 +1,1 @@
+// libpq on the event loops.
