@@ -139,6 +139,12 @@ public final class EventLoop: @unchecked Sendable {
 
     // MARK: Running
 
+    /// Binds the loop to the calling thread; `run()` does it too. Separate so a group can
+    /// publish the binding before work is posted (see EventLoopGroup).
+    func markStarted() {
+        thread = pthread_self()
+    }
+
     /// Runs the loop on the calling thread until `stop()`.
     public func run() {
         thread = pthread_self()
@@ -152,7 +158,8 @@ public final class EventLoop: @unchecked Sendable {
             for index in 0..<count {
                 dispatch(token: tokens[index], mask: masks[index])
             }
-            timers.fireExpired(now: Clock.nowMillis())
+            let now = Clock.nowMillis()
+            while let expired = timers.popExpired(now: now) { expired() }
         }
         runWork()
     }

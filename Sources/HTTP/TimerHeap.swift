@@ -35,15 +35,14 @@ struct TimerHeap {
         return Int32(clamping: max(0, first.deadline - now))
     }
 
-    /// Runs every callback whose deadline is at or before `now`, earliest first.
-    mutating func fireExpired(now: Int64) {
-        while true {
-            dropCancelledTop()
-            guard let first = heap.first, first.deadline <= now else { return }
-            let entry = popTop()
-            live.remove(entry.id)
-            entry.callback()
-        }
+    /// Removes and returns the earliest callback whose deadline is at or before `now`. The loop
+    /// calls it outside this struct's mutation, because a callback may add or cancel timers.
+    mutating func popExpired(now: Int64) -> (() -> Void)? {
+        dropCancelledTop()
+        guard let first = heap.first, first.deadline <= now else { return nil }
+        let entry = popTop()
+        live.remove(entry.id)
+        return entry.callback
     }
 
     private mutating func dropCancelledTop() {

@@ -1,0 +1,217 @@
+// One client connection on one loop: reads bytes, feeds the parser and the state machine,
+// hands requests to the responder and writes responses. All of it runs on the loop thread.
+
+import CLinux
+import Glibc
+
+final class HTTPConnection: IOHandler {
+    // Owned by `server.loop`'s thread, like everything in it.
+    let fd: Int32
+    let client: String
+    unowned let server: LoopServer
+    var registration: Registration?
+    private var input: [UInt8] = []            // received bytes; input[inputStart...] not yet parsed
+    private var inputStart = 0
+    private var parser: HTTPParser
+    var state: HTTPConnectionStateMachine
+    private var output: [UInt8] = []           // bytes of responses not yet written
+    private var outputStart = 0
+    private var watchingWritable = false
+    private var generation = 0                 // bumps per request; stale `respond` calls are ignored
+    private var current: (method: HTTPMethod, target: String, requestID: String, started: Int64)?  // started: ns
+
+    init(fd: Int32, client: String, server: LoopServer) {
+        self.fd = fd
+        self.client = client
+        self.server = server
+        parser = HTTPParser(limits: server.configuration.limits)
+        state = HTTPConnectionStateMachine(now: Clock.nowMillis(), timeouts: server.configuration.timeouts)
+    }
+
+    // MARK: Events from the loop
+
+    func ioReady(readable: Bool, writable: Bool, hangup: Bool) {
+        if readable { readAvailable() }
+        if writable && state.phase != .closed { flush() }
+        if hangup && !readable && state.phase != .closed { apply(state.peerClosed()) }
+    }
+
+    private func readAvailable() {
+        var sawEOF = false
+        while true {
+            let count = server.scratch.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                input.append(contentsOf: server.scratch[0..<count])
+                if count < server.scratch.count { break }
+                if input.count - inputStart > server.configuration.limits.maxHeaderBytes + server.configuration.limits.maxBodyBytes + 65_536 { break }
+            } else if count == 0 {
+                sawEOF = true
+                break
+            } else {
+                let code = errno
+                if code == EINTR { continue }
+                if code != EAGAIN && code != EWOULDBLOCK { close() ; return }
+                break
+            }
+        }
+        if state.phase == .idle || state.phase == .receivingHead || state.phase == .receivingBody {
+            parseBuffered()
+        }
+        if sawEOF && state.phase != .closed { apply(state.peerClosed()) }
+    }
+
+    // MARK: Requests
+
+    /// Parses at most one request and hands it over; the next waits for this one's response.
+    private func parseBuffered() {
+        let now = Clock.nowMillis()
+        while state.phase != .closed {
+            switch parser.next(input, start: &inputStart) {
+            case .needMore:
+                compactInput()
+                if input.isEmpty {
+                    state.nothingBuffered(now: now)
+                } else {
+                    state.partialRequest(now: now, headComplete: parser.isReadingBody)
+                }
+                return
+            case .expectContinue:
+                state.partialRequest(now: now, headComplete: true)
+                enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                flush()
+            case .request(var request):
+                compactInput()
+                state.requestReceived(keepAlive: parser.lastKeepAlive)
+                dispatch(&request, now: now)
+                return
+            case .failure(let error):
+                state.requestReceived(keepAlive: false)
+                current = (.GET, "", server.makeRequestID(nil), Clock.nowPrecise())
+                send(Problem.from(error).response, generation: generation, head: false)
+                return
+            }
+        }
+    }
+
+    private func dispatch(_ request: inout HTTPRequest, now: Int64) {
+        generation += 1
+        let generation = self.generation
+        request.requestID = server.makeRequestID(request.headers["X-Request-Id"])
+        request.clientAddress = client
+        current = (request.method, request.target, request.requestID, Clock.nowPrecise())
+        let isHead = request.method == .HEAD
+        server.responder.handle(request, on: server.loop) { [self] response in
+            send(response, generation: generation, head: isHead)
+        }
+    }
+
+    /// Serialises and writes one response; ignored if the connection moved on or closed.
+    private func send(_ response: HTTPResponse, generation: Int, head: Bool) {
+        guard generation == self.generation, state.phase == .handling else { return }
+        state.responseStarted()
+        let close = state.closeAfterResponse
+        let requestID = current?.requestID ?? ""
+        ResponseWriter.write(response, into: &output, date: server.dateHeader(), requestID: requestID,
+                             close: close, omitBody: head)
+        if let current {
+            let elapsed = Double(Clock.nowPrecise() - current.started) / 1e9
+            server.requestFinished(method: current.method.rawValue, target: current.target, requestID: requestID,
+                                   client: client, route: response.route ?? "unmatched",
+                                   status: response.status, bytes: response.body.count, seconds: max(0, elapsed))
+        }
+        flush()
+    }
+
+    // MARK: Writing
+
+    private func enqueue(_ bytes: [UInt8]) {
+        output.append(contentsOf: bytes)
+    }
+
+    private func flush() {
+        while outputStart < output.count {
+            let written = output.withUnsafeBytes { raw in
+                Glibc.write(fd, raw.baseAddress! + outputStart, raw.count - outputStart)
+            }
+            if written > 0 {
+                outputStart += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                watchWritable(true)
+                return
+            } else {
+                close()
+                return
+            }
+        }
+        output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
+        outputStart = 0
+        watchWritable(false)
+        if state.phase == .writing {
+            apply(state.responseWritten(now: Clock.nowMillis()))
+        }
+    }
+
+    private func watchWritable(_ on: Bool) {
+        guard on != watchingWritable, let registration else { return }
+        watchingWritable = on
+        server.loop.modify(registration, interest: on ? [.read, .write] : .read)
+    }
+
+    // MARK: State machine actions
+
+    func apply(_ action: HTTPConnectionStateMachine.Action) {
+        switch action {
+        case .none:
+            break
+        case .parseMore:
+            parseBuffered()
+        case .close:
+            close()
+        case .timeoutResponse:
+            var problem = Problem(status: 408, code: "HTTP_REQUEST_TIMEOUT",
+                                  detail: "the request was not received in time")
+            problem.title = "Request Timeout"
+            ResponseWriter.write(problem.response, into: &output, date: server.dateHeader(),
+                                 requestID: server.makeRequestID(nil), close: true, omitBody: false)
+            flushThenClose()
+        }
+    }
+
+    private func flushThenClose() {
+        _ = output.withUnsafeBytes { raw in
+            Glibc.write(fd, raw.baseAddress! + outputStart, raw.count - outputStart)
+        }
+        close()
+    }
+
+    private func compactInput() {
+        if inputStart == input.count {
+            input.removeAll(keepingCapacity: input.capacity <= 64 * 1024)
+            inputStart = 0
+        } else if inputStart > 32 * 1024 {
+            input.removeSubrange(0..<inputStart)
+            inputStart = 0
+        }
+    }
+
+    func close() {
+        guard fd >= 0, registration != nil else { return }
+        state.failed()
+        generation += 1
+        if let registration { server.loop.unregister(registration) }
+        registration = nil
+        Glibc.close(fd)
+        server.connectionClosed(self)
+    }
+}
+
+extension Clock {
+    /// Monotonic nanoseconds, for latency measurement.
+    public static func nowPrecise() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+}

@@ -1,0 +1,88 @@
+// Decodes a request body into a Decodable type and, when it does not fit, says which field is
+// wrong and why, so the client gets a 422 that points at "headcount.min" rather than a stack
+// of DecodingError text. The only Foundation use in this module: JSONDecoder, off the
+// parser's and writer's hot paths.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// One field that failed to decode or validate. Problem.from(_:) turns it into a response.
+public struct FieldError: Error, Sendable, Equatable {
+    public var field: String     // dotted path with indexes, e.g. "headcount.min", "duties[2]"; "" for the whole body
+    public var rule: String      // stable rule name: "required", "type", "not_null", "json", "invalid", ...
+    public var message: String   // for humans, e.g. "must be an integer"
+
+    public init(field: String, rule: String, message: String) {
+        self.field = field
+        self.rule = rule
+        self.message = message
+    }
+}
+
+/// Decodes `body` as JSON into `T`. Throws a FieldError: rule "required" for an empty body or a
+/// missing key, "type" for a value of the wrong JSON type, "not_null" for null where a value
+/// is needed, "json" (field "") when the body is not JSON at all, "invalid" for a value the
+/// type itself rejected. A FieldError thrown by T's own init(from:) passes through unchanged.
+public func decodeJSONBody<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(FieldError) -> T {
+    if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+        throw FieldError(field: "", rule: "required", message: "a JSON body is required")
+    }
+    do {
+        return try JSONDecoder().decode(T.self, from: Data(body))
+    } catch let error as DecodingError {
+        throw FieldError(error)
+    } catch let error as FieldError {
+        throw error
+    } catch {
+        throw FieldError(field: "", rule: "invalid", message: "\(error)")
+    }
+}
+
+extension FieldError {
+    init(_ error: DecodingError) {
+        switch error {
+        case .keyNotFound(let key, let context):
+            self.init(field: fieldPath(context.codingPath + [key]), rule: "required", message: "is required")
+        case .typeMismatch(let expected, let context):
+            self.init(field: fieldPath(context.codingPath), rule: "type", message: "must be \(jsonTypeName(expected))")
+        case .valueNotFound(let expected, let context):
+            self.init(field: fieldPath(context.codingPath), rule: "not_null",
+                      message: "must not be null; expected \(jsonTypeName(expected))")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            let reason = context.underlyingError.map { "\($0)" } ?? context.debugDescription
+            self.init(field: "", rule: "json", message: "body is not valid JSON: \(reason)")
+        case .dataCorrupted(let context):
+            self.init(field: fieldPath(context.codingPath), rule: "invalid", message: context.debugDescription)
+        @unknown default:
+            self.init(field: "", rule: "invalid", message: "\(error)")
+        }
+    }
+}
+
+/// ["headcount", "min"] → "headcount.min"; ["duties", 2] → "duties[2]".
+private func fieldPath(_ path: [any CodingKey]) -> String {
+    var text = ""
+    for key in path {
+        if let index = key.intValue {
+            text += "[\(index)]"
+        } else {
+            text += text.isEmpty ? key.stringValue : "." + key.stringValue
+        }
+    }
+    return text
+}
+
+/// How a client would name the JSON type a Swift type decodes from.
+private func jsonTypeName(_ type: Any.Type) -> String {
+    if type == String.self || type == Substring.self || type == Character.self { return "a string" }
+    if type == Bool.self { return "a boolean" }
+    if type is any BinaryInteger.Type { return "an integer" }
+    if type is any BinaryFloatingPoint.Type || type == Decimal.self { return "a number" }
+    let name = String(describing: type)
+    if name.hasPrefix("Array<") || name.hasPrefix("Set<") { return "an array" }
+    if name.hasPrefix("Dictionary<") { return "an object" }
+    return "a \(name)"
+}
