@@ -1,0 +1,62 @@
+// Query parameters in Postgres text format. A nil `pgText` is SQL NULL; the server parses the
+// text according to the parameter's type (cast in SQL where it cannot be inferred: `$1::uuid`).
+
+public protocol PGEncodable {
+    var pgText: String? { get }
+}
+
+extension String: PGEncodable { public var pgText: String? { self } }
+extension Substring: PGEncodable { public var pgText: String? { String(self) } }
+extension Int: PGEncodable { public var pgText: String? { String(self) } }
+extension Int64: PGEncodable { public var pgText: String? { String(self) } }
+extension Int32: PGEncodable { public var pgText: String? { String(self) } }
+extension Bool: PGEncodable { public var pgText: String? { self ? "t" : "f" } }
+
+extension Double: PGEncodable {
+    public var pgText: String? {
+        if isNaN { return "NaN" }
+        if isInfinite { return self < 0 ? "-Infinity" : "Infinity" }
+        return String(self)
+    }
+}
+
+extension Optional: PGEncodable where Wrapped: PGEncodable {
+    public var pgText: String? { self?.pgText }
+}
+
+/// A one-dimensional array literal, `{"a","b\"c",NULL}`: every element quoted, `"` and `\`
+/// escaped with a backslash, nil elements as unquoted NULL. Nested arrays are not supported.
+extension Array: PGEncodable where Element: PGEncodable {
+    public var pgText: String? {
+        var literal = "{"
+        for (index, element) in enumerated() {
+            if index > 0 { literal += "," }
+            guard let text = element.pgText else {
+                literal += "NULL"
+                continue
+            }
+            literal += "\""
+            for character in text.unicodeScalars {
+                if character == "\"" || character == "\\" { literal += "\\" }
+                literal.unicodeScalars.append(character)
+            }
+            literal += "\""
+        }
+        return literal + "}"
+    }
+}
+
+/// JSON text for a `json`/`jsonb` parameter, from bytes a JSON writer produced.
+public struct PGJSON: PGEncodable, Sendable {
+    public var text: String
+    public init(_ bytes: [UInt8]) { text = String(decoding: bytes, as: UTF8.self) }
+    public init(_ text: String) { self.text = text }
+    public var pgText: String? { text }
+}
+
+/// Text passed as is, for types without a Swift counterpart here (uuid, ltree, daterange, ...).
+public struct PGRaw: PGEncodable, Sendable {
+    public var text: String
+    public init(_ text: String) { self.text = text }
+    public var pgText: String? { text }
+}

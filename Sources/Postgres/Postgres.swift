@@ -1,1 +1,0 @@
-// libpq on the event loops.
