@@ -28,8 +28,7 @@ let package = Package(
         // Grade ladders, permissions, scopes and decisions: pure Swift, no I/O.
         .target(name: "Policy"),
         // Configuration, wiring, the request pipeline and the endpoints.
-        .target(name: "OrgdApp", dependencies: ["HTTP", "Postgres", "Policy", "COpenSSL", "CLinux"],
-                resources: [.copy("Resources")]),
+        .target(name: "OrgdApp", dependencies: ["HTTP", "Postgres", "Policy", "COpenSSL", "CLinux"]),
         .executableTarget(name: "orgd", dependencies: ["OrgdApp"]),
 
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),

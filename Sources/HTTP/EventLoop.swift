@@ -153,6 +153,7 @@ public final class EventLoop: @unchecked Sendable {
         while !stopping {
             runWork()
             for hook in beforeSleep { hook() }
+            if stopping { break }               // posted work may have asked to stop: don't sleep
             let timeout = localWork.isEmpty ? timers.timeoutMillis(now: Clock.nowMillis()) : 0
             let count = epoll.wait(tokens: &tokens, masks: &masks, timeoutMillis: timeout)
             for index in 0..<count {

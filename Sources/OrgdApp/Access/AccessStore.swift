@@ -1,0 +1,124 @@
+// Reading and writing the tenant's ladder, roles and grants. Every function runs inside the
+// caller's transaction, whose tenant row-level security has already set.
+
+import Foundation
+import Policy
+import Postgres
+
+enum AccessStore {
+    struct GrantRow: Sendable {
+        var id: String
+        var subjectKind: String
+        var subjectID: String
+        var roleID: String
+        var roleName: String
+        var permissions: [String]
+        var minimumGrade: String?
+        var scopeKind: String
+        var scopeID: String?
+        var scopePath: [String]
+        var expiresAt: Int64?
+        var grantedBy: String?
+        var createdAt: String? = nil
+
+        func policyGrant(ladder: GradeLadder) -> Grant {
+            let role = Role(id: EntityID(uuid: roleID) ?? EntityID(0), name: roleName,
+                            permissions: (try? PermissionSet(names: permissions)) ?? PermissionSet(),
+                            minimumGrade: minimumGrade.flatMap { try? ladder.parse($0) })
+            let path = TreePath(scopePath.compactMap { EntityID(uuid: $0) })
+            let scope: Scope = switch scopeKind {
+            case "unit": .unit(path)
+            case "region": .region(path)
+            default: .tenant
+            }
+            return Grant(id: EntityID(uuid: id) ?? EntityID(0), subject: EntityID(uuid: subjectID) ?? EntityID(0),
+                         role: role, scope: scope, expiresAt: expiresAt.map { Timestamp(secondsSinceEpoch: $0) },
+                         grantor: grantedBy.flatMap { EntityID(uuid: $0) })
+        }
+    }
+
+    static let grantColumns = """
+        g.id::text AS id, g.subject_kind, g.subject_id::text AS subject_id, g.role_id::text AS role_id,
+        r.name AS role_name, r.permissions::text AS permissions, r.minimum_grade, g.scope_kind,
+        g.scope_id::text AS scope_id, g.scope_path::text AS scope_path,
+        extract(epoch FROM g.expires_at)::bigint AS expires, g.granted_by::text AS granted_by,
+        to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at
+        """
+
+    static func grantRow(_ row: PGRow) -> GrantRow {
+        GrantRow(id: row.string("id") ?? "", subjectKind: row.string("subject_kind") ?? "user",
+                 subjectID: row.string("subject_id") ?? "", roleID: row.string("role_id") ?? "",
+                 roleName: row.string("role_name") ?? "", permissions: parseArray(row.string("permissions")),
+                 minimumGrade: row.string("minimum_grade"), scopeKind: row.string("scope_kind") ?? "tenant",
+                 scopeID: row.string("scope_id"), scopePath: parseArray(row.string("scope_path")),
+                 expiresAt: row.string("expires").flatMap { Int64($0) }, grantedBy: row.string("granted_by"),
+                 createdAt: row.string("created_at"))
+    }
+
+    /// The grants held by one user or API key.
+    static func grants(of subject: String, _ connection: PGConnection) async throws -> [GrantRow] {
+        let rows = try await connection.query("""
+            SELECT \(grantColumns)
+            FROM grants g JOIN roles r ON r.tenant_id = g.tenant_id AND r.id = g.role_id
+            WHERE g.subject_id = $1::uuid ORDER BY g.created_at, g.id
+            """, [subject])
+        return rows.map(grantRow)
+    }
+
+    /// The tenant's ladder and restructuring rule; the standard ladder if none is stored.
+    static func ladder(_ connection: PGConnection) async throws -> (GradeLadder, RestructureRule) {
+        let rows = try await connection.query("SELECT tiers::text AS tiers, restructure_tier FROM grade_ladders")
+        guard let row = rows.first, let json = row.string("tiers") else {
+            return (.standard, RestructureRule(ladder: .standard))
+        }
+        let ladder = (try? decodeLadder(json)) ?? .standard
+        let tier = row.string("restructure_tier") ?? "A+"
+        let rule = (try? RestructureRule(ladder: ladder, actorTier: tier, unitTier: ladder.tierName(min(1, ladder.tiers.count - 1))))
+            ?? RestructureRule(ladder: ladder)
+        return (ladder, rule)
+    }
+
+    struct TierJSON: Codable { var tier: String; var levels: Int }
+
+    static func decodeLadder(_ json: String) throws -> GradeLadder {
+        let tiers = try JSONDecoder().decode([TierJSON].self, from: Data(json.utf8))
+        return try GradeLadder(tiers: tiers.map { GradeLadder.Tier($0.tier, levels: $0.levels) })
+    }
+
+    static func encodeLadder(_ ladder: GradeLadder) -> String {
+        var json = JSONWriter()
+        json.beginArray()
+        for tier in ladder.tiers {
+            json.beginObject()
+            json.key("tier"); json.string(tier.name)
+            json.key("levels"); json.int(tier.levels)
+            json.endObject()
+        }
+        json.endArray()
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+
+    /// Reads a one-dimensional Postgres array literal of simple values ("{a,b}", quoted items too).
+    static func parseArray(_ text: String?) -> [String] {
+        guard let text, text.count >= 2, text.first == "{", text.last == "}" else { return [] }
+        let inner = text.dropFirst().dropLast()
+        if inner.isEmpty { return [] }
+        var items: [String] = []
+        var current = ""
+        var quoted = false
+        var escaped = false
+        for char in inner {
+            if escaped { current.append(char); escaped = false; continue }
+            switch char {
+            case "\\" where quoted: escaped = true
+            case "\"": quoted.toggle()
+            case "," where !quoted: items.append(current); current = ""
+            default: current.append(char)
+            }
+        }
+        items.append(current)
+        return items
+    }
+}
+
+import HTTP

@@ -1,0 +1,99 @@
+// The operator's command line: `orgd tenant create`, `orgd platform-key create`. They run as
+// the owner role (ORGD_ADMIN_DATABASE_URL) on a one-loop event loop group of their own.
+
+import Foundation
+import HTTP
+import Postgres
+
+enum AdminCommands {
+    static let ownOptions = ["--slug", "--name", "--admin-login"]
+
+    /// Takes this command's own options out of `arguments`; the rest are shared options.
+    static func splitOptions(_ arguments: [String]) -> ([String: String], [String]) {
+        var own: [String: String] = [:]
+        var rest: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if let equals = argument.firstIndex(of: "="), ownOptions.contains(String(argument[..<equals])) {
+                own[String(argument[..<equals])] = String(argument[argument.index(after: equals)...])
+            } else if ownOptions.contains(argument), index + 1 < arguments.count {
+                own[argument] = arguments[index + 1]
+                index += 1
+            } else {
+                rest.append(argument)
+            }
+            index += 1
+        }
+        return (own, rest)
+    }
+
+    static func run(_ command: String, _ subcommand: String, _ options: [String: String],
+                    _ configuration: Configuration) -> Int32 {
+        guard !configuration.adminDatabaseURL.isEmpty else {
+            Orgd.fail("no database: set ORGD_ADMIN_DATABASE_URL or ORGD_DATABASE_URL")
+            return 2
+        }
+        switch (command, subcommand) {
+        case ("tenant", "create"):
+            guard let slug = options["--slug"], let name = options["--name"] else {
+                Orgd.fail("usage: orgd tenant create --slug SLUG --name NAME [--admin-login LOGIN]")
+                return 2
+            }
+            return onLoop(configuration) { pool in
+                let created = try await pool.transaction { connection in
+                    try await TenantStore.create(slug: slug, name: name, adminLogin: options["--admin-login"] ?? "admin", on: connection)
+                }
+                Orgd.say("tenant \(created.slug) created (id \(created.id))")
+                Orgd.say("administrator login: \(created.adminLogin)")
+                Orgd.say("setup secret (its password; shown once, change it after signing in): \(created.setupSecret)")
+            }
+        case ("platform-key", "create"):
+            let name = options["--name"] ?? "operator"
+            return onLoop(configuration) { pool in
+                let issued = Credential.issue(.platform, tenantID: nil)
+                _ = try await pool.transaction { connection in
+                    _ = try await connection.query("SELECT set_config('orgd.platform', 'on', true)")
+                    _ = try await connection.query("INSERT INTO platform_keys (name, digest) VALUES ($1, $2::bytea)",
+                                                   [name, "\\x" + issued.digest.hex])
+                }
+                Orgd.say("platform key \(name) (shown once; only its digest is stored):")
+                Orgd.say(issued.text)
+            }
+        case ("seed", "demo"):
+            return onLoop(configuration) { pool in try await DemoSeed.run(pool, port: configuration.port) }
+        default:
+            Orgd.fail("unknown command: orgd \(command) \(subcommand); see orgd help")
+            return 2
+        }
+    }
+
+    /// Runs `body` on a private event loop with a one-connection pool on the owner's URL.
+    static func onLoop(_ configuration: Configuration, _ body: @escaping @Sendable (PGPool) async throws -> Void) -> Int32 {
+        let group = EventLoopGroup(count: 1)
+        let loop = group.loops[0]
+        let done = DispatchSemaphore(value: 0)
+        let status = StatusBox()
+        loop.execute {
+            let pool = PGPool(url: configuration.adminDatabaseURL, loop: loop, size: 1, statementTimeoutMillis: 60_000)
+            let boxed = UncheckedSendable(pool)
+            Task(executorPreference: loop) {
+                do {
+                    try await body(boxed.value)
+                } catch {
+                    Orgd.fail("\(ErrorMapping.problem(for: error).detail) (\(error))")
+                    status.failed = true
+                }
+                boxed.value.close()
+                done.signal()
+            }
+        }
+        done.wait()
+        group.shutdown()
+        return status.failed ? 1 : 0
+    }
+}
+
+final class StatusBox: @unchecked Sendable {
+    var failed = false          // written once by the task, read after `done` is signalled
+}

@@ -1,0 +1,149 @@
+// Everything orgd can be told, from flags or the environment (a flag wins), with defaults.
+// README.md's configuration table lists the same names; keep the two in step.
+
+import Foundation
+import HTTP
+
+public struct Configuration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var loops = ProcessInfo.processInfo.activeProcessorCount
+    public var databaseURL = ""                  // the serving role (orgd_app)
+    public var adminDatabaseURL = ""             // the owner role, for migrations and seeding
+    public var poolSize = 2                      // libpq connections per loop
+    public var statementTimeoutMillis = 5_000
+    public var maxBodyBytes = 1 << 20
+    public var maxConnections = 10_000
+    public var headTimeoutMillis: Int64 = 10_000
+    public var bodyTimeoutMillis: Int64 = 30_000
+    public var idleTimeoutMillis: Int64 = 60_000
+    public var shutdownTimeoutSeconds = 10
+    public var migrateOnStart = false
+    public var accessLog = true
+    public var sqlDirectory = ""
+    public var tokenTTLSeconds = 12 * 3600       // lifetime of a sign-in token
+    public var docsDirectory = ""
+
+    public init() {}
+
+    /// One option: its flag, its environment variable, its default (for help) and what it sets.
+    struct Option: Sendable {
+        let flag: String
+        let env: String
+        let help: String
+        let apply: @Sendable (inout Configuration, String) throws -> Void
+    }
+
+    static let options: [Option] = [
+        Option(flag: "--host", env: "ORGD_HOST", help: "address to listen on, IPv4 or IPv6 (127.0.0.1)") { $0.host = $1 },
+        Option(flag: "--port", env: "ORGD_PORT", help: "TCP port; 0 picks a free one (8080)") { $0.port = try int($1, "--port", 0...65535) },
+        Option(flag: "--loops", env: "ORGD_LOOPS", help: "event-loop threads (one per core)") { $0.loops = try int($1, "--loops", 1...256) },
+        Option(flag: "--database-url", env: "ORGD_DATABASE_URL", help: "libpq URL of the serving role (DATABASE_URL)") { $0.databaseURL = $1 },
+        Option(flag: "--admin-database-url", env: "ORGD_ADMIN_DATABASE_URL", help: "libpq URL of the owner role, for migrate and seed (the database URL)") { $0.adminDatabaseURL = $1 },
+        Option(flag: "--db-pool", env: "ORGD_DB_POOL", help: "Postgres connections per loop (2)") { $0.poolSize = try int($1, "--db-pool", 1...64) },
+        Option(flag: "--statement-timeout-ms", env: "ORGD_STATEMENT_TIMEOUT_MS", help: "per-statement time limit (5000)") { $0.statementTimeoutMillis = try int($1, "--statement-timeout-ms", 1...3_600_000) },
+        Option(flag: "--max-body-bytes", env: "ORGD_MAX_BODY_BYTES", help: "largest request body (1048576)") { $0.maxBodyBytes = try int($1, "--max-body-bytes", 0...(1 << 30)) },
+        Option(flag: "--max-connections", env: "ORGD_MAX_CONNECTIONS", help: "open client connections before 503 (10000)") { $0.maxConnections = try int($1, "--max-connections", 1...1_000_000) },
+        Option(flag: "--head-timeout-ms", env: "ORGD_HEAD_TIMEOUT_MS", help: "time to receive a request head (10000)") { $0.headTimeoutMillis = Int64(try int($1, "--head-timeout-ms", 1...3_600_000)) },
+        Option(flag: "--body-timeout-ms", env: "ORGD_BODY_TIMEOUT_MS", help: "longest silence inside a body (30000)") { $0.bodyTimeoutMillis = Int64(try int($1, "--body-timeout-ms", 1...3_600_000)) },
+        Option(flag: "--idle-timeout-ms", env: "ORGD_IDLE_TIMEOUT_MS", help: "idle keep-alive connection lifetime (60000)") { $0.idleTimeoutMillis = Int64(try int($1, "--idle-timeout-ms", 1...3_600_000)) },
+        Option(flag: "--shutdown-timeout", env: "ORGD_SHUTDOWN_TIMEOUT", help: "seconds to finish in-flight requests on SIGTERM (10)") { $0.shutdownTimeoutSeconds = try int($1, "--shutdown-timeout", 0...3600) },
+        Option(flag: "--migrate", env: "ORGD_MIGRATE", help: "apply pending migrations before serving (false)") { $0.migrateOnStart = try bool($1, "--migrate") },
+        Option(flag: "--access-log", env: "ORGD_ACCESS_LOG", help: "one JSON line per request on stdout (true)") { $0.accessLog = try bool($1, "--access-log") },
+        Option(flag: "--token-ttl", env: "ORGD_TOKEN_TTL", help: "seconds a sign-in token lives (43200)") { $0.tokenTTLSeconds = try int($1, "--token-ttl", 60...(90 * 86400)) },
+        Option(flag: "--sql-dir", env: "ORGD_SQL_DIR", help: "migrations folder (./sql, else beside the binary's checkout)") { $0.sqlDirectory = $1 },
+        Option(flag: "--docs-dir", env: "ORGD_DOCS_DIR", help: "folder holding openapi.yaml (./docs, likewise)") { $0.docsDirectory = $1 },
+    ]
+
+    /// Reads the environment, then the flags. Boolean flags may stand alone (`--migrate`).
+    public static func load(arguments: [String], environment: [String: String]) throws -> Configuration {
+        var config = Configuration()
+        if let url = environment["DATABASE_URL"], !url.isEmpty { config.databaseURL = url }
+        for option in options {
+            if let value = environment[option.env], !value.isEmpty { try option.apply(&config, value) }
+        }
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            var name = argument
+            var value: String?
+            if let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                value = String(argument[argument.index(after: equals)...])
+            }
+            guard let option = options.first(where: { $0.flag == name }) else {
+                throw ConfigurationError(message: "unknown option \(name); see orgd --help")
+            }
+            if value == nil {
+                let isBool = name == "--migrate" || name == "--access-log"
+                if isBool && (index + 1 == arguments.count || arguments[index + 1].hasPrefix("--")) {
+                    value = "true"
+                } else if index + 1 < arguments.count {
+                    index += 1
+                    value = arguments[index]
+                } else {
+                    throw ConfigurationError(message: "\(name) needs a value")
+                }
+            }
+            try option.apply(&config, value!)
+            index += 1
+        }
+        if config.adminDatabaseURL.isEmpty { config.adminDatabaseURL = config.databaseURL }
+        if config.sqlDirectory.isEmpty { config.sqlDirectory = locate("sql", marker: "0001") }
+        if config.docsDirectory.isEmpty { config.docsDirectory = locate("docs", marker: "openapi.yaml") }
+        return config
+    }
+
+    /// `./name` if it exists, else the first `name` folder above the executable (a checkout's
+    /// .build/<config>/orgd finds the checkout's folder), else `./name`.
+    static func locate(_ name: String, marker: String) -> String {
+        let files = FileManager.default
+        if files.fileExists(atPath: name) { return files.currentDirectoryPath + "/" + name }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = folder.appendingPathComponent(name).path
+            if files.fileExists(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return name
+    }
+
+    var httpConfiguration: HTTPServerConfiguration {
+        var http = HTTPServerConfiguration()
+        http.host = host
+        http.port = port
+        http.limits = HTTPLimits(maxHeaderBytes: 16 * 1024, maxBodyBytes: maxBodyBytes)
+        http.timeouts = HTTPTimeouts(headMillis: headTimeoutMillis, bodyMillis: bodyTimeoutMillis, idleMillis: idleTimeoutMillis)
+        http.maxConnections = maxConnections
+        http.accessLog = accessLog
+        return http
+    }
+
+    static var helpText: String {
+        var text = ""
+        for option in options {
+            text += "  \(option.flag.padding(toLength: 24, withPad: " ", startingAt: 0))\(option.env.padding(toLength: 28, withPad: " ", startingAt: 0))\(option.help)\n"
+        }
+        return text
+    }
+
+    private static func int(_ text: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int {
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\"")
+        }
+        return value
+    }
+
+    private static func bool(_ text: String, _ name: String) throws -> Bool {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError(message: "\(name) must be true or false, not \"\(text)\"")
+        }
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

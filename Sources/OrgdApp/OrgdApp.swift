@@ -1,1 +1,0 @@
-// The request pipeline and endpoints; see docs/architecture.md.

@@ -1,0 +1,42 @@
+// Cursor pagination: `limit` (1–500, default 100) and `cursor` (the last id of the previous
+// page). A page never drops rows silently: `next_cursor` is set whenever more rows exist.
+
+import HTTP
+import Policy
+import Postgres
+
+struct Page {
+    var limit: Int
+    var after: String?
+
+    /// Reads `limit` and `cursor`; `cursorIsValid` says what a cursor must look like.
+    init(_ context: RequestContext, cursorIsValid: (String) -> Bool = { EntityID(uuid: $0) != nil }) throws {
+        if let text = context.query("limit") {
+            guard let value = Int(text), (1...500).contains(value) else {
+                throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
+                              detail: "limit must be a whole number from 1 to 500", field: "limit", rule: "range")
+            }
+            limit = value
+        } else {
+            limit = 100
+        }
+        after = context.query("cursor")
+        if let after, !cursorIsValid(after) {
+            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
+                          detail: "cursor is not one this endpoint returned", field: "cursor", rule: "format")
+        }
+    }
+
+    /// Writes `{"items": [...], "next_cursor": ...}` from `limit + 1` fetched rows.
+    func response(_ rows: PGResult, cursorColumn: String = "id", _ write: (PGRow, inout JSONWriter) -> Void) -> HTTPResponse {
+        JSONResponse.make { json in
+            json.beginObject()
+            json.key("items")
+            json.beginArray()
+            for index in 0..<min(rows.count, limit) { write(rows[index], &json) }
+            json.endArray()
+            json.field("next_cursor", rows.count > limit ? rows[limit - 1].string(cursorColumn) : nil)
+            json.endObject()
+        }
+    }
+}

@@ -1,0 +1,63 @@
+// Read this file first. It is the whole path of one request through orgd:
+//
+//   route ─► handler (sync, or a task on the loop's executor) ─► errors as problem+json
+//
+// and then, inside every /v1 handler, the same steps through `RequestContext`:
+//
+//   authenticate (bearer → Caller, cached per loop) ─► authorize (Policy.decide; a refusal is
+//   audited and answered 404/403) ─► transaction (tenant set for row-level security) ─► audit
+//   row in the same transaction ─► JSON
+//
+// Nothing here leaves the loop thread except scrypt at sign-in (HashingPool).
+
+import HTTP
+import Postgres
+
+public struct Pipeline: HTTPResponder {
+    let router: Router<RouteHandler>
+    let resources: Resources
+
+    public func handle(_ request: HTTPRequest, on loop: EventLoop, respond: @escaping (HTTPResponse) -> Void) {
+        var request = request
+        switch router.match(request.method, path: request.path) {
+        case .notFound:
+            respond(labelled(Problem(status: 404, code: "ROUTE_NOT_FOUND",
+                                     detail: "no endpoint at \(request.path)").response, "unmatched"))
+        case .methodNotAllowed(let allow):
+            var response = Problem(status: 405, code: "METHOD_NOT_ALLOWED",
+                                   detail: "\(request.method.rawValue) is not allowed on \(request.path); allowed: \(allow.map(\.rawValue).joined(separator: ", "))").response
+            response.headers.add("Allow", allow.map(\.rawValue).joined(separator: ", "))
+            respond(labelled(response, "unmatched"))
+        case .found(let handler, let parameters, let pattern):
+            request.pathParameters = parameters
+            switch handler {
+            case .sync(let body):
+                respond(labelled(body(request), pattern))
+            case .async(let body):
+                let context = RequestContext(request: request, loop: loop, resources: resources.on(loop))
+                let reply = UncheckedSendable(respond)
+                Task(executorPreference: loop) {
+                    let response: HTTPResponse
+                    do {
+                        response = try await body(context)
+                    } catch {
+                        response = ErrorMapping.response(for: error)
+                    }
+                    reply.value(labelled(response, pattern))
+                }
+            }
+        }
+    }
+
+    private func labelled(_ response: HTTPResponse, _ route: String) -> HTTPResponse {
+        var response = response
+        response.route = route
+        return response
+    }
+}
+
+/// Carries a loop-bound value into a task that runs on the same loop.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

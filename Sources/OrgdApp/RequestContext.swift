@@ -1,0 +1,109 @@
+// What an asynchronous handler works with: the request, the loop's resources, and the steps
+// every endpoint takes in the same order — authenticate, decide, run the tenant's transaction,
+// audit — so that no endpoint can skip one by writing its own.
+
+import Foundation
+import HTTP
+import Policy
+import Postgres
+
+public struct RequestContext: @unchecked Sendable {
+    // @unchecked Sendable: `resources` belong to `loop`; a context never leaves the task that
+    // runs on that loop.
+    public var request: HTTPRequest
+    public let loop: EventLoop
+    let resources: LoopResources
+
+    public var pool: PGPool { resources.pool }
+
+    init(request: HTTPRequest, loop: EventLoop, resources: LoopResources) {
+        self.request = request
+        self.loop = loop
+        self.resources = resources
+    }
+
+    /// The caller, or a 401/403 problem.
+    func authenticate() async throws -> Caller {
+        try await Authenticator.authenticate(request, resources)
+    }
+
+    /// A tenant user or API key (platform keys are refused).
+    func tenantCaller() async throws -> Caller {
+        let caller = try await authenticate()
+        guard caller.tenantID != nil else { throw AuthProblem.tenantOnly }
+        return caller
+    }
+
+    /// Asks the policy module. A refusal is audited (in its own transaction, since the change
+    /// will not happen) and thrown: 404 when the caller may not know the target exists, else 403
+    /// with the rule and the values compared.
+    func authorize(_ caller: Caller, _ action: Action, _ target: Target, resource: String, id: String?,
+                   tenantAdminCount: Int = 0) async throws {
+        let decision = decide(caller.principal, action, target, caller.context(now: .now, tenantAdminCount: tenantAdminCount))
+        guard case .deny(var denial) = decision else { return }
+        // A tenant-wide target (a collection, a setting) is the caller's own tenant: its members
+        // know it exists, so a refusal there is a 403 with the reason, never a 404.
+        if !denial.visible && denial.code != .notFound && target.location == .tenantWide && target.tenant == caller.tenant {
+            denial = Denial(denial.code, rule: denial.rule, values: denial.values, visible: true)
+        }
+        if !action.isRead {
+            try? await pool.transaction(tenant: caller.tenantID) { connection in
+                try await Audit.record(connection, self, caller, action: action.rawValue, resource: resource, id: id,
+                                       outcome: "refused", reason: denial)
+            }
+        }
+        throw Problem.denied(denial)
+    }
+
+    /// Runs `body` in a transaction with the caller's tenant set for row-level security.
+    func transaction<T>(_ caller: Caller, _ body: (PGConnection) async throws -> T) async throws -> T {
+        try await pool.transaction(tenant: caller.tenantID, body)
+    }
+
+    /// Decodes the JSON body; a problem naming the field on failure.
+    func body<T: Decodable>(_ type: T.Type) throws -> T {
+        do {
+            return try decodeJSONBody(type, from: request.body)
+        } catch {
+            throw Problem.from(error)
+        }
+    }
+
+    /// A query parameter's value, or nil.
+    func query(_ name: String) -> String? { request.query[name] }
+
+    /// A path parameter that must be a UUID; 404 when it is not one (nothing can have that id).
+    func pathID(_ name: String, resource: String) throws -> String {
+        guard let text = request.pathParameters[name], EntityID(uuid: text) != nil else {
+            throw Problem.notFound(resource)
+        }
+        return text.lowercased()
+    }
+}
+
+extension Problem {
+    /// The answer to a policy refusal.
+    static func denied(_ denial: Denial) -> Problem {
+        guard denial.visible else { return .notFound("resource") }
+        var problem = Problem(status: 403, code: denial.code.rawValue, title: "Forbidden", detail: denial.rule)
+        problem.rule = denial.code.rawValue
+        var values: [(String, JSONValue)] = []
+        for (key, value) in denial.values.sorted(by: { $0.key < $1.key }) { values.append((key, .string(value))) }
+        problem.extra = [("values", .object(values))]
+        return problem
+    }
+
+    /// The same answer for a missing object and for another tenant's object.
+    static func notFound(_ resource: String) -> Problem {
+        Problem(status: 404, code: "NOT_FOUND", title: "Not Found", detail: "no such \(resource)")
+    }
+
+    /// A rule about one field, 422.
+    static func invalid(_ field: String, rule: String, _ detail: String) -> Problem {
+        Problem(status: 422, code: "VALIDATION_FAILED", title: "Unprocessable Content", detail: detail, field: field, rule: rule)
+    }
+
+    static func conflict(_ code: String, _ detail: String) -> Problem {
+        Problem(status: 409, code: code, title: "Conflict", detail: detail)
+    }
+}

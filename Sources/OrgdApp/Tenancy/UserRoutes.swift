@@ -1,0 +1,252 @@
+// /v1/users: a tenant's accounts. Creating, changing and disabling users needs tenant.admin and
+// a grade above the user's; every change is audited with the user before and after.
+
+import Foundation
+import HTTP
+import Policy
+import Postgres
+
+enum UserRoutes {
+    static let columns = """
+        id::text AS id, login, display_name, grade, person_id::text AS person_id, disabled, is_founder,
+        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
+        to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at
+        """
+
+    static func add(to router: inout Router<RouteHandler>) {
+        router.add(.GET, "/v1/users", .async(list))
+        router.add(.POST, "/v1/users", .async(create))
+        router.add(.GET, "/v1/users/{id}", .async(read))
+        router.add(.PATCH, "/v1/users/{id}", .async(update))
+        router.add(.POST, "/v1/users/{id}/disable", .async { try await setDisabled($0, true) })
+        router.add(.POST, "/v1/users/{id}/enable", .async { try await setDisabled($0, false) })
+        router.add(.POST, "/v1/users/{id}/password", .async(setPassword))
+    }
+
+    static func write(_ row: PGRow, to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("id", row.string("id"))
+        json.field("login", row.string("login"))
+        json.field("display_name", row.string("display_name"))
+        json.field("grade", row.string("is_founder") == "t" ? "founder" : row.string("grade"))
+        json.field("person_id", row.string("person_id"))
+        json.field("disabled", row.bool("disabled") ?? false)
+        json.field("created_at", row.string("created_at"))
+        json.field("updated_at", row.string("updated_at"))
+        json.endObject()
+    }
+
+    static func json(_ row: PGRow) -> [UInt8] {
+        var json = JSONWriter()
+        write(row, to: &json)
+        return json.bytes
+    }
+
+    static func list(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        try await context.authorize(caller, .userRead, .tenantWide(caller.tenant), resource: "user", id: nil)
+        let page = try Page(context)
+        let rows = try await context.transaction(caller) { connection in
+            try await connection.query("""
+                SELECT \(columns) FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2
+                """, [page.after, page.limit + 1])
+        }
+        return page.response(rows) { row, json in write(row, to: &json) }
+    }
+
+    static func read(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let id = try context.pathID("id", resource: "user")
+        try await context.authorize(caller, .userRead, .tenantWide(caller.tenant), resource: "user", id: id)
+        let row = try await context.transaction(caller) { connection in
+            try await connection.query("SELECT \(columns) FROM users WHERE id = $1::uuid", [id]).first
+        }
+        guard let row else { throw Problem.notFound("user") }
+        return HTTPResponse(status: 200, contentType: "application/json", body: json(row))
+    }
+
+    struct CreateBody: Decodable {
+        var login: String
+        var display_name: String
+        var password: String?
+        var grade: String?
+    }
+
+    static func create(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let body = try context.body(CreateBody.self)
+        try validateLogin(body.login)
+        try validateDisplayName(body.display_name)
+        if let password = body.password { try validatePassword(password) }
+        let grade = try body.grade.map { try parseGrade($0, caller.ladder) }
+        var target = Target.tenantWide(caller.tenant)
+        target.grade = grade
+        try await context.authorize(caller, .userCreate, target, resource: "user", id: nil)
+        let hash: String? = if let password = body.password { await HashingPool.shared.run { PasswordHasher().hash(password) } } else { nil }
+        let row = try await context.transaction(caller) { connection in
+            let inserted: PGResult
+            do {
+                inserted = try await connection.query("""
+                    INSERT INTO users (tenant_id, login, display_name, password_hash, grade)
+                    VALUES ($1::uuid, $2, $3, $4, $5) RETURNING \(columns)
+                    """, [caller.tenantID!, body.login, body.display_name, hash, body.grade])
+            } catch {
+                guard (error as? PGError)?.isUniqueViolation == true else { throw error }
+                throw Problem.conflict("USER_LOGIN_TAKEN", "login \(body.login) is already used in this tenant")
+            }
+            let row = inserted[0]
+            try await Audit.record(connection, context, caller, action: "user.create", resource: "user",
+                                   id: row.string("id"), after: json(row))
+            return row
+        }
+        var response = HTTPResponse(status: 201, contentType: "application/json", body: json(row))
+        response.headers.add("Location", "/v1/users/\(row.string("id") ?? "")")
+        return response
+    }
+
+    struct UpdateBody: Decodable {
+        var display_name: String?
+        var grade: String??
+    }
+
+    static func update(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let id = try context.pathID("id", resource: "user")
+        let body = try context.body(UpdateBody.self)
+        if let name = body.display_name { try validateDisplayName(name) }
+        let newGrade = try body.grade.flatMap { $0 }.map { try parseGrade($0, caller.ladder) }
+        return try await context.transaction(caller) { connection in
+            guard let before = try await connection.query("SELECT \(columns) FROM users WHERE id = $1::uuid FOR UPDATE", [id]).first else {
+                throw Problem.notFound("user")
+            }
+            var target = Target.tenantWide(caller.tenant)
+            target.grade = before.string("grade").flatMap { try? caller.ladder.parse($0) }
+            target.newGrade = newGrade
+            try await context.authorize(caller, .userUpdate, target, resource: "user", id: id)
+            let after = try await connection.query("""
+                UPDATE users SET display_name = coalesce($2, display_name),
+                                 grade = CASE WHEN $3 THEN $4 ELSE grade END, updated_at = now()
+                WHERE id = $1::uuid RETURNING \(columns)
+                """, [id, body.display_name, body.grade != nil, body.grade.flatMap { $0 }])[0]
+            try await Audit.record(connection, context, caller, action: "user.update", resource: "user", id: id,
+                                   before: json(before), after: json(after))
+            return HTTPResponse(status: 200, contentType: "application/json", body: json(after))
+        }
+    }
+
+    static func setDisabled(_ context: RequestContext, _ disabled: Bool) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let id = try context.pathID("id", resource: "user")
+        let response = try await context.transaction(caller) { connection in
+            guard let before = try await connection.query("SELECT \(columns) FROM users WHERE id = $1::uuid FOR UPDATE", [id]).first else {
+                throw Problem.notFound("user")
+            }
+            var target = Target.tenantWide(caller.tenant)
+            target.grade = before.bool("is_founder") == true ? .founder : before.string("grade").flatMap { try? caller.ladder.parse($0) }
+            let admins = try await TenantAdmins.count(connection)
+            if disabled && before.bool("disabled") == false {
+                let isAdmin = try await TenantAdmins.isAdmin(id, connection)
+                if isAdmin { target.removesTenantAdmins = 1 }
+            }
+            if id == caller.subjectID && disabled {
+                throw Problem(status: 409, code: "CANNOT_DISABLE_SELF", title: "Conflict", detail: "a user cannot disable their own account")
+            }
+            try await context.authorize(caller, .userDisable, target, resource: "user", id: id, tenantAdminCount: admins)
+            let after = try await connection.query(
+                "UPDATE users SET disabled = $2, updated_at = now() WHERE id = $1::uuid RETURNING \(columns)", [id, disabled])[0]
+            if disabled {
+                _ = try await connection.query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1::uuid AND revoked_at IS NULL", [id])
+            }
+            try await Audit.record(connection, context, caller, action: disabled ? "user.disable" : "user.enable",
+                                   resource: "user", id: id, before: json(before), after: json(after))
+            return HTTPResponse(status: 200, contentType: "application/json", body: json(after))
+        }
+        context.resources.callers.invalidate(tenant: caller.tenantID!)
+        return response
+    }
+
+    struct PasswordBody: Decodable {
+        var password: String
+        var current_password: String?
+    }
+
+    /// A user changes their own password (with the current one); an administrator resets
+    /// another's. Either way every session of that user is revoked.
+    static func setPassword(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let id = try context.pathID("id", resource: "user")
+        let body = try context.body(PasswordBody.self)
+        try validatePassword(body.password)
+        let own = id == caller.subjectID && caller.kind == .user
+        let before = try await context.transaction(caller) { connection in
+            try await connection.query("SELECT \(columns), password_hash FROM users WHERE id = $1::uuid", [id]).first
+        }
+        guard let before else { throw Problem.notFound("user") }
+        if own {
+            let stored = before.string("password_hash") ?? PasswordHasher.decoy
+            let current = body.current_password ?? ""
+            guard await HashingPool.shared.run({ PasswordHasher().verify(current, against: stored) }) else {
+                throw Problem.invalid("current_password", rule: "matches", "current_password is not the account's password")
+            }
+        } else {
+            var target = Target.tenantWide(caller.tenant)
+            target.grade = before.bool("is_founder") == true ? .founder : before.string("grade").flatMap { try? caller.ladder.parse($0) }
+            try await context.authorize(caller, .userUpdate, target, resource: "user", id: id)
+        }
+        let password = body.password
+        let hash = await HashingPool.shared.run { PasswordHasher().hash(password) }
+        try await context.transaction(caller) { connection in
+            _ = try await connection.query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1::uuid", [id, hash])
+            _ = try await connection.query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1::uuid AND revoked_at IS NULL", [id])
+            try await Audit.record(connection, context, caller, action: own ? "user.change_password" : "user.reset_password",
+                                   resource: "user", id: id)
+        }
+        context.resources.callers.invalidate(tenant: caller.tenantID!)
+        return JSONResponse.noContent
+    }
+
+    // MARK: Rules
+
+    static func validateLogin(_ login: String) throws {
+        guard (1...64).contains(login.count), !login.contains(where: { $0.isWhitespace || $0 == ":" }) else {
+            throw Problem.invalid("login", rule: "format", "login must be 1 to 64 characters without spaces or colons")
+        }
+    }
+
+    static func validateDisplayName(_ name: String) throws {
+        guard (1...200).contains(name.trimmingCharacters(in: .whitespaces).count) else {
+            throw Problem.invalid("display_name", rule: "length", "display_name must be 1 to 200 characters")
+        }
+    }
+
+    static func validatePassword(_ password: String) throws {
+        guard (10...200).contains(password.count) else {
+            throw Problem.invalid("password", rule: "length", "password must be 10 to 200 characters")
+        }
+    }
+
+    static func parseGrade(_ text: String, _ ladder: GradeLadder, field: String = "grade") throws -> Grade {
+        do {
+            return try ladder.parse(text)
+        } catch {
+            throw Problem.invalid(field, rule: "on_ladder", "\(field) \(text) is not a grade on the tenant's ladder (\(error.message))")
+        }
+    }
+}
+
+/// Who holds tenant.admin over the whole tenant (the last one cannot be removed).
+enum TenantAdmins {
+    static let condition = """
+        EXISTS (SELECT 1 FROM grants g JOIN roles r ON r.tenant_id = g.tenant_id AND r.id = g.role_id
+                WHERE g.subject_id = u.id AND g.scope_kind = 'tenant' AND 'tenant.admin' = ANY (r.permissions)
+                  AND (g.expires_at IS NULL OR g.expires_at > now()))
+        """
+
+    static func count(_ connection: PGConnection) async throws -> Int {
+        try await connection.query("SELECT count(*) AS n FROM users u WHERE NOT u.disabled AND \(condition)").int(0, "n") ?? 0
+    }
+
+    static func isAdmin(_ user: String, _ connection: PGConnection) async throws -> Bool {
+        try await connection.query("SELECT 1 FROM users u WHERE u.id = $1::uuid AND \(condition)", [user]).count > 0
+    }
+}
