@@ -1,8 +1,10 @@
-// The demo tenant's org chart. Empty until the org-chart module fills it in.
+// The demo tenant's org chart, built by the org-chart module (OrgChart/DemoChart.swift).
 
 import Postgres
 
 extension DemoSeed {
     /// Loads the source document's charts into the demo tenant, inside the seeding transaction.
-    static func orgChart(_ connection: PGConnection, tenantID: String) async throws {}
+    static func orgChart(_ connection: PGConnection, tenantID: String) async throws {
+        try await DemoChart.build(connection, tenantID: tenantID)
+    }
 }

@@ -1,0 +1,223 @@
+// /v1/assignments: a person in a position from a start date to an optional end date (the last
+// day held, inclusive), as primary, concurrent (兼任) or acting post. The database refuses two
+// overlapping primary posts; headcount is checked here under a row lock on the position, so
+// two appointments racing for the last seat cannot both win.
+
+import HTTP
+import Policy
+import Postgres
+
+enum AssignmentRoutes {
+    static func add(to router: inout Router<RouteHandler>) {
+        router.add(.GET, "/v1/assignments", .async(list))
+        router.add(.POST, "/v1/assignments", .async(create))
+        router.add(.GET, "/v1/assignments/{id}", .async(read))
+        router.add(.POST, "/v1/assignments/{id}/end", .async(end))
+    }
+
+    static let columns = """
+        a.id::text AS id, a.person_id::text AS person_id, pe.name AS person_name, a.position_id::text AS position_id,
+        a.kind, lower(a.valid)::text AS start_date, upper(a.valid)::text AS end_after, a.region_id::text AS region_id, a.revision
+        """
+
+    static func read(_ connection: PGConnection, id: String) async throws -> PGRow? {
+        try await connection.query("SELECT \(columns) FROM assignments a JOIN people pe ON pe.id = a.person_id WHERE a.id = $1::uuid", [id]).first
+    }
+
+    static func write(_ row: PGRow, to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("id", row.string("id"))
+        json.field("person_id", row.string("person_id"))
+        json.field("person_name", row.string("person_name"))
+        json.field("position_id", row.string("position_id"))
+        json.field("kind", row.string("kind"))
+        json.field("start_date", row.string("start_date"))
+        json.field("end_date", row.string("end_after").map(OrgDate.dayBefore))
+        json.field("region_id", row.string("region_id"))
+        json.field("revision", row.int("revision"))
+        json.endObject()
+    }
+
+    static func json(_ row: PGRow) -> [UInt8] {
+        var json = JSONWriter()
+        write(row, to: &json)
+        return json.bytes
+    }
+
+    /// The policy target: the position's unit and grade, and the person's highest post.
+    static func target(_ caller: Caller, position: PGRow, person: PGRow?) -> Target {
+        .assignment(caller.tenant, unit: OrgPath.tree(position.string("path_ids")) ?? TreePath([]),
+                    region: OrgPath.tree(position.string("region_path")),
+                    positionGrade: PositionStore.grade(caller, position), personGrade: person.flatMap { PersonRoutes.grade(caller, $0) })
+    }
+
+    /// Assignments of a person or a position, on `as_of` (or all with `all=true`).
+    static func list(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let date = try OrgDate.asOf(context)
+        let person = context.query("person_id")
+        let position = context.query("position_id")
+        for (name, value) in [("person_id", person), ("position_id", position)] where value != nil && EntityID(uuid: value!) == nil {
+            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "\(name) must be an id", field: name, rule: "uuid")
+        }
+        let all = context.query("all") == "true"
+        let rows = try await context.transaction(caller) { connection in
+            try await connection.query("""
+                SELECT \(columns), orgd_ltree_ids(uv.path)::text AS path_ids, v.grade
+                FROM assignments a JOIN people pe ON pe.id = a.person_id
+                LEFT JOIN position_versions v ON v.position_id = a.position_id AND v.valid @> coalesce(upper(a.valid) - 1, greatest(lower(a.valid), $1::date))
+                LEFT JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> lower(v.valid)
+                WHERE ($2::uuid IS NULL OR a.person_id = $2::uuid) AND ($3::uuid IS NULL OR a.position_id = $3::uuid)
+                  AND ($4::boolean OR a.valid @> $1::date)
+                ORDER BY lower(a.valid), a.id LIMIT 1000
+                """, [date, person, position, all])
+        }
+        let now = caller.context(now: .now)
+        return JSONResponse.make { json in
+            json.beginObject()
+            json.key("items")
+            json.beginArray()
+            for row in rows where decide(caller.principal, .positionRead,
+                                         .position(caller.tenant, unit: OrgPath.tree(row.string("path_ids")) ?? TreePath([]),
+                                                   grade: PositionStore.grade(caller, row)), now).isAllowed {
+                write(row, to: &json)
+            }
+            json.endArray()
+            json.field("as_of", all ? nil : date)
+            json.endObject()
+        }
+    }
+
+    static func read(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let id = try context.pathID("id", resource: "assignment")
+        let (row, position) = try await context.transaction(caller) { connection in
+            guard let row = try await read(connection, id: id) else { throw Problem.notFound("assignment") }
+            return (row, try await PositionStore.read(connection, id: row.string("position_id")!, on: row.string("start_date")!))
+        }
+        if let position {
+            try await context.authorize(caller, .positionRead, PositionStore.target(caller, position), resource: "assignment", id: id)
+        }
+        return ETag.response(revision: row.int("revision"), body: json(row))
+    }
+
+    struct CreateBody: Decodable {
+        var person_id: String
+        var position_id: String
+        var kind: String?
+        var start_date: String?
+        var end_date: String?
+        var region_id: String?
+    }
+
+    static func create(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let body = try context.body(CreateBody.self)
+        let kind = body.kind ?? "primary"
+        guard ["primary", "concurrent", "acting"].contains(kind) else {
+            throw Problem.invalid("kind", rule: "one_of", "kind must be primary, concurrent or acting")
+        }
+        let start = try OrgDate.body(body.start_date, field: "start_date")
+        let end = try body.end_date.map { try OrgDate.body($0, field: "end_date") }
+        if let end, end < start {
+            throw Problem.invalid("end_date", rule: "not_before_start", "end_date \(end) is before start_date \(start)")
+        }
+        if kind == "acting" && end == nil {
+            throw Problem.invalid("end_date", rule: "required", "an acting assignment needs an end_date, on which it ends by itself")
+        }
+        guard EntityID(uuid: body.person_id) != nil else { throw Problem.invalid("person_id", rule: "exists", "person_id names no person of this tenant") }
+        let row = try await context.transaction(caller) { connection in
+            guard try await connection.query("SELECT 1 FROM positions WHERE id = $1::uuid FOR UPDATE",
+                                             [EntityID(uuid: body.position_id) != nil ? body.position_id.lowercased() : nil]).count > 0 else {
+                throw Problem.invalid("position_id", rule: "exists", "position_id names no position of this tenant")
+            }
+            let position = try await PositionStore.require(connection, id: body.position_id, field: "position_id", on: start)
+            guard position.bool("archived") == false else {
+                throw Problem.invalid("position_id", rule: "not_archived", "the position is archived on \(start)")
+            }
+            guard let person = try await PersonRoutes.read(connection, id: body.person_id.lowercased(), on: start),
+                  person.bool("archived") == false else {
+                throw Problem.invalid("person_id", rule: "exists", "person_id names no active person of this tenant")
+            }
+            if let region = body.region_id { _ = try await UnitStore.regionPath(connection, id: region) }
+            try await context.authorize(caller, .assignmentCreate, target(caller, position: position, person: person),
+                                        resource: "assignment", id: nil)
+            let positionID = position.string("id")!
+            let range = "[\(start),\(end.map(OrgDate.dayAfter) ?? ""))"
+            if let establishment = position.int("establishment") {
+                let peak = try await connection.query("""
+                    SELECT coalesce(max((SELECT count(*) FROM assignments a WHERE a.position_id = $1::uuid AND a.valid @> pts.day)), 0) AS peak
+                    FROM (SELECT $2::date AS day
+                          UNION SELECT lower(a.valid) FROM assignments a
+                          WHERE a.position_id = $1::uuid AND a.valid && $3::daterange AND lower(a.valid) > $2::date) pts
+                    """, [positionID, start, range]).int(0, "peak") ?? 0
+                if peak + 1 > establishment {
+                    var problem = Problem.conflict("HEADCOUNT_EXCEEDED",
+                        "position \(position.string("title") ?? "") (\(positionID)) has a headcount of \(Headcount.text(position)) (\(establishment) seats) and \(peak) already hold it in that period")
+                    problem.field = "position_id"
+                    problem.rule = "headcount"
+                    problem.extra = [("position_id", .string(positionID)), ("headcount", .string(Headcount.text(position))),
+                                     ("establishment", .number(Double(establishment))), ("holders", .number(Double(peak)))]
+                    throw problem
+                }
+            }
+            let id: String
+            do {
+                id = try await connection.query("""
+                    INSERT INTO assignments (tenant_id, person_id, position_id, kind, valid, region_id)
+                    VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5::daterange, $6::uuid) RETURNING id::text AS id
+                    """, [caller.tenantID!, body.person_id.lowercased(), positionID, kind, range, body.region_id?.lowercased()]).string(0, "id")!
+            } catch let error as PGError where error.isExclusionViolation {
+                if error.constraint == "assignments_one_primary" {
+                    throw Problem(status: 409, code: "PRIMARY_POST_OVERLAP", title: "Conflict",
+                                  detail: "the person already has a primary post overlapping \(start)…\(end ?? "open end"); make this one concurrent or end the other first",
+                                  field: "kind", rule: "one_primary_post")
+                }
+                throw Problem(status: 409, code: "ALREADY_HOLDS_POSITION", title: "Conflict",
+                              detail: "the person already holds this position in that period", field: "position_id", rule: "seat_once")
+            }
+            let row = try await read(connection, id: id)!
+            try await OrgChange.record(connection, context, caller, action: "assignment.create", resource: "assignment", id: id,
+                                       effective: start, after: json(row))
+            return row
+        }
+        var response = ETag.response(201, revision: row.int("revision"), body: json(row))
+        response.headers.add("Location", "/v1/assignments/\(row.string("id") ?? "")")
+        return response
+    }
+
+    struct EndBody: Decodable {
+        var end_date: String?
+    }
+
+    /// Ends an assignment: `end_date` is the last day held (default today).
+    static func end(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let id = try context.pathID("id", resource: "assignment")
+        let body = context.request.body.isEmpty ? EndBody() : try context.body(EndBody.self)
+        let end = try OrgDate.body(body.end_date, field: "end_date")
+        let row = try await context.transaction(caller) { connection in
+            guard try await Versions.lock(connection, context, "assignments", id: id) != nil,
+                  let before = try await read(connection, id: id) else { throw Problem.notFound("assignment") }
+            let start = before.string("start_date")!
+            if end < start {
+                throw Problem.invalid("end_date", rule: "not_before_start", "end_date \(end) is before the assignment's start_date \(start)")
+            }
+            if let position = try await PositionStore.read(connection, id: before.string("position_id")!, on: start) {
+                let person = try await PersonRoutes.read(connection, id: before.string("person_id")!, on: start)
+                try await context.authorize(caller, .assignmentEnd, target(caller, position: position, person: person),
+                                            resource: "assignment", id: id)
+            }
+            _ = try await connection.query("""
+                UPDATE assignments SET valid = daterange(lower(valid), $2::date), revision = revision + 1, updated_at = now()
+                WHERE id = $1::uuid
+                """, [id, OrgDate.dayAfter(end)])
+            let after = try await read(connection, id: id)!
+            try await OrgChange.record(connection, context, caller, action: "assignment.end", resource: "assignment", id: id,
+                                       effective: end, before: json(before), after: json(after))
+            return after
+        }
+        return ETag.response(revision: row.int("revision"), body: json(row))
+    }
+}
+

@@ -1,0 +1,119 @@
+// GET /v1/units/{id}/headcount?as_of=: establishment, filled and vacant seats per unit of a
+// subtree, the unit's own and rolled up over its descendants, by grade. Unbounded posts ("N名")
+// have no establishment: their holders count as filled and the positions are counted apart.
+
+import HTTP
+import Policy
+import Postgres
+
+enum HeadcountReport {
+    static func add(to router: inout Router<RouteHandler>) {
+        router.add(.GET, "/v1/units/{id}/headcount", .async(report))
+    }
+
+    struct Tally {
+        var establishment = 0
+        var filled = 0
+        var vacant = 0
+        var unbounded = 0                   // positions without an establishment
+
+        mutating func add(establishment seats: Int?, filled holders: Int) {
+            filled += holders
+            if let seats {
+                establishment += seats
+                vacant += max(0, seats - holders)
+            } else {
+                unbounded += 1
+            }
+        }
+
+        func write(to json: inout JSONWriter) {
+            json.beginObject()
+            json.field("establishment", establishment)
+            json.field("filled", filled)
+            json.field("vacant", vacant)
+            json.field("unbounded_positions", unbounded)
+            json.endObject()
+        }
+    }
+
+    static func report(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let id = try context.pathID("id", resource: "unit")
+        let date = try OrgDate.asOf(context)
+        let loaded = try await context.transaction(caller) { connection -> (PGRow, PGResult, PGResult)? in
+            guard let root = try await UnitStore.read(connection, id: id, on: date) else { return nil }
+            let units = try await connection.query("""
+                SELECT \(UnitStore.columns) FROM \(UnitStore.from(1))
+                WHERE v.path <@ (SELECT path FROM unit_versions WHERE unit_id = $2::uuid AND valid @> $1::date) AND NOT v.archived
+                ORDER BY v.path
+                """, [date, id])
+            let positions = try await connection.query("""
+                SELECT v.unit_id::text AS unit_id, v.grade, \(Headcount.establishmentSQL) AS establishment,
+                       (SELECT count(*) FROM assignments a WHERE a.position_id = v.position_id AND a.valid @> $1::date) AS filled
+                FROM position_versions v
+                JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> $1::date
+                WHERE v.valid @> $1::date AND NOT v.archived
+                  AND uv.path <@ (SELECT path FROM unit_versions WHERE unit_id = $2::uuid AND valid @> $1::date)
+                """, [date, id])
+            return (root, units, positions)
+        }
+        guard let (root, units, positions) = loaded else { throw Problem.notFound("unit") }
+        try await context.authorize(caller, .unitRead, UnitStore.target(caller, root), resource: "unit", id: id)
+
+        var own: [String: Tally] = [:]
+        var total: [String: Tally] = [:]
+        var byGrade: [String: [String: Tally]] = [:]
+        var pathOf: [String: [String]] = [:]
+        for unit in units { pathOf[unit.string("id")!] = OrgPath.ids(unit.string("path_ids")) }
+        for position in positions {
+            let unit = position.string("unit_id")!
+            let seats = position.int("establishment")
+            let filled = position.int("filled") ?? 0
+            let grade = position.string("grade") ?? "none"
+            own[unit, default: Tally()].add(establishment: seats, filled: filled)
+            // Every ancestor inside the subtree, the unit itself included.
+            for ancestor in pathOf[unit] ?? [unit] where pathOf[ancestor] != nil {
+                total[ancestor, default: Tally()].add(establishment: seats, filled: filled)
+                byGrade[ancestor, default: [:]][grade, default: Tally()].add(establishment: seats, filled: filled)
+            }
+        }
+        let ladder = caller.ladder
+        func rank(_ grade: String) -> (Int, Int) {
+            guard let parsed = try? ladder.parse(grade) else { return (Int.max, 0) }
+            return (parsed.tier, parsed.level)
+        }
+        return JSONResponse.make { json in
+            json.beginObject()
+            json.field("unit_id", id)
+            json.field("as_of", date)
+            json.key("units")
+            json.beginArray()
+            for unit in units {
+                let unitID = unit.string("id")!
+                json.beginObject()
+                json.field("id", unitID)
+                json.field("name", unit.string("name"))
+                json.field("parent_id", unit.string("parent_id"))
+                json.field("depth", unit.int("depth"))
+                json.key("own"); (own[unitID] ?? Tally()).write(to: &json)
+                json.key("total"); (total[unitID] ?? Tally()).write(to: &json)
+                json.key("by_grade")
+                json.beginArray()
+                for (grade, tally) in (byGrade[unitID] ?? [:]).sorted(by: { rank($0.key) < rank($1.key) }) {
+                    json.beginObject()
+                    json.field("grade", grade == "none" ? nil : grade)
+                    json.field("establishment", tally.establishment)
+                    json.field("filled", tally.filled)
+                    json.field("vacant", tally.vacant)
+                    json.field("unbounded_positions", tally.unbounded)
+                    json.endObject()
+                }
+                json.endArray()
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// Who holds a set of positions on a day: the people behind a chart's seats. Vacant seats are
+// computed from these and the establishment, never stored.
+
+import HTTP
+import Postgres
+
+struct Holder {
+    var assignmentID: String
+    var personID: String
+    var name: String
+    var kind: String                // primary, concurrent (兼任), acting
+    var startDate: String
+}
+
+enum Holders {
+    /// Holders by position id, in start order.
+    static func fetch(_ connection: PGConnection, positions: [String], on date: String) async throws -> [String: [Holder]] {
+        guard !positions.isEmpty else { return [:] }
+        let rows = try await connection.query("""
+            SELECT a.id::text AS id, a.position_id::text AS position_id, pe.id::text AS person_id, pe.name, a.kind,
+                   lower(a.valid)::text AS start_date
+            FROM assignments a JOIN people pe ON pe.id = a.person_id
+            WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date
+            ORDER BY lower(a.valid), pe.name
+            """, [positions, date])
+        var holders: [String: [Holder]] = [:]
+        for row in rows {
+            holders[row.string("position_id")!, default: []].append(Holder(
+                assignmentID: row.string("id")!, personID: row.string("person_id")!, name: row.string("name") ?? "",
+                kind: row.string("kind") ?? "primary", startDate: row.string("start_date") ?? ""))
+        }
+        return holders
+    }
+
+    static func write(_ holders: [Holder], to json: inout JSONWriter) {
+        json.beginArray()
+        for holder in holders {
+            json.beginObject()
+            json.field("assignment_id", holder.assignmentID)
+            json.field("person_id", holder.personID)
+            json.field("name", holder.name)
+            json.field("kind", holder.kind)
+            json.field("since", holder.startDate)
+            json.endObject()
+        }
+        json.endArray()
+    }
+
+    /// A position row with its holders and vacant seats, as the chart queries answer it.
+    static func writeSeat(_ row: PGRow, _ holders: [Holder], to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("id", row.string("id"))
+        json.field("title", row.string("title"))
+        json.field("unit_id", row.string("unit_id"))
+        json.field("grade", row.string("grade"))
+        json.field("kind", row.string("kind"))
+        json.key("headcount"); Headcount.write(row, to: &json)
+        let establishment = row.int("establishment")
+        json.field("establishment", establishment)
+        json.field("filled", holders.count)
+        json.field("vacant", establishment.map { max(0, $0 - holders.count) })
+        json.field("reports_to", row.string("reports_to"))
+        json.key("holders"); write(holders, to: &json)
+        json.endObject()
+    }
+}

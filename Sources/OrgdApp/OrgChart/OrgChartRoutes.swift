@@ -1,0 +1,21 @@
+// Every org-chart endpoint under /v1: units, hand-off links, regions, positions, people,
+// assignments, the queries over them and the change history. Routes.swift calls `add` once.
+
+import HTTP
+
+enum OrgChartRoutes {
+    static func add(to router: inout Router<RouteHandler>) {
+        UnitRoutes.add(to: &router)
+        PositionRoutes.add(to: &router)
+        PersonRoutes.add(to: &router)
+        AssignmentRoutes.add(to: &router)
+        RegionRoutes.add(to: &router)
+        HandoffRoutes.add(to: &router)
+        OrgChangeRoutes.add(to: &router)
+        TreeQuery.add(to: &router)
+        HeadcountReport.add(to: &router)
+        VacancyQuery.add(to: &router)
+        ReportingQueries.add(to: &router)
+        SearchQuery.add(to: &router)
+    }
+}

@@ -1,0 +1,73 @@
+// Days in the org chart: effective dates of changes and `as_of` of reads, always YYYY-MM-DD on
+// the proleptic Gregorian calendar, in UTC. Dates are passed to SQL as text and cast to `date`.
+
+import Foundation
+import HTTP
+
+enum OrgDate {
+    /// Today in UTC, the default effective date and `as_of`.
+    static var today: String { format(Date()) }
+
+    static func format(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+
+    /// True for a real calendar day written YYYY-MM-DD (years 1000–9999).
+    static func isValid(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                guard (48...57).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int(bytes[index] - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              year >= 1000, (1...12).contains(month), day >= 1 else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days
+    }
+
+    /// The `as_of` query parameter, today when absent; 400 naming `as_of` when malformed.
+    static func asOf(_ context: RequestContext, parameter: String = "as_of") throws -> String {
+        guard let text = context.query(parameter) else { return today }
+        guard isValid(text) else {
+            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
+                          detail: "\(parameter) must be a date written YYYY-MM-DD, got \(text)", field: parameter, rule: "date")
+        }
+        return text
+    }
+
+    /// An effective date from a body, today when absent; 422 naming the field when malformed.
+    static func body(_ text: String?, field: String = "effective_date") throws -> String {
+        guard let text else { return today }
+        guard isValid(text) else {
+            throw Problem.invalid(field, rule: "date", "\(field) must be a date written YYYY-MM-DD, got \(text)")
+        }
+        return text
+    }
+
+    /// The day after `date` (for inclusive end dates stored as exclusive range bounds).
+    static func dayAfter(_ date: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = date.split(separator: "-").compactMap { Int($0) }
+        let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))!
+        return format(calendar.date(byAdding: .day, value: 1, to: day)!)
+    }
+
+    /// The day before `date` (stored exclusive upper bounds shown as inclusive end dates).
+    static func dayBefore(_ date: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = date.split(separator: "-").compactMap { Int($0) }
+        let day = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))!
+        return format(calendar.date(byAdding: .day, value: -1, to: day)!)
+    }
+}

@@ -1,0 +1,82 @@
+// Field rules shared by units, positions and people; each refusal is a 422 naming the field
+// and the rule, thrown before anything is written.
+
+import Foundation
+import HTTP
+import Policy
+import Postgres
+
+enum OrgRules {
+    static let defaultKinds = ["board", "office", "center", "department", "room", "group", "regional_office"]
+    static let roleLabels = ["decision", "functional_management", "functional", "assistant", "business"]
+
+    static func name(_ text: String, field: String = "name") throws {
+        let count = text.trimmingCharacters(in: .whitespacesAndNewlines).count
+        guard (1...200).contains(count) else { throw Problem.invalid(field, rule: "length", "\(field) must be 1 to 200 characters") }
+    }
+
+    /// Unit and region codes: letters, digits, "_", "." and "-", 1–64, starting with a letter or digit.
+    static func code(_ text: String, field: String = "code") throws {
+        let bytes = Array(text.utf8)
+        let ok = (1...64).contains(bytes.count) && bytes.allSatisfy { isAlnum($0) || $0 == 95 || $0 == 46 || $0 == 45 }
+            && isAlnum(bytes[0])
+        guard ok else {
+            throw Problem.invalid(field, rule: "format", "\(field) must be 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit")
+        }
+    }
+
+    private static func isAlnum(_ byte: UInt8) -> Bool {
+        (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
+    }
+
+    /// Numbered lists (functions, duties, forms): 0–100 non-blank items of at most 1,000 characters.
+    static func list(_ items: [String], field: String) throws {
+        guard items.count <= 100 else { throw Problem.invalid(field, rule: "max_items", "\(field) has at most 100 items") }
+        for (index, item) in items.enumerated() {
+            let count = item.trimmingCharacters(in: .whitespacesAndNewlines).count
+            guard (1...1000).contains(count) else {
+                throw Problem.invalid("\(field)[\(index)]", rule: "length", "\(field)[\(index)] must be 1 to 1000 characters")
+            }
+        }
+    }
+
+    /// A JSON array of strings, for jsonb columns.
+    static func jsonList(_ items: [String]) -> PGJSON {
+        var json = JSONWriter()
+        json.beginArray()
+        for item in items { json.string(item) }
+        json.endArray()
+        return PGJSON(json.bytes)
+    }
+
+    /// A tier on the tenant's ladder; its index for the policy.
+    static func tier(_ text: String, _ ladder: GradeLadder, field: String = "tier") throws -> Int {
+        guard let index = ladder.tierIndex(named: text) else {
+            let names = ladder.tiers.map(\.name).joined(separator: ", ")
+            throw Problem.invalid(field, rule: "on_ladder", "\(field) \(text) is not a tier of the tenant's ladder (\(names))")
+        }
+        return index
+    }
+
+    static func roleLabel(_ text: String) throws {
+        guard roleLabels.contains(text) else {
+            throw Problem.invalid("role_label", rule: "one_of", "role_label must be one of \(roleLabels.joined(separator: ", "))")
+        }
+    }
+
+    /// A unit kind: a default or one the tenant added (unit_kinds).
+    static func kind(_ text: String, _ connection: PGConnection) async throws {
+        if defaultKinds.contains(text) { return }
+        let found = try await connection.query("SELECT 1 FROM unit_kinds WHERE name = $1", [text]).count > 0
+        guard found else {
+            throw Problem.invalid("kind", rule: "vocabulary", "kind \(text) is neither a default kind (\(defaultKinds.joined(separator: ", "))) nor one the tenant added")
+        }
+    }
+
+    /// Sort orders are small integers.
+    static func sortOrder(_ value: Int) throws {
+        guard (-1_000_000...1_000_000).contains(value) else {
+            throw Problem.invalid("sort_order", rule: "range", "sort_order must be between -1000000 and 1000000")
+        }
+    }
+}
