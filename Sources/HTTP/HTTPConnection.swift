@@ -18,7 +18,7 @@ final class HTTPConnection: IOHandler {
     private var outputStart = 0
     private var watchingWritable = false
     private var generation = 0                 // bumps per request; stale `respond` calls are ignored
-    private var current: (method: HTTPMethod, target: String, requestID: String, started: Int64)?  // started: ns
+    private var current: (method: String, target: String, requestID: String, started: Int64)?  // started: ns; method "-" when unparsed
 
     init(fd: Int32, client: String, server: LoopServer) {
         self.fd = fd
@@ -86,7 +86,7 @@ final class HTTPConnection: IOHandler {
                 return
             case .failure(let error):
                 state.requestReceived(keepAlive: false)
-                current = (.GET, "", server.makeRequestID(nil), Clock.nowPrecise())
+                current = ("-", "-", server.makeRequestID(nil), Clock.nowPrecise())
                 send(Problem.from(error).response, generation: generation, head: false)
                 return
             }
@@ -98,7 +98,7 @@ final class HTTPConnection: IOHandler {
         let generation = self.generation
         request.requestID = server.makeRequestID(request.headers["X-Request-Id"])
         request.clientAddress = client
-        current = (request.method, request.target, request.requestID, Clock.nowPrecise())
+        current = (request.method.rawValue, request.target, request.requestID, Clock.nowPrecise())
         let isHead = request.method == .HEAD
         server.responder.handle(request, on: server.loop) { [self] response in
             send(response, generation: generation, head: isHead)
@@ -115,7 +115,7 @@ final class HTTPConnection: IOHandler {
                              close: close, omitBody: head)
         if let current {
             let elapsed = Double(Clock.nowPrecise() - current.started) / 1e9
-            server.requestFinished(method: current.method.rawValue, target: current.target, requestID: requestID,
+            server.requestFinished(method: current.method, target: current.target, requestID: requestID,
                                    client: client, route: response.route ?? "unmatched",
                                    status: response.status, bytes: response.body.count, seconds: max(0, elapsed))
         }

@@ -1,8 +1,11 @@
 // A parsed HTTP/1.1 request as handlers see it: method, target split into path and query,
 // headers, and the whole decoded body (chunked bodies arrive already joined).
 
+/// The methods of RFC 9110, PATCH and QUERY (the safe method with a body, an IETF draft). A
+/// request with one of these reaches the router, which answers 405 with `Allow` where the path
+/// exists; any other token is 501 at the parser.
 public enum HTTPMethod: String, Sendable, Hashable, CaseIterable {
-    case GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS
+    case GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE, CONNECT, QUERY
 }
 
 /// Header fields in arrival order. Names compare case-insensitively.

@@ -86,3 +86,17 @@ private func jsonTypeName(_ type: Any.Type) -> String {
     if name.hasPrefix("Dictionary<") { return "an object" }
     return "a \(name)"
 }
+
+extension KeyedDecodingContainer {
+    /// An optional field that may be left out but, when present, must not be null: for PATCH
+    /// bodies where absent means "unchanged" and null would mean nothing. A null fails as
+    /// `valueNotFound`, which `decodeJSONBody` reports as rule "not_null" on the field.
+    public func decodeIfPresentNotNull<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) {
+            throw DecodingError.valueNotFound(type, DecodingError.Context(
+                codingPath: codingPath + [key], debugDescription: "\(key.stringValue) must not be null"))
+        }
+        return try decode(type, forKey: key)
+    }
+}

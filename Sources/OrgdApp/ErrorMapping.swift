@@ -52,6 +52,12 @@ enum ErrorMapping {
                 return Problem(status: 409, code: "CONFLICT_OVERLAP",
                                detail: "the change overlaps an existing record (\(error.constraint ?? "exclusion"))")
             }
+            if error.sqlState?.hasPrefix("22") == true {
+                // Data exceptions: a value Postgres cannot take (a NUL character, a number or
+                // date out of range). The request is at fault, not the server.
+                return Problem(status: 422, code: "VALUE_NOT_ACCEPTED",
+                               detail: "a value in the request cannot be stored or compared: \(error.message)")
+            }
             if error.isSerializationFailure {
                 return Problem(status: 503, code: "DATABASE_BUSY", detail: "a concurrent change won; retry")
             }

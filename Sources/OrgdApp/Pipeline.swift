@@ -42,6 +42,9 @@ public struct Pipeline: HTTPResponder {
                         response = try await body(context)
                     } catch {
                         response = ErrorMapping.response(for: error)
+                        if response.status >= 500 && response.status != 503 {
+                            Orgd.fail("request \(context.request.requestID) \(context.request.method.rawValue) \(context.request.path) failed: \(String(reflecting: error))")
+                        }
                     }
                     reply.value(labelled(response, pattern))
                 }

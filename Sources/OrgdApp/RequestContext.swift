@@ -72,6 +72,17 @@ public struct RequestContext: @unchecked Sendable {
     /// A query parameter's value, or nil.
     func query(_ name: String) -> String? { request.query[name] }
 
+    /// A boolean query parameter: false when absent, else exactly `true` or `false` (400 otherwise).
+    func flag(_ name: String) throws -> Bool {
+        switch request.query[name] {
+        case nil, "false": return false
+        case "true": return true
+        case let other?:
+            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
+                          detail: "\(name) must be true or false, not \(other)", field: name, rule: "boolean")
+        }
+    }
+
     /// A path parameter that must be a UUID; 404 when it is not one (nothing can have that id).
     func pathID(_ name: String, resource: String) throws -> String {
         guard let text = request.pathParameters[name], EntityID(uuid: text) != nil else {

@@ -217,7 +217,7 @@ struct HTTPParserTests {
         #expect(parse("GET / \(version)\r\nHost: h\r\n\r\n") == [.failure(.versionNotSupported)])
     }
 
-    @Test("a method outside the supported set is a 501 naming it", arguments: ["BREW", "CONNECT", "get", "PROPFIND"])
+    @Test("a method outside the supported set is a 501 naming it", arguments: ["BREW", "get", "PROPFIND"])
     func unknownMethod(_ method: String) {
         #expect(parse("\(method) / HTTP/1.1\r\nHost: h\r\n\r\n") == [.failure(.notImplemented("method \(method)"))])
     }

@@ -56,6 +56,14 @@ struct LiveHTTPTests {
         #expect(response.header("X-Request-Id")?.isEmpty == false)
     }
 
+    @Test("the server listens on IPv6 too")
+    func ipv6() throws {
+        let server = try EchoServer { $0.host = "::1" }
+        let client = try RawClient(ipv6Port: server.port)
+        try client.send("GET /hello HTTP/1.1\r\nHost: [::1]\r\n\r\n")
+        #expect(try client.readResponse().text == "hello")
+    }
+
     @Test("a client's X-Request-Id is echoed back")
     func requestIDHonoured() throws {
         let server = try EchoServer()

@@ -27,9 +27,11 @@ struct ServerTests {
             #expect(missing.status == 404)
             #expect(missing.header("Content-Type") == "application/problem+json")
             #expect(missing.json["code"] as? String == "ROUTE_NOT_FOUND")
-            let wrong = try rawRequest(port: port, "DELETE /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(wrong.status == 405)
-            #expect(wrong.header("Allow")?.contains("GET") == true)
+            for method in ["DELETE", "TRACE", "PUT"] {
+                let wrong = try rawRequest(port: port, "\(method) /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(wrong.status == 405)
+                #expect(wrong.header("Allow")?.contains("GET") == true)
+            }
         }
     }
 

@@ -93,6 +93,9 @@ struct TenancyTests {
             #expect(bad.json["field"] as? String == "grade")
             #expect(try admin.get("/v1/users/\(id)").json["grade"] as? String == "B+3")
             #expect(try admin.patch("/v1/users/\(id)", json: ["display_name": "李晓贤 (客户经理)"]).status == 200)
+            #expect(try admin.get("/v1/users/\(id)").json["grade"] as? String == "B+3")     // absent: unchanged
+            #expect(try admin.patch("/v1/users/\(id)", json: ["grade": NSNull()]).json["grade"] is NSNull)
+            #expect(try admin.patch("/v1/users/\(id)", json: ["grade": "B+3"]).json["grade"] as? String == "B+3")
 
             let userToken = try tenant.login(port: port, login: "li.xiaoxian", password: "correct horse battery")
             #expect(try HTTPClient(port: port, token: userToken).get("/v1/auth/session").status == 200)

@@ -60,7 +60,7 @@ enum AssignmentRoutes {
         for (name, value) in [("person_id", person), ("position_id", position)] where value != nil && EntityID(uuid: value!) == nil {
             throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "\(name) must be an id", field: name, rule: "uuid")
         }
-        let all = context.query("all") == "true"
+        let all = try context.flag("all")
         let rows = try await context.transaction(caller) { connection in
             try await connection.query("""
                 SELECT \(columns), orgd_ltree_ids(uv.path)::text AS path_ids, v.grade

@@ -17,5 +17,7 @@ enum OrgChartRoutes {
         VacancyQuery.add(to: &router)
         ReportingQueries.add(to: &router)
         SearchQuery.add(to: &router)
+        ExportRoutes.add(to: &router)
+        ImportRoutes.add(to: &router)
     }
 }

@@ -75,7 +75,7 @@ enum PersonRoutes {
     static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let page = try Page(context)
-        let archived = context.query("include_archived") == "true"
+        let archived = try context.flag("include_archived")
         let rows = try await context.transaction(caller) { connection in
             try await connection.query("""
                 SELECT \(columns(1)) FROM people pe WHERE ($2::uuid IS NULL OR pe.id > $2::uuid) AND ($3::boolean OR NOT pe.archived)

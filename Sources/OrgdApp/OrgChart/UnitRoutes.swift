@@ -26,7 +26,7 @@ enum UnitRoutes {
             throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "parent_id must be a unit id",
                           field: "parent_id", rule: "uuid")
         }
-        let archived = context.query("include_archived") == "true"
+        let archived = try context.flag("include_archived")
         let rows = try await context.transaction(caller) { connection in
             try await connection.query("""
                 SELECT \(UnitStore.columns) FROM \(UnitStore.from(1))

@@ -106,7 +106,18 @@ enum UserRoutes {
 
     struct UpdateBody: Decodable {
         var display_name: String?
-        var grade: String??
+        var grade: String??          // absent: unchanged; null: cleared; a string: set
+
+        enum CodingKeys: String, CodingKey { case display_name, grade }
+
+        // The synthesised decoder reads `"grade": null` as absent; clearing needs it kept.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            display_name = try container.decodeIfPresentNotNull(String.self, forKey: .display_name)
+            if container.contains(.grade) {
+                grade = .some(try container.decodeNil(forKey: .grade) ? nil : try container.decode(String.self, forKey: .grade))
+            }
+        }
     }
 
     static func update(_ context: RequestContext) async throws -> HTTPResponse {
@@ -143,10 +154,15 @@ enum UserRoutes {
             }
             var target = Target.tenantWide(caller.tenant)
             target.grade = before.bool("is_founder") == true ? .founder : before.string("grade").flatMap { try? caller.ladder.parse($0) }
-            let admins = try await TenantAdmins.count(connection)
-            if disabled && before.bool("disabled") == false {
-                let isAdmin = try await TenantAdmins.isAdmin(id, connection)
-                if isAdmin { target.removesTenantAdmins = 1 }
+            // The same count the access API protects: enabled users holding tenant.admin over the
+            // whole tenant through an active grant, under the tenant's access lock.
+            try await AccessStore.lockTenantAccess(connection)
+            let subjects = try await AccessStore.subjects(connection)
+            let admins = AccessStore.tenantAdminCount(subjects, tenant: caller.tenant, ladder: caller.ladder, now: .now)
+            if disabled && before.bool("disabled") == false,
+               let subject = subjects.first(where: { $0.id == id }),
+               subject.principal(tenant: caller.tenant, ladder: caller.ladder).isTenantAdmin(at: .now) {
+                target.removesTenantAdmins = 1
             }
             if id == caller.subjectID && disabled {
                 throw Problem(status: 409, code: "CANNOT_DISABLE_SELF", title: "Conflict", detail: "a user cannot disable their own account")
@@ -231,22 +247,5 @@ enum UserRoutes {
         } catch {
             throw Problem.invalid(field, rule: "on_ladder", "\(field) \(text) is not a grade on the tenant's ladder (\(error.message))")
         }
-    }
-}
-
-/// Who holds tenant.admin over the whole tenant (the last one cannot be removed).
-enum TenantAdmins {
-    static let condition = """
-        EXISTS (SELECT 1 FROM grants g JOIN roles r ON r.tenant_id = g.tenant_id AND r.id = g.role_id
-                WHERE g.subject_id = u.id AND g.scope_kind = 'tenant' AND 'tenant.admin' = ANY (r.permissions)
-                  AND (g.expires_at IS NULL OR g.expires_at > now()))
-        """
-
-    static func count(_ connection: PGConnection) async throws -> Int {
-        try await connection.query("SELECT count(*) AS n FROM users u WHERE NOT u.disabled AND \(condition)").int(0, "n") ?? 0
-    }
-
-    static func isAdmin(_ user: String, _ connection: PGConnection) async throws -> Bool {
-        try await connection.query("SELECT 1 FROM users u WHERE u.id = $1::uuid AND \(condition)", [user]).count > 0
     }
 }

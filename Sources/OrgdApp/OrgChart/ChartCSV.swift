@@ -1,0 +1,83 @@
+// CSV export of a chart, one file per resource (units, positions, people, assignments), in the
+// columns `POST /v1/org/import` reads back: an export re-imported changes nothing. UTF-8 with a
+// byte-order mark so Excel shows Chinese, CRLF line ends, RFC 4180 quoting. Lists (functions,
+// duties, forms) are one item per line inside a quoted field.
+
+import Foundation
+
+enum ChartCSV {
+    enum Resource: String, CaseIterable, Sendable {
+        case units, positions, people, assignments
+    }
+
+    static let columns: [Resource: [String]] = [
+        .units: ["code", "name", "kind", "parent_code", "tier", "role_label", "functions", "sort_order"],
+        .positions: ["unit_code", "title", "grade", "headcount", "kind", "reports_to_unit_code", "reports_to_title",
+                     "duties", "forms", "span_min", "span_max", "sort_order", "establishment", "filled", "vacant"],
+        .people: ["employee_no", "name"],
+        .assignments: ["employee_no", "unit_code", "position_title", "kind", "start_date", "end_date", "person_name"],
+    ]
+
+    /// Columns an export writes for reading only; import ignores them.
+    static let readOnly: Set<String> = ["establishment", "filled", "vacant", "person_name"]
+
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The file for `resource`: BOM, header, one record per row.
+    static func document(_ chart: Chart, _ resource: Resource) -> [UInt8] {
+        var header = columns[resource]!
+        var records: [[String]] = []
+        switch resource {
+        case .units:
+            for unit in chart.units {
+                records.append([unit.code, unit.name, unit.kind, unit.parentCode ?? "", unit.tier ?? "", unit.roleLabel ?? "",
+                                unit.functions.joined(separator: "\n"), String(unit.sortOrder)])
+            }
+        case .positions:
+            for unit in chart.units {
+                for seat in unit.seats {
+                    records.append([unit.code, seat.title, seat.grade ?? "", seat.headcount, seat.kind,
+                                    seat.reportsTo?.unitCode ?? "", seat.reportsTo?.title ?? "",
+                                    seat.duties.joined(separator: "\n"), seat.forms.joined(separator: "\n"),
+                                    seat.spanMin.map(String.init) ?? "", seat.spanMax.map(String.init) ?? "", String(seat.sortOrder),
+                                    seat.establishment.map(String.init) ?? "", String(seat.holders.count),
+                                    seat.establishment == nil ? "" : String(seat.vacant)])
+                }
+            }
+        case .people:
+            let people = chart.people.values.sorted { $0.employeeNo < $1.employeeNo }
+            // Contact columns only for what the caller may read privately: `contact.<field>`.
+            let contactKeys = Set(people.flatMap { ($0.contact ?? []).map(\.0) }).sorted()
+            header += contactKeys.map { "contact.\($0)" }
+            for person in people {
+                let contact = Dictionary(person.contact ?? [], uniquingKeysWith: { first, _ in first })
+                records.append([person.employeeNo, person.name] + contactKeys.map { contact[$0] ?? "" })
+            }
+        case .assignments:
+            for unit in chart.units {
+                for seat in unit.seats {
+                    for holder in seat.holders {
+                        records.append([holder.employeeNo, unit.code, seat.title, holder.kind, holder.since, holder.until ?? "", holder.name])
+                    }
+                }
+            }
+        }
+        var out = byteOrderMark
+        out += Array(line(header).utf8)
+        for record in records { out += Array(line(record).utf8) }
+        return out
+    }
+
+    /// One CRLF-terminated record.
+    static func line(_ fields: [String]) -> String {
+        fields.map(quote).joined(separator: ",") + "\r\n"
+    }
+
+    /// RFC 4180: a field holding a comma, quote, CR or LF (or edge spaces) is quoted, quotes doubled.
+    static func quote(_ field: String) -> String {
+        let needs = field.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+            || field.hasPrefix(" ") || field.hasSuffix(" ")
+        guard needs else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

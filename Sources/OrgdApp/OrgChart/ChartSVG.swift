@@ -1,0 +1,108 @@
+// SVG export of a chart, drawn by orgd itself (no Graphviz at run time) from ChartLayout: a
+// title, the unit boxes and their connectors, a legend, and the hand-off links (对接) listed
+// under the chart. Vacant seats are red dashed "暂缺 vacant ×n" lines; concurrent (兼任) and
+// acting (代理) holders carry an orange badge. All text is XML-escaped; the font stack names
+// CJK fonts first so Chinese renders wherever one of them is installed.
+
+enum ChartSVG {
+    static let fonts = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, PingFang SC, Microsoft YaHei, sans-serif"
+    static let margin = 24.0
+    static let titleHeight = 40.0
+
+    static func document(_ chart: Chart, maxRowWidth: Double = 2400) -> [UInt8] {
+        let layout = ChartLayout.layout(chart.root, maxRowWidth: maxRowWidth)
+        let title = "\(chart.root.name) (\(chart.root.code)) · as of \(chart.asOf)"
+        var footer: [String] = ["图例 legend:"]
+        for link in chart.handoffs {
+            footer.append("对接 hand-off: \(link.fromName) → \(link.toName)\(link.note.isEmpty ? "" : " (\(link.note))")")
+        }
+        let footerHeight = 30.0 + 18.0 * Double(footer.count)
+        // The legend line is about 560 px wide; titles and hand-off lines are measured.
+        let textWidths = ([title] + footer).map { ChartText.width($0, size: 18) } + [560]
+        let width = (max(layout.width, textWidths.max() ?? 0) + 2 * margin).rounded(.up)
+        let height = (layout.height + titleHeight + footerHeight + 2 * margin).rounded(.up)
+        let left = margin, top = margin + titleHeight
+
+        var svg = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" \
+            font-family="\(fonts)" font-size="12">
+            <title>\(ChartText.xml(title))</title>
+            <rect x="0" y="0" width="\(n(width))" height="\(n(height))" fill="#ffffff"/>
+            <text x="\(n(margin))" y="\(n(margin + 18))" font-size="18" font-weight="bold" fill="#1a1a1a">\(ChartText.xml(title))</text>
+
+            """
+        svg += "<g stroke=\"#7a7a7a\" stroke-width=\"1.2\" fill=\"none\">\n"
+        for s in layout.segments {
+            svg += "<line x1=\"\(n(s.x1 + left))\" y1=\"\(n(s.y1 + top))\" x2=\"\(n(s.x2 + left))\" y2=\"\(n(s.y2 + top))\"/>\n"
+        }
+        svg += "</g>\n"
+        for box in layout.boxes { svg += draw(box, left: left, top: top) }
+        svg += legend(x: left, y: top + layout.height + 30, handoffs: Array(footer.dropFirst()))
+        svg += "</svg>\n"
+        return Array(svg.utf8)
+    }
+
+    /// One unit: a rounded frame, a tinted header and its lines.
+    static func draw(_ box: ChartLayout.Box, left: Double, top: Double) -> String {
+        let x = box.x + left, y = box.y + top
+        var svg = "<g data-unit=\"\(ChartText.xml(box.unitID))\">\n"
+        svg += "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(box.width))\" height=\"\(n(box.height))\" rx=\"5\" fill=\"#fbfcfe\" stroke=\"#4a6fa5\" stroke-width=\"1.3\"/>\n"
+        svg += "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(box.width))\" height=\"\(n(ChartLayout.headerHeight + 2))\" rx=\"5\" fill=\"#dfe8f5\"/>\n"
+        var lineTop = y + ChartLayout.padding - 2
+        for line in box.lines {
+            let height = ChartLayout.lineHeight(line)
+            let baseline = lineTop + height - (line.runs.first?.style == .header ? 8 : 5)
+            var cursor = x + ChartLayout.padding
+            if line.vacant {
+                svg += "<rect x=\"\(n(cursor))\" y=\"\(n(lineTop + 1))\" width=\"\(n(ChartLayout.width(line)))\" height=\"\(n(height - 2))\" rx=\"3\" fill=\"#fdecea\" stroke=\"#c62828\" stroke-dasharray=\"4 2\"/>\n"
+                cursor += 4
+            }
+            for (index, run) in line.runs.enumerated() {
+                if index > 0 { cursor += 4 }
+                let size = ChartLayout.size(run)
+                let runWidth = ChartText.width(run.text, size: size)
+                if run.badge {
+                    svg += "<rect x=\"\(n(cursor))\" y=\"\(n(lineTop + 2))\" width=\"\(n(runWidth + 8))\" height=\"\(n(height - 4))\" rx=\"7\" fill=\"#fff3e0\" stroke=\"#e08a00\"/>\n"
+                    cursor += 4
+                }
+                svg += "<text x=\"\(n(cursor))\" y=\"\(n(baseline))\"\(attributes(run.style))>\(ChartText.xml(run.text))</text>\n"
+                cursor += runWidth + (run.badge ? 4 : 0)
+            }
+            lineTop += height
+        }
+        return svg + "</g>\n"
+    }
+
+    static func attributes(_ style: ChartLayout.Style) -> String {
+        switch style {
+        case .header: " font-size=\"14\" font-weight=\"bold\" fill=\"#1a1a1a\""
+        case .detail: " fill=\"#1a1a1a\""
+        case .muted: " fill=\"#6b6b6b\" font-size=\"11\""
+        case .holder: " fill=\"#1d4e89\""
+        case .concurrent: " fill=\"#a85800\" font-size=\"11\""
+        case .vacant: " fill=\"#c62828\" font-weight=\"bold\""
+        }
+    }
+
+    /// The legend (vacant seat, concurrent and acting badges) and the hand-off links.
+    static func legend(x: Double, y: Double, handoffs: [String]) -> String {
+        var svg = "<g font-size=\"12\">\n"
+        svg += "<text x=\"\(n(x))\" y=\"\(n(y))\" fill=\"#444444\">图例 legend:</text>\n"
+        svg += "<rect x=\"\(n(x + 84))\" y=\"\(n(y - 13))\" width=\"112\" height=\"17\" rx=\"3\" fill=\"#fdecea\" stroke=\"#c62828\" stroke-dasharray=\"4 2\"/>\n"
+        svg += "<text x=\"\(n(x + 88))\" y=\"\(n(y))\" fill=\"#c62828\" font-weight=\"bold\">暂缺 vacant seat</text>\n"
+        svg += "<rect x=\"\(n(x + 208))\" y=\"\(n(y - 13))\" width=\"34\" height=\"17\" rx=\"7\" fill=\"#fff3e0\" stroke=\"#e08a00\"/>\n"
+        svg += "<text x=\"\(n(x + 213))\" y=\"\(n(y))\" fill=\"#a85800\">兼任</text>\n"
+        svg += "<text x=\"\(n(x + 248))\" y=\"\(n(y))\" fill=\"#444444\">concurrent post; 代理 acting; n/m = holders/headcount</text>\n"
+        for (index, line) in handoffs.enumerated() {
+            svg += "<text x=\"\(n(x))\" y=\"\(n(y + 20 + 18 * Double(index)))\" fill=\"#1f5fbf\">\(ChartText.xml(line))</text>\n"
+        }
+        return svg + "</g>\n"
+    }
+
+    /// A coordinate with at most one decimal.
+    static func n(_ value: Double) -> String {
+        let tenths = (value * 10).rounded()
+        return tenths.truncatingRemainder(dividingBy: 10) == 0 ? String(Int(tenths / 10)) : String(tenths / 10)
+    }
+}

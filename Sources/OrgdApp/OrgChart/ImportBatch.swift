@@ -1,0 +1,314 @@
+// What an import file asks for, checked before anything is written: units, positions, people
+// and assignments referring to each other by natural keys (unit code, unit code + position
+// title, employee number), so that a file can be written by hand. A CSV (one resource per file)
+// and a JSON document ({"units": [...], ...}) are both read into the same cells, then checked by
+// the same rules as the single-resource endpoints; every broken rule becomes an ImportError with
+// its row and field instead of stopping at the first.
+//
+// A column (or JSON key) that is absent leaves an existing value alone; an empty cell (or null)
+// clears it. Lists (functions, duties, forms) are one item per line in a CSV cell, arrays in JSON.
+
+import Foundation
+import HTTP
+import Policy
+
+struct ImportError: Sendable {
+    var resource: String
+    var row: Int                // CSV: spreadsheet row (header = 1); JSON: 1-based index in its array
+    var field: String?
+    var rule: String?
+    var message: String
+}
+
+struct ImportBatch: Sendable {
+    /// A cell: nil when the column is absent, .some(nil) when empty, else the trimmed text.
+    typealias Cell = String??
+
+    struct Unit: Sendable {
+        var row: Int
+        var code: String
+        var name: String?
+        var kind: String?
+        var parentCode: Cell
+        var tier: Cell
+        var roleLabel: Cell
+        var functions: [String]?
+        var sortOrder: Int?
+    }
+
+    struct Position: Sendable {
+        var row: Int
+        var unitCode: String
+        var title: String
+        var grade: Cell
+        var headcount: (kind: String, min: Int?, max: Int?)?
+        var kind: String?
+        var reportsTo: ChartPositionRef??
+        var duties: [String]?
+        var forms: [String]?
+        var spanMin: Int??
+        var spanMax: Int??
+        var sortOrder: Int?
+        var ref: ChartPositionRef { ChartPositionRef(unitCode: unitCode, title: title) }
+    }
+
+    struct Person: Sendable {
+        var row: Int
+        var employeeNo: String
+        var name: String?
+        var contact: [String: String]?
+    }
+
+    struct Assignment: Sendable {
+        var row: Int
+        var employeeNo: String
+        var position: ChartPositionRef
+        var kind: String
+        var start: String?
+        var end: Cell
+    }
+
+    var effectiveDate: String
+    var units: [Unit] = []
+    var positions: [Position] = []
+    var people: [Person] = []
+    var assignments: [Assignment] = []
+    var errors: [ImportError] = []
+
+    var isEmpty: Bool { units.isEmpty && positions.isEmpty && people.isEmpty && assignments.isEmpty }
+
+    // MARK: reading
+
+    /// A CSV of one resource.
+    static func csv(_ bytes: [UInt8], resource: ChartCSV.Resource, effectiveDate: String, ladder: GradeLadder) -> ImportBatch {
+        var batch = ImportBatch(effectiveDate: effectiveDate)
+        let parsed: (header: [String], records: [ImportCSV.Record])
+        do {
+            parsed = try ImportCSV.parse(bytes)
+        } catch {
+            batch.errors.append(ImportError(resource: resource.rawValue, row: error.row, field: nil, rule: "csv", message: error.message))
+            return batch
+        }
+        let known = Set(ChartCSV.columns[resource]!).union(ChartCSV.readOnly)
+        for column in parsed.header where !known.contains(column) && !(resource == .people && column.hasPrefix("contact.")) {
+            batch.errors.append(ImportError(resource: resource.rawValue, row: 1, field: column, rule: "known_column",
+                                            message: "unknown column \(column); \(resource.rawValue) takes \(ChartCSV.columns[resource]!.joined(separator: ", "))"))
+        }
+        guard batch.errors.isEmpty else { return batch }
+        for record in parsed.records { batch.add(resource, row: record.row, record.fields, ladder: ladder) }
+        return batch
+    }
+
+    /// A JSON document `{"effective_date"?, "units"?, "positions"?, "people"?, "assignments"?}`.
+    static func json(_ bytes: [UInt8], effectiveDate: String?, ladder: GradeLadder) throws -> ImportBatch {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+            throw Problem(status: 400, code: "MALFORMED_JSON", title: "Malformed JSON", detail: "the body is not a JSON object")
+        }
+        let date = try OrgDate.body(effectiveDate ?? object["effective_date"] as? String)
+        var batch = ImportBatch(effectiveDate: date)
+        for key in object.keys where key != "effective_date" && ChartCSV.Resource(rawValue: key) == nil {
+            throw Problem.invalid(key, rule: "known_key", "unknown key \(key); an import holds effective_date, units, positions, people and assignments")
+        }
+        for resource in ChartCSV.Resource.allCases {
+            guard let value = object[resource.rawValue] else { continue }
+            guard let items = value as? [Any] else { throw Problem.invalid(resource.rawValue, rule: "array", "\(resource.rawValue) must be an array") }
+            for (index, item) in items.enumerated() {
+                guard let fields = item as? [String: Any] else {
+                    batch.errors.append(ImportError(resource: resource.rawValue, row: index + 1, field: nil, rule: "object", message: "each item is an object"))
+                    continue
+                }
+                batch.add(resource, row: index + 1, cells(fields), ladder: ladder)
+            }
+        }
+        return batch
+    }
+
+    /// A JSON object as CSV cells: arrays of strings become lines, a headcount object its text,
+    /// `reports_to: {unit_code, title}` and `contact: {...}` their columns, null an empty cell.
+    static func cells(_ object: [String: Any]) -> [String: String] {
+        var fields: [String: String] = [:]
+        for (key, value) in object {
+            switch value {
+            case is NSNull: fields[key] = ""
+            case let text as String: fields[key] = text
+            case let number as NSNumber: fields[key] = number.stringValue
+            case let list as [Any]: fields[key] = list.map { "\($0)" }.joined(separator: "\n")
+            case let nested as [String: Any] where key == "headcount":
+                let kind = nested["kind"] as? String ?? ""
+                let n = (nested["n"] as? NSNumber)?.stringValue ?? ""
+                let low = (nested["min"] as? NSNumber)?.stringValue ?? ""
+                let high = (nested["max"] as? NSNumber)?.stringValue ?? ""
+                fields[key] = kind == "range" ? "\(low)-\(high)" : kind == "unbounded" ? "N" : kind == "per_region" ? "\(n)/region" : n
+            case let nested as [String: Any] where key == "reports_to":
+                fields["reports_to_unit_code"] = nested["unit_code"] as? String ?? ""
+                fields["reports_to_title"] = nested["title"] as? String ?? ""
+            case let nested as [String: Any] where key == "contact":
+                for (name, text) in nested { fields["contact.\(name)"] = "\(text)" }
+            default: fields[key] = "\(value)"
+            }
+        }
+        return fields
+    }
+
+    // MARK: checking
+
+    private mutating func add(_ resource: ChartCSV.Resource, row: Int, _ fields: [String: String], ladder: GradeLadder) {
+        let reader = Cells(fields: fields)
+        do {
+            switch resource {
+            case .units: units.append(try unit(reader, row: row, ladder: ladder))
+            case .positions: positions.append(try position(reader, row: row, ladder: ladder))
+            case .people: people.append(try person(reader, row: row))
+            case .assignments: assignments.append(try assignment(reader, row: row))
+            }
+        } catch let problem as Problem {
+            errors.append(ImportError(resource: resource.rawValue, row: row, field: problem.field, rule: problem.rule, message: problem.detail))
+        } catch {
+            errors.append(ImportError(resource: resource.rawValue, row: row, field: nil, rule: nil, message: "\(error)"))
+        }
+    }
+
+    private func unit(_ cells: Cells, row: Int, ladder: GradeLadder) throws -> Unit {
+        let code = try cells.required("code")
+        try OrgRules.code(code)
+        let name = try cells.text("name")
+        if let name { try OrgRules.name(name) }
+        let parent = cells.cell("parent_code")
+        if let parentCode = parent ?? nil { try OrgRules.code(parentCode, field: "parent_code") }
+        if parent??.caseInsensitiveCompare(code) == .orderedSame {
+            throw Problem.invalid("parent_code", rule: "not_self", "a unit is not its own parent")
+        }
+        let tier = cells.cell("tier")
+        if let tier = tier ?? nil { _ = try OrgRules.tier(tier, ladder) }
+        let label = cells.cell("role_label")
+        if let label = label ?? nil { try OrgRules.roleLabel(label) }
+        let functions = cells.list("functions")
+        if let functions { try OrgRules.list(functions, field: "functions") }
+        let order = try cells.integer("sort_order") ?? nil
+        if let order { try OrgRules.sortOrder(order) }
+        return Unit(row: row, code: code, name: name, kind: try cells.text("kind"), parentCode: parent, tier: tier,
+                    roleLabel: label, functions: functions, sortOrder: order)
+    }
+
+    private func position(_ cells: Cells, row: Int, ladder: GradeLadder) throws -> Position {
+        let unitCode = try cells.required("unit_code")
+        let title = try cells.required("title")
+        try OrgRules.name(title, field: "title")
+        let grade = cells.cell("grade")
+        if let grade = grade ?? nil { _ = try UserRoutes.parseGrade(grade, ladder) }
+        let headcount = try cells.text("headcount").map { try Self.headcount($0).validated() }
+        let kind = try cells.text("kind")
+        if let kind { try PositionRoutes.checkKind(kind) }
+        var reportsTo: ChartPositionRef?? = nil
+        switch (cells.cell("reports_to_unit_code"), cells.cell("reports_to_title")) {
+        case (nil, nil): reportsTo = nil
+        case (.some(.some(let code)), .some(.some(let managerTitle))):
+            reportsTo = .some(ChartPositionRef(unitCode: code, title: managerTitle))
+        case (.some(nil), .some(nil)), (.some(nil), nil), (nil, .some(nil)): reportsTo = .some(nil)
+        default:
+            throw Problem.invalid("reports_to_title", rule: "both_or_neither", "reports_to_unit_code and reports_to_title name the manager's position together")
+        }
+        let duties = cells.list("duties")
+        if let duties { try OrgRules.list(duties, field: "duties") }
+        let forms = cells.list("forms")
+        if let forms { try OrgRules.list(forms, field: "forms") }
+        let spanMin = try cells.integer("span_min")
+        let spanMax = try cells.integer("span_max")
+        try PositionRoutes.checkSpan(spanMin ?? nil, spanMax ?? nil)
+        let order = try cells.integer("sort_order") ?? nil
+        if let order { try OrgRules.sortOrder(order) }
+        return Position(row: row, unitCode: unitCode, title: title, grade: grade, headcount: headcount, kind: kind,
+                        reportsTo: reportsTo, duties: duties, forms: forms, spanMin: spanMin, spanMax: spanMax, sortOrder: order)
+    }
+
+    private func person(_ cells: Cells, row: Int) throws -> Person {
+        let number = try cells.required("employee_no")
+        try PersonRoutes.checkEmployeeNo(number)
+        let name = try cells.text("name")
+        if let name { try OrgRules.name(name) }
+        var contact: [String: String]?
+        for (key, value) in cells.fields where key.hasPrefix("contact.") {
+            let value = value.trimmingSpaces
+            if !value.isEmpty { contact = (contact ?? [:]).merging([String(key.dropFirst(8)): value]) { $1 } } else if contact == nil { contact = [:] }
+        }
+        if let contact { _ = try PersonRoutes.contactJSON(contact) }
+        return Person(row: row, employeeNo: number, name: name, contact: contact)
+    }
+
+    private func assignment(_ cells: Cells, row: Int) throws -> Assignment {
+        let number = try cells.required("employee_no")
+        let unitCode = try cells.required("unit_code")
+        let title = try cells.required("position_title")
+        let kind = try cells.text("kind") ?? "primary"
+        guard ["primary", "concurrent", "acting"].contains(kind) else {
+            throw Problem.invalid("kind", rule: "one_of", "kind must be primary, concurrent or acting")
+        }
+        let start = try cells.text("start_date").map { try OrgDate.body($0, field: "start_date") }
+        let end = cells.cell("end_date")
+        if let end = end ?? nil {
+            _ = try OrgDate.body(end, field: "end_date")
+            if end < (start ?? effectiveDate) {
+                throw Problem.invalid("end_date", rule: "not_before_start", "end_date \(end) is before start_date \(start ?? effectiveDate)")
+            }
+        }
+        if kind == "acting" && (end ?? nil) == nil {
+            throw Problem.invalid("end_date", rule: "required", "an acting assignment needs an end_date, on which it ends by itself")
+        }
+        return Assignment(row: row, employeeNo: number, position: ChartPositionRef(unitCode: unitCode, title: title), kind: kind,
+                          start: start, end: end)
+    }
+
+    /// "7" exact, "1-3" a range, "N" unbounded, "1/region" per region (as ChartCSV writes them).
+    static func headcount(_ text: String) throws -> Headcount {
+        let compact = text.filter { $0 != " " }
+        if compact == "N" || compact == "n" { return Headcount(kind: "unbounded") }
+        if let slash = compact.firstIndex(of: "/") {
+            guard let n = Int(compact[..<slash]), ["region", "区域"].contains(compact[compact.index(after: slash)...]) else {
+                throw Problem.invalid("headcount", rule: "format", "headcount must be n, min-max, N or n/region, got \(text)")
+            }
+            return Headcount(kind: "per_region", n: n)
+        }
+        if let dash = compact.dropFirst().firstIndex(of: "-") {
+            guard let low = Int(compact[..<dash]), let high = Int(compact[compact.index(after: dash)...]) else {
+                throw Problem.invalid("headcount", rule: "format", "headcount must be n, min-max, N or n/region, got \(text)")
+            }
+            return Headcount(kind: "range", min: low, max: high)
+        }
+        guard let n = Int(compact) else {
+            throw Problem.invalid("headcount", rule: "format", "headcount must be n, min-max, N or n/region, got \(text)")
+        }
+        return Headcount(kind: "exact", n: n)
+    }
+
+    /// Typed access to one record's cells, each refusal naming the column.
+    struct Cells {
+        var fields: [String: String]
+
+        func cell(_ name: String) -> Cell {
+            guard let raw = fields[name] else { return nil }
+            let text = raw.trimmingSpaces
+            return .some(text.isEmpty ? nil : text)
+        }
+
+        func text(_ name: String) throws -> String? { cell(name) ?? nil }
+
+        func required(_ name: String) throws -> String {
+            guard let text = try text(name) else { throw Problem.invalid(name, rule: "required", "\(name) is required") }
+            return text
+        }
+
+        func integer(_ name: String) throws -> Int?? {
+            guard let cell = cell(name) else { return nil }
+            guard let text = cell else { return .some(nil) }
+            guard let value = Int(text) else { throw Problem.invalid(name, rule: "integer", "\(name) must be a whole number, got \(text)") }
+            return .some(value)
+        }
+
+        /// Lines of a list cell, blank ones dropped; nil when the column is absent.
+        func list(_ name: String) -> [String]? {
+            guard let raw = fields[name] else { return nil }
+            return raw.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n")
+                .map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+-- wrk script for bench/org.sh: PATCH /v1/positions/{id} on positions picked at random from the
+-- file BENCH_IDS (one id a line), each with a new title, so every request writes a version, an
+-- audit row and an org_changes row. Threads seed differently so they rarely hit the same row.
+local token = os.getenv("BENCH_TOKEN")
+local ids = {}
+for line in io.lines(os.getenv("BENCH_IDS")) do ids[#ids + 1] = line end
+local counter = 0
+
+function setup(thread)
+  thread:set("seed", math.random(1, 1000000))
+end
+
+function init(args)
+  math.randomseed(seed or os.time())
+end
+
+function request()
+  counter = counter + 1
+  local id = ids[math.random(1, #ids)]
+  local body = '{"title":"岗位-' .. counter .. '"}'
+  return wrk.format("PATCH", "/v1/positions/" .. id,
+    { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
+end
