@@ -81,8 +81,8 @@ public struct Router<Handler: Sendable>: Sendable {
         return .methodNotAllowed(allow: allowed.sorted { $0.rawValue < $1.rawValue })
     }
 
-    /// Depth-first, literal before parameter. Returns the first route for `method`; on the way
-    /// collects into `allowed` the methods of every node the path reaches.
+    /// Depth-first, literal before parameter. Returns the first route for `method`; otherwise
+    /// leaves in `allowed` the methods of the first (most specific) node the path reaches.
     private func search(_ index: Int, _ rest: ArraySlice<Substring>, _ method: HTTPMethod,
                         _ values: inout [Substring], _ allowed: inout Set<HTTPMethod>) -> (Route, [Substring])? {
         let node = nodes[index]
@@ -90,12 +90,20 @@ public struct Router<Handler: Sendable>: Sendable {
             if let route = node.routes[method] ?? (method == .HEAD ? node.routes[.GET] : nil) {
                 return (route, values)
             }
-            allowed.formUnion(node.routes.keys)
-            if node.routes[.GET] != nil { allowed.insert(.HEAD) }
+            // The most specific route the path reaches decides `Allow` (literal before
+            // parameter, the search order): "/grants/exceeding" must not advertise the methods
+            // of "/grants/{id}".
+            if allowed.isEmpty && !node.routes.isEmpty {
+                allowed = Set(node.routes.keys)
+                if node.routes[.GET] != nil { allowed.insert(.HEAD) }
+            }
             return nil
         }
-        if let child = node.literals[segment], let found = search(child, rest.dropFirst(), method, &values, &allowed) {
-            return found
+        if let child = node.literals[segment] {
+            if let found = search(child, rest.dropFirst(), method, &values, &allowed) { return found }
+            // The literal path names a resource that lacks this method: that is a 405 for it,
+            // not a parameter route's "no such {id}".
+            if !allowed.isEmpty { return nil }
         }
         if let child = node.parameter, !segment.isEmpty {
             values.append(segment)

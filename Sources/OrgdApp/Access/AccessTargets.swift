@@ -192,6 +192,15 @@ struct AccessTargets {
 
     /// The policy target for `action` on `description`, or why it cannot be built.
     func target(_ action: Action, _ description: TargetDescription, field: String) throws(Unresolved) -> Target {
+        // Malformed fields are refused whatever the kind, not ignored where they do not apply.
+        if let text = description.expires_at, Timestamps.parse(text) == nil {
+            throw Unresolved(field: field + ".expires_at", detail: "expires_at must be an RFC 3339 time such as 2027-01-31T00:00:00Z", missing: false)
+        }
+        for (name, value) in [("role_id", description.role_id), ("subject.id", description.subject?.id), ("scope.id", description.scope?.id)] {
+            if let value, EntityID(uuid: value) == nil {
+                throw Unresolved(field: field + "." + name, detail: "\(name) must be an id (a UUID), not \(value)", missing: false)
+            }
+        }
         let tenant = caller.tenant
         func missing(_ what: String, _ id: String?) -> Unresolved {
             Unresolved(field: field + ".id", detail: "no such \(what)\(id.map { " \($0)" } ?? "")", missing: true)

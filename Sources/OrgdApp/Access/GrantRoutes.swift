@@ -183,6 +183,9 @@ enum GrantRoutes {
     static func revokeExceeding(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let only = context.request.body.isEmpty ? nil : try context.body(RevokeExceedingBody.self).grant_ids.map { Set($0.map { $0.lowercased() }) }
+        for (index, id) in (only ?? []).enumerated() where EntityID(uuid: id) == nil {
+            throw Problem.invalid("grant_ids[\(index)]", rule: "uuid", "grant_ids must hold grant ids (UUIDs), not \"\(id)\"")
+        }
         try await context.authorize(caller, .grantRead, .tenantWide(caller.tenant), resource: "grant", id: nil)
         let (revoked, refused) = try await context.transaction(caller) { connection in
             try await AccessStore.lockTenantAccess(connection)

@@ -27,6 +27,11 @@ enum ExportRoutes {
                           field: "format", rule: "one_of")
         }
         var resource: ChartCSV.Resource?
+        if format != .csv, let given = context.query("resource") {
+            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
+                          detail: "resource applies to format=csv only, not to \(format.rawValue) (got \(given))",
+                          field: "resource", rule: "csv_only")
+        }
         if format == .csv {
             guard let value = context.query("resource").flatMap(ChartCSV.Resource.init(rawValue:)) else {
                 throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",

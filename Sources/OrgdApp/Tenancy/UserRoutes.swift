@@ -224,19 +224,20 @@ enum UserRoutes {
     // MARK: Rules
 
     static func validateLogin(_ login: String) throws {
-        guard (1...64).contains(login.count), !login.contains(where: { $0.isWhitespace || $0 == ":" }) else {
+        // Lengths count Unicode scalars, as JSON Schema's maxLength does.
+        guard (1...64).contains(login.unicodeScalars.count), !login.contains(where: { $0.isWhitespace || $0 == ":" }) else {
             throw Problem.invalid("login", rule: "format", "login must be 1 to 64 characters without spaces or colons")
         }
     }
 
     static func validateDisplayName(_ name: String) throws {
-        guard (1...200).contains(name.trimmingCharacters(in: .whitespaces).count) else {
+        guard (1...200).contains(name.trimmingCharacters(in: .whitespaces).unicodeScalars.count) else {
             throw Problem.invalid("display_name", rule: "length", "display_name must be 1 to 200 characters")
         }
     }
 
     static func validatePassword(_ password: String) throws {
-        guard (10...200).contains(password.count) else {
+        guard (10...200).contains(password.unicodeScalars.count) else {
             throw Problem.invalid("password", rule: "length", "password must be 10 to 200 characters")
         }
     }
