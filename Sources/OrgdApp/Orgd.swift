@@ -190,6 +190,15 @@ public final class RunningServer: Sendable {
         return false
     }
 
+    /// How many callers of `tenant` this instance has cached, over all loops. For tests that
+    /// check a revocation reached every loop, whatever the request latency under load.
+    public func cachedCallers(tenant: String) -> Int {
+        let resources = self.resources
+        let total = AtomicCounter()
+        group.onEach { _, loop in total.add(resources.on(loop).callers.count(tenant: tenant)) }
+        return total.value
+    }
+
     /// Graceful stop: drain HTTP, close the pools and listeners, stop the loops.
     @discardableResult
     public func stop(timeout: Duration) -> Bool {
@@ -199,6 +208,13 @@ public final class RunningServer: Sendable {
         group.shutdown()
         return clean
     }
+}
+
+/// An Int shared between threads.
+final class AtomicCounter: Sendable {
+    private let storage = Atomic<Int>(0)
+    func add(_ amount: Int) { storage.add(amount, ordering: .relaxed) }
+    var value: Int { storage.load(ordering: .relaxed) }
 }
 
 /// A Bool shared between threads.

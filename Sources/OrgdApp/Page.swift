@@ -27,15 +27,21 @@ struct Page {
         }
     }
 
-    /// Writes `{"items": [...], "next_cursor": ...}` from `limit + 1` fetched rows.
-    func response(_ rows: PGResult, cursorColumn: String = "id", _ write: (PGRow, inout JSONWriter) -> Void) -> HTTPResponse {
+    /// Writes `{"items": [...], "next_cursor": ...}` from `limit + 1` fetched rows. Rows that
+    /// `include` rejects (the policy's per-row read decision) are left out of the page, but the
+    /// cursor still moves past them, so a short page never hides rows that exist beyond it.
+    /// `extra` writes more members after the cursor (e.g. `as_of`).
+    func response(_ rows: PGResult, cursorColumn: String = "id", include: (PGRow) -> Bool = { _ in true },
+                  extra: (inout JSONWriter) -> Void = { _ in },
+                  _ write: (PGRow, inout JSONWriter) -> Void) -> HTTPResponse {
         JSONResponse.make { json in
             json.beginObject()
             json.key("items")
             json.beginArray()
-            for index in 0..<min(rows.count, limit) { write(rows[index], &json) }
+            for index in 0..<min(rows.count, limit) where include(rows[index]) { write(rows[index], &json) }
             json.endArray()
             json.field("next_cursor", rows.count > limit ? rows[limit - 1].string(cursorColumn) : nil)
+            extra(&json)
             json.endObject()
         }
     }

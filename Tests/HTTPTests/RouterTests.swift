@@ -55,10 +55,12 @@ struct RouterTests {
         #expect(match.parameters == ["id": "mine"])
     }
 
-    @Test("a method with a route elsewhere on a shared path still finds it")
-    func methodOnParameterBranch() throws {
+    @Test("a literal path that lacks the method is a 405 for it, not the parameter route's handler")
+    func literalPathOwnsItsMethods() throws {
         let routes = router([(.GET, "/v1/units/mine"), (.DELETE, "/v1/units/{id}")])
-        #expect(try #require(found(routes.match(.DELETE, path: "/v1/units/mine"))).parameters == ["id": "mine"])
+        guard case .methodNotAllowed(let allow) = routes.match(.DELETE, path: "/v1/units/mine") else { Issue.record("not 405"); return }
+        #expect(allow == [.GET, .HEAD])
+        #expect(try #require(found(routes.match(.DELETE, path: "/v1/units/other"))).parameters == ["id": "other"])
     }
 
     @Test("a path without the method is a 405 listing the allowed methods sorted, with HEAD for GET")
@@ -67,7 +69,7 @@ struct RouterTests {
         guard case .methodNotAllowed(let allow) = routes.match(.PUT, path: "/v1/units") else { Issue.record("not 405"); return }
         #expect(allow == [.GET, .HEAD, .POST])
         guard case .methodNotAllowed(let both) = routes.match(.PATCH, path: "/v1/units/mine") else { Issue.record("not 405"); return }
-        #expect(both == [.DELETE, .GET, .HEAD])
+        #expect(both == [.GET, .HEAD])     // the literal path's own methods, not {id}'s
     }
 
     @Test("HEAD uses the GET handler unless a HEAD route exists")

@@ -93,15 +93,19 @@ struct IsolationTests {
             // Both instances have the caller cached.
             #expect(try onFirst.get("/v1/auth/session").status == 200)
             #expect(try onSecond.get("/v1/auth/session").status == 200)
+            #expect(second.cachedCallers(tenant: tenant.id) > 0)      // the check below is not vacuous
             #expect(try onFirst.post("/v1/auth/logout").status == 204)
+            // What must happen within a second is that every loop of the second instance drops
+            // the cached caller; measuring that, not request latency, keeps the test exact
+            // under a loaded machine.
             let revoked = Date()
             var refused = false
             while Date().timeIntervalSince(revoked) < 1.0 {
-                // Every loop of the second instance must have dropped it: ask several times.
-                let statuses = try (0..<4).map { _ in try onSecond.get("/v1/auth/session").status }
-                if statuses.allSatisfy({ $0 == 401 }) { refused = true; break }
-                try await Task.sleep(for: .milliseconds(20))
+                if second.cachedCallers(tenant: tenant.id) == 0 { refused = true; break }
+                try await Task.sleep(for: .milliseconds(10))
             }
+            print("revocation reached the second instance after \(String(format: "%.3f", Date().timeIntervalSince(revoked))) s")
+            #expect(try onSecond.get("/v1/auth/session").status == 401)
             #expect(refused, "the second instance still accepted the revoked token after 1 s")
         }
     }

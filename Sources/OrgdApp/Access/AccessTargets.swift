@@ -196,7 +196,7 @@ struct AccessTargets {
         if let text = description.expires_at, Timestamps.parse(text) == nil {
             throw Unresolved(field: field + ".expires_at", detail: "expires_at must be an RFC 3339 time such as 2027-01-31T00:00:00Z", missing: false)
         }
-        for (name, value) in [("role_id", description.role_id), ("subject.id", description.subject?.id), ("scope.id", description.scope?.id)] {
+        for (name, value) in [("id", description.id), ("role_id", description.role_id), ("subject.id", description.subject?.id), ("scope.id", description.scope?.id)] {
             if let value, EntityID(uuid: value) == nil {
                 throw Unresolved(field: field + "." + name, detail: "\(name) must be an id (a UUID), not \(value)", missing: false)
             }

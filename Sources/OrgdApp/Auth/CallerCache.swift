@@ -38,4 +38,8 @@ final class CallerCache {
     func removeAll() { entries.removeAll() }
 
     var count: Int { entries.count }
+
+    func count(tenant: String) -> Int {
+        entries.values.reduce(0) { $0 + ($1.caller.tenantID == tenant ? 1 : 0) }
+    }
 }

@@ -83,17 +83,8 @@ enum PersonRoutes {
                 """, [OrgDate.today, page.after, archived, page.limit + 1])
         }
         let now = caller.context(now: .now)
-        return JSONResponse.make { json in
-            json.beginObject()
-            json.key("items")
-            json.beginArray()
-            for index in 0..<min(rows.count, page.limit)
-            where decide(caller.principal, .personRead, target(caller, rows[index]), now).isAllowed {
-                write(rows[index], private: seesPrivate(caller, rows[index]), to: &json)
-            }
-            json.endArray()
-            json.field("next_cursor", rows.count > page.limit ? rows[page.limit - 1].string("id") : nil)
-            json.endObject()
+        return page.response(rows, include: { decide(caller.principal, .personRead, target(caller, $0), now).isAllowed }) { row, json in
+            write(row, private: seesPrivate(caller, row), to: &json)
         }
     }
 

@@ -33,18 +33,8 @@ enum PositionRoutes {
                 """, [date, page.after, unit, page.limit + 1])
         }
         let now = caller.context(now: .now)
-        return JSONResponse.make { json in
-            json.beginObject()
-            json.key("items")
-            json.beginArray()
-            for index in 0..<min(rows.count, page.limit)
-            where decide(caller.principal, .positionRead, PositionStore.target(caller, rows[index]), now).isAllowed {
-                PositionStore.write(rows[index], to: &json)
-            }
-            json.endArray()
-            json.field("next_cursor", rows.count > page.limit ? rows[page.limit - 1].string("id") : nil)
-            json.field("as_of", date)
-            json.endObject()
+        return page.response(rows, include: { decide(caller.principal, .positionRead, PositionStore.target(caller, $0), now).isAllowed }, extra: { $0.field("as_of", date) }) { row, json in
+            PositionStore.write(row, to: &json)
         }
     }
 

@@ -36,18 +36,8 @@ enum UnitRoutes {
                 """, [date, page.after, parent, archived, page.limit + 1])
         }
         let now = caller.context(now: .now)
-        return JSONResponse.make { json in
-            json.beginObject()
-            json.key("items")
-            json.beginArray()
-            for index in 0..<min(rows.count, page.limit)
-            where decide(caller.principal, .unitRead, UnitStore.target(caller, rows[index]), now).isAllowed {
-                UnitStore.write(rows[index], to: &json)
-            }
-            json.endArray()
-            json.field("next_cursor", rows.count > page.limit ? rows[page.limit - 1].string("id") : nil)
-            json.field("as_of", date)
-            json.endObject()
+        return page.response(rows, include: { decide(caller.principal, .unitRead, UnitStore.target(caller, $0), now).isAllowed }, extra: { $0.field("as_of", date) }) { row, json in
+            UnitStore.write(row, to: &json)
         }
     }
 
