@@ -22,6 +22,8 @@ public struct Configuration: Sendable {
     public var accessLog = true
     public var sqlDirectory = ""
     public var tokenTTLSeconds = 12 * 3600       // lifetime of a sign-in token
+    public var signInAccountLimit = 5            // failed sign-ins per account per minute before 429
+    public var signInClientLimit = 30            // failed sign-ins per client address per minute before 429
     public var docsDirectory = ""
 
     public init() {}
@@ -51,6 +53,8 @@ public struct Configuration: Sendable {
         Option(flag: "--migrate", env: "ORGD_MIGRATE", help: "apply pending migrations before serving (false)") { $0.migrateOnStart = try bool($1, "--migrate") },
         Option(flag: "--access-log", env: "ORGD_ACCESS_LOG", help: "one JSON line per request on stdout (true)") { $0.accessLog = try bool($1, "--access-log") },
         Option(flag: "--token-ttl", env: "ORGD_TOKEN_TTL", help: "seconds a sign-in token lives (43200)") { $0.tokenTTLSeconds = try int($1, "--token-ttl", 60...(90 * 86400)) },
+        Option(flag: "--signin-account-limit", env: "ORGD_SIGNIN_ACCOUNT_LIMIT", help: "failed sign-ins per account per minute before 429 (5)") { $0.signInAccountLimit = try int($1, "--signin-account-limit", 1...10_000) },
+        Option(flag: "--signin-client-limit", env: "ORGD_SIGNIN_CLIENT_LIMIT", help: "failed sign-ins per client address per minute before 429 (30)") { $0.signInClientLimit = try int($1, "--signin-client-limit", 1...1_000_000) },
         Option(flag: "--sql-dir", env: "ORGD_SQL_DIR", help: "migrations folder (./sql, else beside the binary's checkout)") { $0.sqlDirectory = $1 },
         Option(flag: "--docs-dir", env: "ORGD_DOCS_DIR", help: "folder holding openapi.yaml (./docs, likewise)") { $0.docsDirectory = $1 },
     ]

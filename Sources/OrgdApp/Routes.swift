@@ -7,7 +7,8 @@ enum Routes {
                     openAPI: [UInt8]) -> Router<RouteHandler> {
         var router = Router<RouteHandler>()
         SystemRoutes.add(to: &router, metrics: metrics, resources: resources, openAPI: openAPI)
-        SignIn.add(to: &router, tokenTTL: configuration.tokenTTLSeconds)
+        SignIn.add(to: &router, tokenTTL: configuration.tokenTTLSeconds,
+                   limits: SignIn.Limits(account: configuration.signInAccountLimit, client: configuration.signInClientLimit))
         UserRoutes.add(to: &router)
         APIKeyRoutes.add(to: &router)
         AuditRoutes.add(to: &router)

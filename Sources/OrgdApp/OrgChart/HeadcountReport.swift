@@ -41,21 +41,31 @@ enum HeadcountReport {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "unit")
         let date = try OrgDate.asOf(context)
-        let loaded = try await context.transaction(caller) { connection -> (PGRow, PGResult, PGResult)? in
+        let loaded = try await context.transaction(caller) { connection -> (PGRow, PGResult, [(row: PGRow, filled: Int)])? in
             guard let root = try await UnitStore.read(connection, id: id, on: date) else { return nil }
             let units = try await connection.query("""
-                SELECT \(UnitStore.columns) FROM \(UnitStore.from(1))
-                WHERE v.path <@ (SELECT path FROM unit_versions WHERE unit_id = $2::uuid AND valid @> $1::date) AND NOT v.archived
+                \(TreeQuery.subtreeCTE(date: 1, root: 2, levels: 3))
+                SELECT \(UnitStore.columns) FROM \(TreeQuery.subtreeFrom) WHERE NOT v.archived
                 ORDER BY v.path
-                """, [date, id])
-            let positions = try await connection.query("""
-                SELECT v.unit_id::text AS unit_id, v.grade, \(Headcount.establishmentSQL) AS establishment,
-                       (SELECT count(*) FROM assignments a WHERE a.position_id = v.position_id AND a.valid @> $1::date) AS filled
-                FROM position_versions v
-                JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> $1::date
-                WHERE v.valid @> $1::date AND NOT v.archived
-                  AND uv.path <@ (SELECT path FROM unit_versions WHERE unit_id = $2::uuid AND valid @> $1::date)
-                """, [date, id])
+                """, [date, id, 10_000])
+            // Positions of archived units count nowhere (they have no row to roll up into), so
+            // only the listed units' positions are read; holders are counted in one grouped
+            // index scan over the position ids instead of a subquery per position.
+            let unitIDs = units.map { $0.string("id")! }
+            let seats = unitIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
+                SELECT v.position_id::text AS position_id, v.unit_id::text AS unit_id, v.grade,
+                       \(Headcount.establishmentSQL) AS establishment
+                FROM position_versions v \(TreeQuery.perRegionUnit)
+                WHERE v.unit_id = ANY ($2::uuid[]) AND v.valid @> $1::date AND NOT v.archived
+                """, [date, unitIDs])
+            let positionIDs = seats.map { $0.string("position_id")! }
+            let counts = positionIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
+                SELECT a.position_id::text AS position_id, count(*) AS filled FROM assignments a
+                WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date GROUP BY a.position_id
+                """, [positionIDs, date])
+            var filled: [String: Int] = [:]
+            for row in counts { filled[row.string("position_id")!] = row.int("filled") ?? 0 }
+            let positions = seats.map { (row: $0, filled: filled[$0.string("position_id")!] ?? 0) }
             return (root, units, positions)
         }
         guard let (root, units, positions) = loaded else { throw Problem.notFound("unit") }
@@ -66,10 +76,9 @@ enum HeadcountReport {
         var byGrade: [String: [String: Tally]] = [:]
         var pathOf: [String: [String]] = [:]
         for unit in units { pathOf[unit.string("id")!] = OrgPath.ids(unit.string("path_ids")) }
-        for position in positions {
+        for (position, filled) in positions {
             let unit = position.string("unit_id")!
             let seats = position.int("establishment")
-            let filled = position.int("filled") ?? 0
             let grade = position.string("grade") ?? "none"
             own[unit, default: Tally()].add(establishment: seats, filled: filled)
             // Every ancestor inside the subtree, the unit itself included.

@@ -27,19 +27,66 @@ enum TreeQuery {
         var holders: [String: [Holder]]
     }
 
+    /// `WITH RECURSIVE sub AS (…)`: the versions on `$date` of the unit `$root` and its
+    /// descendants down to `$levels` levels below it (column `level`, 0 for the root), archived
+    /// units included. Walks `parent_id` rather than testing `path <@ root_path`: under row-level
+    /// security only leakproof operators may become index conditions, and ltree's `<@` is not, so
+    /// the path test filtered every unit version of the tenant (20,000 in a big company) while a
+    /// uuid equality on `parent_id` probes the `(tenant_id, parent_id)` index once per unit.
+    static func subtreeCTE(date: Int, root: Int, levels: Int) -> String {
+        """
+        WITH RECURSIVE sub AS (
+            SELECT s.*, 0 AS level FROM unit_versions s WHERE s.unit_id = $\(root)::uuid AND s.valid @> $\(date)::date
+            UNION ALL
+            SELECT c.*, sub.level + 1 FROM sub JOIN unit_versions c ON c.parent_id = sub.unit_id AND c.valid @> $\(date)::date
+            WHERE sub.level < $\(levels))
+        """
+    }
+
+    /// FROM clause joining `sub` (as `v`) with `units u` and `regions r`, for `UnitStore.columns`.
+    static let subtreeFrom = """
+        sub v JOIN units u ON u.tenant_id = v.tenant_id AND u.id = v.unit_id
+        LEFT JOIN regions r ON r.tenant_id = v.tenant_id AND r.id = v.region_id
+        """
+
+    /// Columns of a chart's positions: `PositionStore.columns` less the unit's name and paths (the
+    /// chart has its units) and `filled` (the chart fetches the holders and counts them), since
+    /// each of those is a lookup per position.
+    static let positionColumns = """
+        p.id::text AS id, p.revision, v.title, v.grade, v.headcount_kind, v.headcount_min, v.headcount_max,
+        v.duties::text AS duties, v.forms::text AS forms, v.kind, v.reports_to::text AS reports_to, v.span_min, v.span_max,
+        v.sort_order, v.archived, v.unit_id::text AS unit_id, lower(v.valid)::text AS valid_from,
+        upper(v.valid)::text AS valid_to, \(Headcount.establishmentSQL) AS establishment
+        """
+
+    /// Joins `uv`, the unit version of `position_versions v` on `$1`, for the region count of
+    /// per-region posts (`Headcount.establishmentSQL`), and only for them: the condition on `v`
+    /// inside the lateral subquery (kept from being flattened by OFFSET 0) skips the lookup, a
+    /// slow GiST probe under row-level security, for every other position.
+    static let perRegionUnit = """
+        LEFT JOIN LATERAL (SELECT x.region_id FROM unit_versions x
+                           WHERE v.headcount_kind = 'per_region' AND x.unit_id = v.unit_id AND x.valid @> $1::date OFFSET 0) uv ON true
+        """
+
+    /// FROM clause for `positionColumns`; `$1` is the day.
+    static let positionsFrom = """
+        positions p JOIN position_versions v ON v.tenant_id = p.tenant_id AND v.position_id = p.id AND v.valid @> $1::date
+        \(perRegionUnit)
+        """
+
     /// The live subtree of `root` on `date` down to `depth` levels below it; nil when the root
     /// does not exist that day. The caller has authorised reading the root.
     static func load(_ connection: PGConnection, root: String, depth: Int, on date: String) async throws -> (PGRow, Subtree)? {
         guard let rootRow = try await UnitStore.read(connection, id: root, on: date) else { return nil }
         let units = try await connection.query("""
-            SELECT \(UnitStore.columns) FROM \(UnitStore.from(1))
-            WHERE v.path <@ (SELECT path FROM unit_versions WHERE unit_id = $2::uuid AND valid @> $1::date)
-              AND nlevel(v.path) <= $3 AND (NOT v.archived OR u.id = $2::uuid)
+            \(subtreeCTE(date: 1, root: 2, levels: 3))
+            SELECT \(UnitStore.columns) FROM \(subtreeFrom)
+            WHERE NOT v.archived OR u.id = $2::uuid
             ORDER BY nlevel(v.path), v.sort_order, v.name
-            """, [date, root, (rootRow.int("depth") ?? 1) + depth])
+            """, [date, root, depth])
         let ids = units.map { $0.string("id")! }
         let positions = try await connection.query("""
-            SELECT \(PositionStore.columns(1)) FROM \(PositionStore.from(1))
+            SELECT \(positionColumns) FROM \(positionsFrom)
             WHERE v.unit_id = ANY ($2::uuid[]) AND NOT v.archived ORDER BY v.sort_order, v.title
             """, [date, ids])
         let holders = try await Holders.fetch(connection, positions: positions.map { $0.string("id")! }, on: date)

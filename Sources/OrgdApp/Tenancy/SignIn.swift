@@ -9,9 +9,14 @@ import Policy
 import Postgres
 
 enum SignIn {
-    static let accountLimit = 5          // failures per account per window before 429
-    static let clientLimit = 30          // failures per client address per window before 429
     static let window = 60               // seconds
+
+    /// How many failures per window an account and a client address may have before sign-in
+    /// answers 429 (the sixth wrong password within a minute, by default).
+    struct Limits: Sendable {
+        var account = 5
+        var client = 30
+    }
 
     struct LoginBody: Decodable {
         var tenant: String
@@ -19,19 +24,19 @@ enum SignIn {
         var password: String
     }
 
-    static func add(to router: inout Router<RouteHandler>, tokenTTL: Int) {
-        router.add(.POST, "/v1/auth/login", .async { try await login($0, tokenTTL: tokenTTL) })
+    static func add(to router: inout Router<RouteHandler>, tokenTTL: Int, limits: Limits) {
+        router.add(.POST, "/v1/auth/login", .async { try await login($0, tokenTTL: tokenTTL, limits: limits) })
         router.add(.POST, "/v1/auth/logout", .async(logout))
         router.add(.POST, "/v1/auth/logout-all", .async(logoutAll))
         router.add(.GET, "/v1/auth/session", .async(session))
     }
 
-    static func login(_ context: RequestContext, tokenTTL: Int) async throws -> HTTPResponse {
+    static func login(_ context: RequestContext, tokenTTL: Int, limits: Limits) async throws -> HTTPResponse {
         let body = try context.body(LoginBody.self)
         guard !body.login.isEmpty else { throw Problem.invalid("login", rule: "required", "login must not be empty") }
         let accountKey = Crypto.sha256("account:\(body.tenant.lowercased()):\(body.login.lowercased())").hex
         let clientKey = Crypto.sha256("client:\(context.request.clientAddress)").hex
-        try await throttle(context, keys: [(accountKey, accountLimit), (clientKey, clientLimit)])
+        try await throttle(context, keys: [(accountKey, limits.account), (clientKey, limits.client)])
 
         let tenant = try await context.pool.query("SELECT id::text AS id, status FROM orgd_tenant_by_slug($1)", [body.tenant])
         let tenantID = tenant.string(0, "id")
@@ -93,7 +98,7 @@ enum SignIn {
             GROUP BY throttle_key
             """, [keys.map(\.0), window])
         for row in rows {
-            let limit = keys.first { $0.0 == row.string("throttle_key") }?.1 ?? accountLimit
+            let limit = keys.first { $0.0 == row.string("throttle_key") }?.1 ?? 0
             if (row.int("failures") ?? 0) >= limit {
                 var problem = Problem(status: 429, code: "AUTH_THROTTLED", title: "Too Many Requests",
                                       detail: "too many failed sign-ins; wait before trying again")
