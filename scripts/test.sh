@@ -11,7 +11,8 @@
 #   "$ORGD_TEST_PGDATA"` restarts the cluster on the same socket), ORGD_TEST_ORGD_BIN (the debug
 #   orgd binary), ORGD_SQL_DIR and ORGD_DOCS_DIR (absolute).
 # Reads: ORGD_TEST_TIMEOUT (seconds for swift test, 2700), ORGD_FUZZ_TIMEOUT (900),
-#   ORGD_FUZZ_MAX_EXAMPLES (50), ORGD_FUZZ_ARGS (extra schemathesis run arguments).
+#   ORGD_FUZZ_MAX_EXAMPLES (50), ORGD_FUZZ_SEED (a fixed seed, so a run can be replayed; set
+#   another to explore), ORGD_FUZZ_ARGS (extra schemathesis run arguments).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -154,6 +155,7 @@ schemathesis_stage() {
   (cd "$tmp" && run_bounded "${ORGD_FUZZ_TIMEOUT:-900}" "$bin" ${cfg[@]+"${cfg[@]}"} run "$url/openapi.yaml" \
     --url "$url" --checks all --max-examples "${ORGD_FUZZ_MAX_EXAMPLES:-50}" --generation-database none \
     --request-timeout 10 --wait-for-schema 10 --no-color -H "Authorization: Bearer $token" \
+    --seed "${ORGD_FUZZ_SEED:-20261129}" \
     --exclude-path-regex '^/v1/auth/logout' ${ORGD_FUZZ_ARGS:-}) || rc=$?
   if ! kill -0 "$orgd_pid" 2>/dev/null; then
     log "orgd died during the schemathesis run"

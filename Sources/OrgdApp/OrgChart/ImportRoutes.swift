@@ -45,7 +45,7 @@ enum ImportRoutes {
         }
         guard batch.errors.isEmpty else { throw invalid(batch.errors) }
         guard !batch.isEmpty else { throw Problem.invalid("", rule: "not_empty", "the file holds no records") }
-        let dryRun = context.query("dry_run") == "true"
+        let dryRun = try context.flag("dry_run")
         let tallies: [String: ImportApply.Tally]
         do {
             tallies = try await context.transaction(caller) { connection in
