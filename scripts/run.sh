@@ -74,7 +74,10 @@ seed_demo() {
   fi
   log "loading the demo tenant: orgd seed demo"
   mkdir -p "$(dirname "$SEED_OUT")"
-  (umask 077 && "$ORGD_BIN" seed demo | tee "$SEED_OUT") || die "orgd seed demo failed"
+  # The seed prints a curl line: give it the port `orgd serve "$@"` will listen on.
+  local url
+  url="$(serve_url "$@")"
+  (umask 077 && ORGD_PORT="${url##*:}" "$ORGD_BIN" seed demo | tee "$SEED_OUT") || die "orgd seed demo failed"
   [[ -n ${ORGD_PGDATA:-} ]] && touch "$marker"
   return 0
 }
@@ -137,7 +140,7 @@ main() {
   ((interrupted)) && exit 130
   log "migrating: orgd migrate"
   "$ORGD_BIN" migrate
-  seed_demo
+  seed_demo "$@"
   ((interrupted)) && exit 130
   serve "$@"
 }
