@@ -212,20 +212,7 @@ report_block() {
 write_docs() {
   local block="$tmp/block.md"
   report_block >"$block"
-  if [[ ! -f $DOC ]]; then
-    mkdir -p "$(dirname "$DOC")"
-    printf '# Performance\n\nThe figures in the marked blocks are written by the bench scripts; rerun them rather\nthan editing the blocks by hand.\n\n' >"$DOC"
-  fi
-  if grep -q '<!-- bench:http:start -->' "$DOC" && grep -q '<!-- bench:http:end -->' "$DOC"; then
-    awk -v blockfile="$block" '
-      /<!-- bench:http:start -->/ { while ((getline l < blockfile) > 0) print l; skip = 1; next }
-      /<!-- bench:http:end -->/ { skip = 0; next }
-      !skip { print }' "$DOC" >"$tmp/doc.md"
-    cat "$tmp/doc.md" >"$DOC"
-  else
-    { echo; cat "$block"; } >>"$DOC"
-  fi
-  log "updated $DOC"
+  replace_doc_block "$DOC" http "$block"
 }
 
 print_summary() {

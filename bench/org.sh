@@ -195,19 +195,7 @@ write_docs() {
   local block="$tmp/block.md"
   report_block >"$block"
   cp "$block" "$out/report.md"
-  if [[ ! -f $DOC ]]; then
-    printf '# Performance\n\nThe figures in the marked blocks are written by the bench scripts; rerun them rather\nthan editing the blocks by hand.\n\n' >"$DOC"
-  fi
-  if grep -q '<!-- bench:org:start -->' "$DOC" && grep -q '<!-- bench:org:end -->' "$DOC"; then
-    awk -v blockfile="$block" '
-      /<!-- bench:org:start -->/ { while ((getline l < blockfile) > 0) print l; skip = 1; next }
-      /<!-- bench:org:end -->/ { skip = 0; next }
-      !skip { print }' "$DOC" >"$tmp/doc.md"
-    cat "$tmp/doc.md" >"$DOC"
-  else
-    { echo; cat "$block"; } >>"$DOC"
-  fi
-  log "updated $DOC"
+  replace_doc_block "$DOC" org "$block"
 }
 
 main "$@"

@@ -95,3 +95,26 @@ find_schemathesis() {
   done
   return 0
 }
+
+# Puts BLOCKFILE (which starts with `<!-- bench:NAME:start -->` and ends with its end marker)
+# into DOC in place of the block of the same name, or at the end when DOC has none; creates DOC
+# with its heading first. Used by every bench script, so each rewrites only its own block.
+replace_doc_block() {
+  local doc=$1 name=$2 block=$3 tmpdoc
+  if [[ ! -f $doc ]]; then
+    mkdir -p "$(dirname "$doc")"
+    printf '# Performance\n\nThe figures in the marked blocks are written by the bench scripts; rerun them rather\nthan editing the blocks by hand.\n\n' >"$doc"
+  fi
+  if grep -q "<!-- bench:$name:start -->" "$doc" && grep -q "<!-- bench:$name:end -->" "$doc"; then
+    tmpdoc="$(mktemp)"
+    awk -v blockfile="$block" -v start="<!-- bench:$name:start -->" -v end="<!-- bench:$name:end -->" '
+      $0 == start { while ((getline l < blockfile) > 0) print l; skip = 1; next }
+      $0 == end { skip = 0; next }
+      !skip { print }' "$doc" >"$tmpdoc"
+    cat "$tmpdoc" >"$doc"
+    rm -f "$tmpdoc"
+  else
+    { echo; cat "$block"; } >>"$doc"
+  fi
+  log "updated $doc"
+}
