@@ -215,22 +215,11 @@ struct ImportApply {
             try await PositionStore.checkReportsTo(connection, position: id, manager: manager, on: date)
         }
         try await Versions.prepare(connection, Versions.positions, id: id, on: date)
-        _ = try await connection.query("""
-            UPDATE position_versions SET
-                grade = CASE WHEN $2::boolean THEN $3 ELSE grade END,
-                headcount_kind = coalesce($4, headcount_kind),
-                headcount_min = CASE WHEN $4 IS NULL THEN headcount_min ELSE $5::integer END,
-                headcount_max = CASE WHEN $4 IS NULL THEN headcount_max ELSE $6::integer END,
-                duties = coalesce($7::jsonb, duties), forms = coalesce($8::jsonb, forms), kind = coalesce($9, kind),
-                reports_to = CASE WHEN $10::boolean THEN $11::uuid ELSE reports_to END,
-                span_min = CASE WHEN $12::boolean THEN $13::integer ELSE span_min END,
-                span_max = CASE WHEN $14::boolean THEN $15::integer ELSE span_max END,
-                sort_order = coalesce($16::integer, sort_order)
-            WHERE position_id = $1::uuid AND lower(valid) >= $17::date
-            """, [id, position.grade != nil, position.grade ?? nil, headcount?.kind, headcount?.min, headcount?.max,
-                  position.duties.map(OrgRules.jsonList), position.forms.map(OrgRules.jsonList), position.kind,
-                  manager != nil, manager ?? nil, position.spanMin != nil, position.spanMin ?? nil,
-                  position.spanMax != nil, position.spanMax ?? nil, position.sortOrder, date])
+        try await PositionStore.apply(PositionStore.Change(
+            grade: position.grade, headcount: headcount.map { ($0.kind, $0.min, $0.max) },
+            duties: position.duties, forms: position.forms, kind: position.kind, reportsTo: manager,
+            spanMin: position.spanMin, spanMax: position.spanMax, sortOrder: position.sortOrder),
+            to: id, from: date, connection)
         _ = try await Versions.bump(connection, "positions", id: id)
         let after = try await PositionStore.read(connection, id: id, on: date)!
         try await OrgChange.record(connection, context, caller, action: "position.update", resource: "position", id: id,

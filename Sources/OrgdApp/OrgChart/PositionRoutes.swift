@@ -179,23 +179,11 @@ enum PositionRoutes {
                 try await PositionStore.checkReportsTo(connection, position: id, manager: manager, on: date)
             }
             try await Versions.prepare(connection, Versions.positions, id: id, on: date)
-            _ = try await connection.query("""
-                UPDATE position_versions SET title = coalesce($2, title),
-                    grade = CASE WHEN $3::boolean THEN $4 ELSE grade END,
-                    headcount_kind = coalesce($5, headcount_kind),
-                    headcount_min = CASE WHEN $5 IS NULL THEN headcount_min ELSE $6::integer END,
-                    headcount_max = CASE WHEN $5 IS NULL THEN headcount_max ELSE $7::integer END,
-                    duties = coalesce($8::jsonb, duties), forms = coalesce($9::jsonb, forms), kind = coalesce($10, kind),
-                    reports_to = CASE WHEN $11::boolean THEN $12::uuid ELSE reports_to END,
-                    span_min = CASE WHEN $13::boolean THEN $14::integer ELSE span_min END,
-                    span_max = CASE WHEN $15::boolean THEN $16::integer ELSE span_max END,
-                    sort_order = coalesce($17::integer, sort_order)
-                WHERE position_id = $1::uuid AND lower(valid) >= $18::date
-                """, [id, body.title?.trimmingCharacters(in: .whitespacesAndNewlines), body.grade != nil, body.grade.flatMap { $0 },
-                      headcount?.kind, headcount?.min, headcount?.max, body.duties.map(OrgRules.jsonList),
-                      body.forms.map(OrgRules.jsonList), body.kind, body.reports_to != nil, body.reports_to.flatMap { $0 }?.lowercased(),
-                      body.span_min != nil, body.span_min.flatMap { $0 }, body.span_max != nil, body.span_max.flatMap { $0 },
-                      body.sort_order, date])
+            try await PositionStore.apply(PositionStore.Change(
+                title: body.title?.trimmingCharacters(in: .whitespacesAndNewlines), grade: body.grade,
+                headcount: headcount.map { ($0.kind, $0.min, $0.max) }, duties: body.duties, forms: body.forms,
+                kind: body.kind, reportsTo: body.reports_to, spanMin: body.span_min, spanMax: body.span_max,
+                sortOrder: body.sort_order), to: id, from: date, connection)
             _ = try await Versions.bump(connection, "positions", id: id)
             let after = try await PositionStore.read(connection, id: id, on: date)!
             try await OrgChange.record(connection, context, caller, action: "position.update", resource: "position", id: id,
