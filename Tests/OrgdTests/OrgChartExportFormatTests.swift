@@ -1,8 +1,12 @@
 // The export formats and the import reader as pure functions, without a database: text width
-// and escaping, the tree layout (wrapping wide rows, no overlapping boxes), CSV quoting and
+// and escaping, the tree layout (wrapping wide rows, no overlapping boxes), the SVG's hand-off
+// arrows (box edge to box edge, around other boxes, inside the picture), CSV quoting and
 // reading, headcount text.
 
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 @testable import OrgdApp
 import Testing
 
@@ -63,6 +67,81 @@ struct OrgChartExportFormatTests {
         #expect(check.text.contains("暂缺 vacant ×1"))
     }
 
+    @Test("two hand-off links are two dashed arrows from the source box's edge to the target box's edge, with the note escaped")
+    func svgHandoffArrows() throws {
+        let a = Self.unit(1), b = Self.unit(2), c = Self.unit(3)
+        let root = Self.unit(0, children: [a, b, c])
+        let links = [ChartHandoff(fromID: a.id, toID: c.id, fromName: a.name, toName: c.name, note: "A&B <急> 回访"),
+                     ChartHandoff(fromID: c.id, toID: b.id, fromName: c.name, toName: b.name, note: "")]
+        let svg = SVGShapes.parse(ChartSVG.document(Chart(asOf: "2024-06-01", depth: 10, root: root, handoffs: links, people: [:])))
+        #expect(svg.check.failure == nil, "\(svg.check.failure ?? "")")
+        let arrows = svg.elements.filter { $0.name == "path" && $0.attributes["class"] == "handoff" }
+        #expect(arrows.count == 2)
+        #expect(svg.elements.contains { $0.name == "marker" && $0.attributes["id"] == "handoff-arrow" })
+        for (arrow, link) in zip(arrows, links) {
+            #expect(arrow.attributes["data-from"] == link.fromID && arrow.attributes["data-to"] == link.toID)
+            #expect(arrow.attributes["marker-end"] == "url(#handoff-arrow)")
+            #expect(arrow.attributes["stroke-dasharray"] != nil)
+            let curve = try #require(SVGShapes.curve(arrow.attributes["d"] ?? ""), "d=\(arrow.attributes["d"] ?? "")")
+            let from = try #require(svg.boxes[link.fromID]), to = try #require(svg.boxes[link.toID])
+            #expect(SVGShapes.onEdge(curve[0], from), "\(curve[0]) is not on the edge of \(from)")
+            #expect(SVGShapes.onEdge(curve[3], to), "\(curve[3]) is not on the edge of \(to)")
+        }
+        // 部门1 → 部门3 passes 部门2: it must go around it, not through.
+        let around = try #require(SVGShapes.curve(arrows[0].attributes["d"] ?? ""))
+        let middle = try #require(svg.boxes[b.id])
+        #expect(SVGShapes.samples(around).allSatisfy { !SVGShapes.inside($0, middle) }, "the link crosses 部门2")
+        #expect(svg.raw.contains("A&amp;B &lt;急&gt; 回访"))
+        #expect(svg.check.text.contains("A&B <急> 回访"))
+        #expect(svg.check.text.contains("1. 对接 hand-off: 部门1 → 部门3 (A&B <急> 回访)"))
+        #expect(svg.check.text.contains("2. 对接 hand-off: 部门3 → 部门2"))
+        #expect(svg.check.text.contains("对接 hand-off link"))
+    }
+
+    @Test("links both ways between neighbours are two arrows that do not coincide")
+    func svgHandoffsBothWays() throws {
+        let a = Self.unit(1), b = Self.unit(2)
+        let links = [ChartHandoff(fromID: a.id, toID: b.id, fromName: a.name, toName: b.name, note: ""),
+                     ChartHandoff(fromID: b.id, toID: a.id, fromName: b.name, toName: a.name, note: "")]
+        let chart = Chart(asOf: "2024-06-01", depth: 10, root: Self.unit(0, children: [a, b]), handoffs: links, people: [:])
+        let svg = SVGShapes.parse(ChartSVG.document(chart))
+        let curves = try svg.elements.filter { $0.attributes["class"] == "handoff" }.map { try #require(SVGShapes.curve($0.attributes["d"] ?? "")) }
+        #expect(curves.count == 2)
+        if curves.count == 2 {
+            let closest = SVGShapes.samples(curves[0]).map { p in
+                SVGShapes.samples(curves[1]).map { q in ((p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y)).squareRoot() }.min()!
+            }.max()!
+            #expect(closest >= 6, "the two arrows run within \(closest) px of each other all along")
+        }
+    }
+
+    @Test("a link between wrapped rows goes around the box in its way and the picture grows to hold it")
+    func svgHandoffAcrossWrappedRows() throws {
+        // Rows: four narrow boxes, three wide ones, four narrow ones. The link between the last
+        // boxes of the first and third rows must bulge beyond the wide row's right edge, which is
+        // the tree's, by more than the picture's margin.
+        let wide = ChartSeat(id: "s", title: "区域客户服务质量监督与回访管理专员岗", grade: "B+5", establishment: 1)
+        let children = (1...11).map { Self.unit($0, seats: (5...7).contains($0) ? [wide] : []) }
+        let links = [ChartHandoff(fromID: children[3].id, toID: children[10].id, fromName: "部门4", toName: "部门11", note: "转交")]
+        let chart = Chart(asOf: "2024-06-01", depth: 10, root: Self.unit(0, children: children), handoffs: links, people: [:])
+        let svg = SVGShapes.parse(ChartSVG.document(chart, maxRowWidth: 800))
+        #expect(svg.check.failure == nil)
+        let boxes = Array(svg.boxes.values)
+        let row1 = try #require(svg.boxes[children[3].id]), row2 = try #require(svg.boxes[children[6].id]), row3 = try #require(svg.boxes[children[10].id])
+        #expect(row1.y < row2.y && row2.y < row3.y, "the children did not wrap into three rows")
+        let arrow = try #require(svg.elements.first { $0.attributes["class"] == "handoff" })
+        let curve = try #require(SVGShapes.curve(arrow.attributes["d"] ?? ""))
+        #expect(SVGShapes.onEdge(curve[0], row1) && SVGShapes.onEdge(curve[3], row3))
+        let points = SVGShapes.samples(curve)
+        for box in boxes where box != row1 && box != row3 {
+            #expect(points.allSatisfy { !SVGShapes.inside($0, box) }, "the link crosses \(box)")
+        }
+        let treeRight = boxes.map { $0.x + $0.width }.max()!
+        #expect(points.map(\.x).max()! > treeRight + ChartSVG.margin, "the link stays within the tree's box and margin, so this test shows nothing")
+        let width = try #require(Double(svg.root["width"] ?? "")), height = try #require(Double(svg.root["height"] ?? ""))
+        #expect(points.allSatisfy { $0.x >= 0 && $0.x <= width && $0.y >= 0 && $0.y <= height }, "the link leaves the \(width)×\(height) picture")
+    }
+
     @Test("CSV fields with commas, quotes and line breaks are quoted and read back")
     func csvRoundTrip() throws {
         let fields = ["a,b", "say \"hi\"", "line1\nline2", "客服", ""]
@@ -91,5 +170,81 @@ struct OrgChartExportFormatTests {
         #expect(try ImportBatch.headcount("1/region").validated() == ("per_region", 1, 1))
         #expect(throws: (any Error).self) { try ImportBatch.headcount("3-1").validated() }
         #expect(throws: (any Error).self) { try ImportBatch.headcount("many") }
+    }
+}
+
+/// The elements of an SVG with their attributes, its units' frames and its cubic curves, to check
+/// the geometry of what ChartSVG draws.
+final class SVGShapes: NSObject, XMLParserDelegate {
+    struct Element { var name: String; var attributes: [String: String] }
+    struct Point: CustomStringConvertible {
+        var x: Double, y: Double
+        var description: String { "(\(x), \(y))" }
+    }
+    struct Frame: Equatable, CustomStringConvertible {
+        var x: Double, y: Double, width: Double, height: Double
+        var description: String { "[\(x), \(y)] \(width)×\(height)" }
+    }
+
+    var elements: [Element] = []
+    var boxes: [String: Frame] = [:]        // the first rect inside each <g data-unit>
+    var root: [String: String] = [:]
+    var raw = ""
+    var check = SVGCheck()
+    private var unit: String?
+
+    static func parse(_ bytes: [UInt8]) -> SVGShapes {
+        let shapes = SVGShapes()
+        shapes.raw = String(decoding: bytes, as: UTF8.self)
+        shapes.check = SVGCheck.parse(bytes)
+        let parser = XMLParser(data: Data(bytes))
+        parser.delegate = shapes
+        _ = parser.parse()
+        return shapes
+    }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        elements.append(Element(name: elementName, attributes: attributes))
+        if elementName == "svg" { root = attributes }
+        if elementName == "g", let id = attributes["data-unit"] { unit = id }
+        if elementName == "rect", let id = unit, boxes[id] == nil,
+           let x = Double(attributes["x"] ?? ""), let y = Double(attributes["y"] ?? ""),
+           let w = Double(attributes["width"] ?? ""), let h = Double(attributes["height"] ?? "") {
+            boxes[id] = Frame(x: x, y: y, width: w, height: h)
+        }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        if elementName == "g" { unit = nil }
+    }
+
+    /// The four points of a path "M x y C x y x y x y"; nil for any other path.
+    static func curve(_ d: String) -> [Point]? {
+        let parts = d.replacingOccurrences(of: "M", with: " ").replacingOccurrences(of: "C", with: " ")
+            .replacingOccurrences(of: ",", with: " ").split(separator: " ").compactMap { Double($0) }
+        guard parts.count == 8, d.hasPrefix("M"), d.contains("C") else { return nil }
+        return stride(from: 0, to: 8, by: 2).map { Point(x: parts[$0], y: parts[$0 + 1]) }
+    }
+
+    static func samples(_ c: [Point], count: Int = 100) -> [Point] {
+        (0...count).map { step in
+            let t = Double(step) / Double(count), u = 1 - t
+            let a = u * u * u, b = 3 * u * u * t, cc = 3 * u * t * t, d = t * t * t
+            return Point(x: a * c[0].x + b * c[1].x + cc * c[2].x + d * c[3].x, y: a * c[0].y + b * c[1].y + cc * c[2].y + d * c[3].y)
+        }
+    }
+
+    /// On the frame's border, within the 0.1 px the SVG's coordinates are rounded to.
+    static func onEdge(_ p: Point, _ f: Frame) -> Bool {
+        let e = 0.11
+        let withinX = p.x >= f.x - e && p.x <= f.x + f.width + e, withinY = p.y >= f.y - e && p.y <= f.y + f.height + e
+        let onVertical = abs(p.x - f.x) <= e || abs(p.x - f.x - f.width) <= e
+        let onHorizontal = abs(p.y - f.y) <= e || abs(p.y - f.y - f.height) <= e
+        return withinX && withinY && (onVertical || onHorizontal)
+    }
+
+    static func inside(_ p: Point, _ f: Frame) -> Bool {
+        p.x > f.x && p.x < f.x + f.width && p.y > f.y && p.y < f.y + f.height
     }
 }

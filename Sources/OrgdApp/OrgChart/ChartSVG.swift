@@ -1,8 +1,10 @@
 // SVG export of a chart, drawn by orgd itself (no Graphviz at run time) from ChartLayout: a
-// title, the unit boxes and their connectors, a legend, and the hand-off links (对接) listed
-// under the chart. Vacant seats are red dashed "暂缺 vacant ×n" lines; concurrent (兼任) and
-// acting (代理) holders carry an orange badge. All text is XML-escaped; the font stack names
-// CJK fonts first so Chinese renders wherever one of them is installed.
+// title, the unit boxes and their grey tree connectors, the hand-off links (对接) as dashed blue
+// arrows routed by ChartHandoffRoute and labelled with their number and note, and under the chart
+// a legend and the numbered list of the links. Vacant seats are red dashed "暂缺 vacant ×n" lines;
+// concurrent (兼任) and acting (代理) holders carry an orange badge. The picture grows to hold
+// curves that leave the tree's box. All text is XML-escaped; the font stack names CJK fonts first
+// so Chinese renders wherever one of them is installed.
 
 enum ChartSVG {
     static let fonts = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, PingFang SC, Microsoft YaHei, sans-serif"
@@ -11,23 +13,31 @@ enum ChartSVG {
 
     static func document(_ chart: Chart, maxRowWidth: Double = 2400) -> [UInt8] {
         let layout = ChartLayout.layout(chart.root, maxRowWidth: maxRowWidth)
+        let routes = ChartHandoffRoute.routes(chart.handoffs, in: layout)
         let title = "\(chart.root.name) (\(chart.root.code)) · as of \(chart.asOf)"
-        var footer: [String] = ["图例 legend:"]
-        for link in chart.handoffs {
-            footer.append("对接 hand-off: \(link.fromName) → \(link.toName)\(link.note.isEmpty ? "" : " (\(link.note))")")
+        let links = chart.handoffs.enumerated().map { index, link in
+            "\(index + 1). 对接 hand-off: \(link.fromName) → \(link.toName)\(link.note.isEmpty ? "" : " (\(link.note))")"
         }
-        let footerHeight = 30.0 + 18.0 * Double(footer.count)
-        // The legend line is about 560 px wide; titles and hand-off lines are measured.
-        let textWidths = ([title] + footer).map { ChartText.width($0, size: 18) } + [560]
-        let width = (max(layout.width, textWidths.max() ?? 0) + 2 * margin).rounded(.up)
-        let height = (layout.height + titleHeight + footerHeight + 2 * margin).rounded(.up)
-        let left = margin, top = margin + titleHeight
+        // The drawing: the tree's box grown to hold every curve and label.
+        var extent = (minX: 0.0, minY: 0.0, maxX: layout.width, maxY: layout.height)
+        for route in routes {
+            let b = route.bounds
+            extent = (min(extent.minX, b.minX), min(extent.minY, b.minY), max(extent.maxX, b.maxX), max(extent.maxY, b.maxY))
+        }
+        let footerHeight = 30.0 + 18.0 * Double(1 + (links.isEmpty ? 0 : 1 + links.count))
+        // The legend lines are at most about 560 px wide; the title and the list of links are measured.
+        let textWidths = ([title] + links).map { ChartText.width($0, size: 18) } + [560]
+        let width = (max(extent.maxX - extent.minX, textWidths.max() ?? 0) + 2 * margin).rounded(.up)
+        let height = (extent.maxY - extent.minY + titleHeight + footerHeight + 2 * margin).rounded(.up)
+        let left = margin - extent.minX, top = margin + titleHeight - extent.minY
 
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" \
             font-family="\(fonts)" font-size="12">
             <title>\(ChartText.xml(title))</title>
+            <defs><marker id="handoff-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" \
+            orient="auto" markerUnits="strokeWidth"><path d="M0,0 L10,5 L0,10 z" fill="#1f5fbf"/></marker></defs>
             <rect x="0" y="0" width="\(n(width))" height="\(n(height))" fill="#ffffff"/>
             <text x="\(n(margin))" y="\(n(margin + 18))" font-size="18" font-weight="bold" fill="#1a1a1a">\(ChartText.xml(title))</text>
 
@@ -38,9 +48,40 @@ enum ChartSVG {
         }
         svg += "</g>\n"
         for box in layout.boxes { svg += draw(box, left: left, top: top) }
-        svg += legend(x: left, y: top + layout.height + 30, handoffs: Array(footer.dropFirst()))
+        svg += draw(routes, handoffs: chart.handoffs, left: left, top: top)
+        svg += legend(x: margin, y: top + extent.maxY + 30, handoffs: links)
         svg += "</svg>\n"
         return Array(svg.utf8)
+    }
+
+    /// The hand-off links over the boxes: each a white halo under a dashed blue curve ending in
+    /// an arrowhead, then the labels on white, so links stay legible where they cross a box.
+    static func draw(_ routes: [ChartHandoffRoute], handoffs: [ChartHandoff], left: Double, top: Double) -> String {
+        guard !routes.isEmpty else { return "" }
+        func d(_ r: ChartHandoffRoute) -> String {
+            "M\(n(r.start.x + left)) \(n(r.start.y + top)) C\(n(r.control1.x + left)) \(n(r.control1.y + top)) "
+                + "\(n(r.control2.x + left)) \(n(r.control2.y + top)) \(n(r.end.x + left)) \(n(r.end.y + top))"
+        }
+        var svg = "<g fill=\"none\" stroke-linecap=\"round\">\n"
+        for route in routes {
+            svg += "<path class=\"handoff-halo\" d=\"\(d(route))\" stroke=\"#ffffff\" stroke-opacity=\"0.85\" stroke-width=\"5\"/>\n"
+        }
+        for route in routes {
+            let link = handoffs[route.index]
+            svg += "<path class=\"handoff\" data-from=\"\(ChartText.xml(link.fromID))\" data-to=\"\(ChartText.xml(link.toID))\" d=\"\(d(route))\" "
+            svg += "stroke=\"#1f5fbf\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\" marker-end=\"url(#handoff-arrow)\"/>\n"
+        }
+        svg += "</g>\n<g font-size=\"\(n(ChartHandoffRoute.labelSize))\" fill=\"#1f5fbf\">\n"
+        for route in routes {
+            let x = route.labelCenter.x + left - route.labelWidth / 2, y = route.labelCenter.y + top - ChartHandoffRoute.labelHeight / 2
+            let number = "\(route.index + 1)"
+            let note = route.label.dropFirst(number.count)
+            svg += "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(route.labelWidth))\" height=\"\(n(ChartHandoffRoute.labelHeight))\" rx=\"7\" "
+            svg += "fill=\"#ffffff\" fill-opacity=\"0.92\" stroke=\"#1f5fbf\" stroke-width=\"0.8\"/>\n"
+            svg += "<text class=\"handoff-label\" x=\"\(n(x + 4))\" y=\"\(n(y + ChartHandoffRoute.labelHeight - 4))\"><tspan font-weight=\"bold\">\(number)</tspan>"
+            svg += "\(ChartText.xml(String(note)))</text>\n"
+        }
+        return svg + "</g>\n"
     }
 
     /// One unit: a rounded frame, a tinted header and its lines.
@@ -85,7 +126,8 @@ enum ChartSVG {
         }
     }
 
-    /// The legend (vacant seat, concurrent and acting badges) and the hand-off links.
+    /// The legend (vacant seat, concurrent and acting badges); when the chart has hand-off
+    /// links, a line showing their style and then the numbered list of them.
     static func legend(x: Double, y: Double, handoffs: [String]) -> String {
         var svg = "<g font-size=\"12\">\n"
         svg += "<text x=\"\(n(x))\" y=\"\(n(y))\" fill=\"#444444\">图例 legend:</text>\n"
@@ -94,8 +136,13 @@ enum ChartSVG {
         svg += "<rect x=\"\(n(x + 208))\" y=\"\(n(y - 13))\" width=\"34\" height=\"17\" rx=\"7\" fill=\"#fff3e0\" stroke=\"#e08a00\"/>\n"
         svg += "<text x=\"\(n(x + 213))\" y=\"\(n(y))\" fill=\"#a85800\">兼任</text>\n"
         svg += "<text x=\"\(n(x + 248))\" y=\"\(n(y))\" fill=\"#444444\">concurrent post; 代理 acting; n/m = holders/headcount</text>\n"
+        guard !handoffs.isEmpty else { return svg + "</g>\n" }
+        let styleY = y + 20
+        svg += "<path d=\"M\(n(x + 84)) \(n(styleY - 4)) L\(n(x + 128)) \(n(styleY - 4))\" fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"1.5\" "
+        svg += "stroke-dasharray=\"6 4\" marker-end=\"url(#handoff-arrow)\"/>\n"
+        svg += "<text x=\"\(n(x + 136))\" y=\"\(n(styleY))\" fill=\"#1f5fbf\">对接 hand-off link, from → to, numbered as below</text>\n"
         for (index, line) in handoffs.enumerated() {
-            svg += "<text x=\"\(n(x))\" y=\"\(n(y + 20 + 18 * Double(index)))\" fill=\"#1f5fbf\">\(ChartText.xml(line))</text>\n"
+            svg += "<text x=\"\(n(x))\" y=\"\(n(styleY + 20 + 18 * Double(index)))\" fill=\"#1f5fbf\">\(ChartText.xml(line))</text>\n"
         }
         return svg + "</g>\n"
     }
