@@ -23,7 +23,7 @@ final class LoopResources: @unchecked Sendable {
     func startListening(url: String) {
         let callers = self.callers
         let listener = PGListener(url: url, loop: loop, channels: [CallerCache.channel],
-                                  onNotification: { _, tenant in callers.invalidate(tenant: tenant) },
+                                  onNotification: { _, tenant in callers.drop(tenant: tenant) },
                                   onReconnect: { callers.removeAll() })
         self.listener = listener
         listener.start()

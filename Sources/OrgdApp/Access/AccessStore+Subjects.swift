@@ -15,11 +15,17 @@ struct SubjectRecord: Sendable {
     var founder: Bool
     var active: Bool                    // user enabled / key neither revoked nor expired
     var grants: [AccessStore.GrantRow]
+    var postGrades: [String] = []       // grades of the posts the linked person holds today (users only)
 
-    /// The subject's grade under `ladder`: the founder's rank, the parsed grade, or nil when the
-    /// ladder does not define the stored text.
+    /// The subject's own and post grades under `ladder` (texts the ladder does not define are passed over).
+    func grades(under ladder: GradeLadder) -> EffectiveGrade {
+        EffectiveGrade(account: grade, founder: founder, postGrades: postGrades, ladder: ladder)
+    }
+
+    /// The grade the subject's decisions use under `ladder`: the founder's rank, else the higher of
+    /// its own grade and its linked person's posts today (see EffectiveGrade); nil when it has neither.
     func grade(under ladder: GradeLadder) -> Grade? {
-        founder ? .founder : grade.flatMap { try? ladder.parse($0) }
+        grades(under: ladder).grade
     }
 
     func principal(tenant: TenantID, ladder: GradeLadder) -> Principal {
@@ -29,14 +35,16 @@ struct SubjectRecord: Sendable {
 }
 
 extension AccessStore {
-    /// Every user and API key of the caller's tenant, with all their grants: two queries.
+    /// Every user and API key of the caller's tenant, with all their grants and the grades of the
+    /// posts linked users hold today: two queries.
     static func subjects(_ connection: PGConnection) async throws -> [SubjectRecord] {
         let rows = try await connection.query("""
-            SELECT id::text AS id, 'user' AS kind, login AS label, grade, is_founder, NOT disabled AS active
-            FROM users
+            SELECT u.id::text AS id, 'user' AS kind, u.login AS label, u.grade, u.is_founder, NOT u.disabled AS active,
+                   \(EffectiveGrade.postGradesSQL(person: "u.person_id")) AS post_grades
+            FROM users u
             UNION ALL
             SELECT id::text, 'api_key', name, NULL, false,
-                   revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+                   revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()), NULL
             FROM api_keys
             ORDER BY 1
             """)
@@ -52,7 +60,7 @@ extension AccessStore {
             return SubjectRecord(id: id, kind: row.string("kind") == "api_key" ? .apiKey : .user,
                                  label: row.string("label") ?? "", grade: row.string("grade"),
                                  founder: row.bool("is_founder") ?? false, active: row.bool("active") ?? false,
-                                 grants: bySubject[id] ?? [])
+                                 grants: bySubject[id] ?? [], postGrades: parseArray(row.string("post_grades")))
         }
     }
 

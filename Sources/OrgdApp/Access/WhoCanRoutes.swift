@@ -26,7 +26,8 @@ enum WhoCanRoutes {
             json.field("id", caller.subjectID)
             json.field("login", caller.login)
             json.endObject()
-            json.field("grade", principal.grade.map { caller.ladder.name(of: $0) })
+            json.field("grade", caller.grades.account.map { caller.ladder.name(of: $0) })
+            caller.grades.write(to: &json, ladder: caller.ladder)
             json.key("permissions")
             json.beginObject()
             for permission in Permission.allCases {

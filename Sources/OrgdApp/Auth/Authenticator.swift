@@ -1,4 +1,5 @@
 // From `Authorization: Bearer …` to a Caller: the loop's cache first, the database on a miss.
+// A user's grade is its effective grade: its own or its linked person's highest post today.
 // Every failure is a 401 (or 403 for a suspended tenant) with a stable code; none says whether
 // a tenant, user or key exists.
 
@@ -19,8 +20,9 @@ enum Authenticator {
         }
         let now = Int64(UTCClock.seconds())
         if let cached = resources.callers.lookup(credential.digest, now: now) { return cached }
+        let generation = CallerCache.currentGeneration
         let caller = try await load(credential, resources.pool, now: now)
-        resources.callers.store(caller, digest: credential.digest, now: now)
+        resources.callers.store(caller, digest: credential.digest, now: now, loadedSince: generation)
         return caller
     }
 
@@ -31,7 +33,7 @@ enum Authenticator {
             let result = try await pool.query("SELECT id::text AS id FROM orgd_platform_key($1::bytea)", [digest])
             guard let id = result.string(0, "id"), let subject = EntityID(uuid: id) else { throw AuthProblem.invalid }
             return Caller(kind: .platform, tenantID: nil, subjectID: id, login: nil, sessionID: nil,
-                          principal: .platform(subject: subject), ladder: .standard,
+                          principal: .platform(subject: subject), grades: EffectiveGrade(account: nil, post: nil), ladder: .standard,
                           restructure: RestructureRule(ladder: .standard), expiresAt: .max)
         case .session, .apiKey:
             let tenantID = credential.tenantID!
@@ -42,13 +44,14 @@ enum Authenticator {
                 guard tenantStatus == "active" else { throw AuthProblem.tenantSuspended }
                 let (ladder, restructure) = try await AccessStore.ladder(connection)
                 let grants = try await AccessStore.grants(of: subject.id, connection)
-                let grade: Grade? = subject.founder ? .founder : subject.grade.flatMap { try? ladder.parse($0) }
+                let grades = EffectiveGrade(account: subject.grade, founder: subject.founder,
+                                            postGrades: subject.postGrades, ladder: ladder)
                 let principal = Principal(tenant: EntityID(uuid: tenantID)!, subject: EntityID(uuid: subject.id)!,
                                           kind: credential.kind == .session ? .user : .apiKey,
-                                          grade: grade, grants: grants.map { $0.policyGrant(ladder: ladder) })
+                                          grade: grades.grade, grants: grants.map { $0.policyGrant(ladder: ladder) })
                 return Caller(kind: credential.kind == .session ? .user : .apiKey, tenantID: tenantID,
                               subjectID: subject.id, login: subject.login, sessionID: subject.sessionID,
-                              principal: principal, ladder: ladder, restructure: restructure,
+                              principal: principal, grades: grades, ladder: ladder, restructure: restructure,
                               expiresAt: subject.expiresAt)
             }
         }
@@ -61,6 +64,7 @@ enum Authenticator {
         var grade: String?
         var founder: Bool
         var expiresAt: Int64
+        var postGrades: [String] = []   // grades of the posts the linked person holds today
     }
 
     private static func loadSubject(_ credential: Credential, _ connection: PGConnection) async throws -> Subject {
@@ -68,13 +72,15 @@ enum Authenticator {
         if credential.kind == .session {
             let rows = try await connection.query("""
                 SELECT s.id::text AS session_id, u.id::text AS user_id, u.login, u.grade, u.is_founder,
-                       extract(epoch FROM s.expires_at)::bigint AS expires
+                       extract(epoch FROM s.expires_at)::bigint AS expires,
+                       \(EffectiveGrade.postGradesSQL(person: "u.person_id")) AS post_grades
                 FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
                 WHERE s.digest = $1::bytea AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT u.disabled
                 """, [digest])
             guard let row = rows.first, let id = row.string("user_id") else { throw AuthProblem.invalid }
             return Subject(id: id, login: row.string("login"), sessionID: row.string("session_id"), grade: row.string("grade"),
-                           founder: row.bool("is_founder") ?? false, expiresAt: Int64(row.int("expires") ?? 0))
+                           founder: row.bool("is_founder") ?? false, expiresAt: Int64(row.int("expires") ?? 0),
+                           postGrades: AccessStore.parseArray(row.string("post_grades")))
         }
         let rows = try await connection.query("""
             SELECT k.id::text AS key_id, coalesce(extract(epoch FROM k.expires_at)::bigint, 9223372036854775807) AS expires

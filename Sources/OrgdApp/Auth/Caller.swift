@@ -15,7 +15,8 @@ struct Caller: Sendable {
     let subjectID: String              // user, API key or platform key id (UUID text)
     let login: String?                 // users only
     let sessionID: String?             // the session this request came with (users only)
-    let principal: Principal
+    let principal: Principal          // its grade is `grades.grade`, the effective one
+    let grades: EffectiveGrade         // the account's own grade and its linked person's posts' grade
     let ladder: GradeLadder
     let restructure: RestructureRule
     let expiresAt: Int64               // epoch seconds after which the credential is dead

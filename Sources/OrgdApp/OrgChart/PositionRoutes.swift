@@ -173,8 +173,12 @@ enum PositionRoutes {
             }
             try checkSpan(body.span_min ?? before.int("span_min"), body.span_max ?? before.int("span_max"))
             var target = PositionStore.target(caller, before)
-            if body.grade != nil { target.newGrade = newGrade }
+            if body.grade != nil {
+                target.newGrade = newGrade
+                target.affected = LinkedAccounts.principals(try await LinkedAccounts.holding(id, from: date, connection), caller)
+            }
             try await context.authorize(caller, .positionUpdate, target, resource: "position", id: id)
+            if !target.affected.isEmpty { try await AccessStore.notifyAccessChanged(connection) }   // their grade changes at commit
             if let manager = body.reports_to.flatMap({ $0 }) {
                 try await PositionStore.checkReportsTo(connection, position: id, manager: manager, on: date)
             }

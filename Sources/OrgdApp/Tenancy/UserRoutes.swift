@@ -1,5 +1,6 @@
 // /v1/users: a tenant's accounts. Creating, changing and disabling users needs tenant.admin and
-// a grade above the user's; every change is audited with the user before and after.
+// a grade above the user's (its effective grade: its own or its linked person's highest post);
+// linking an account to a person is `user.link_person`. Every change is audited before and after.
 
 import Foundation
 import HTTP
@@ -9,6 +10,7 @@ import Postgres
 enum UserRoutes {
     static let columns = """
         id::text AS id, login, display_name, grade, person_id::text AS person_id, disabled, is_founder,
+        \(EffectiveGrade.postGradesSQL(person: "users.person_id")) AS post_grades,
         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
         to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at
         """
@@ -23,12 +25,25 @@ enum UserRoutes {
         router.add(.POST, "/v1/users/{id}/password", .async(setPassword))
     }
 
+    /// The account's own grade and its linked person's posts' grade, from a row of `columns`.
+    static func grades(_ row: PGRow, _ ladder: GradeLadder) -> EffectiveGrade {
+        EffectiveGrade(account: row.string("grade"), founder: row.bool("is_founder") ?? false,
+                       postGrades: AccessStore.parseArray(row.string("post_grades")), ladder: ladder)
+    }
+
+    /// A user as JSON without `effective_grade` (the manageable-users list, which has no ladder at hand).
     static func write(_ row: PGRow, to json: inout JSONWriter) {
+        write(row, ladder: nil, to: &json)
+    }
+
+    /// A user as JSON; with the tenant's ladder also its `effective_grade` and `grade_from`.
+    static func write(_ row: PGRow, ladder: GradeLadder?, to json: inout JSONWriter) {
         json.beginObject()
         json.field("id", row.string("id"))
         json.field("login", row.string("login"))
         json.field("display_name", row.string("display_name"))
         json.field("grade", row.string("is_founder") == "t" ? "founder" : row.string("grade"))
+        if let ladder { grades(row, ladder).write(to: &json, ladder: ladder) }
         json.field("person_id", row.string("person_id"))
         json.field("disabled", row.bool("disabled") ?? false)
         json.field("created_at", row.string("created_at"))
@@ -36,9 +51,9 @@ enum UserRoutes {
         json.endObject()
     }
 
-    static func json(_ row: PGRow) -> [UInt8] {
+    static func json(_ row: PGRow, _ ladder: GradeLadder) -> [UInt8] {
         var json = JSONWriter()
-        write(row, to: &json)
+        write(row, ladder: ladder, to: &json)
         return json.bytes
     }
 
@@ -51,7 +66,7 @@ enum UserRoutes {
                 SELECT \(columns) FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2
                 """, [page.after, page.limit + 1])
         }
-        return page.response(rows) { row, json in write(row, to: &json) }
+        return page.response(rows) { row, json in write(row, ladder: caller.ladder, to: &json) }
     }
 
     static func read(_ context: RequestContext) async throws -> HTTPResponse {
@@ -62,7 +77,7 @@ enum UserRoutes {
             try await connection.query("SELECT \(columns) FROM users WHERE id = $1::uuid", [id]).first
         }
         guard let row else { throw Problem.notFound("user") }
-        return HTTPResponse(status: 200, contentType: "application/json", body: json(row))
+        return HTTPResponse(status: 200, contentType: "application/json", body: json(row, caller.ladder))
     }
 
     struct CreateBody: Decodable {
@@ -96,10 +111,10 @@ enum UserRoutes {
             }
             let row = inserted[0]
             try await Audit.record(connection, context, caller, action: "user.create", resource: "user",
-                                   id: row.string("id"), after: json(row))
+                                   id: row.string("id"), after: json(row, caller.ladder))
             return row
         }
-        var response = HTTPResponse(status: 201, contentType: "application/json", body: json(row))
+        var response = HTTPResponse(status: 201, contentType: "application/json", body: json(row, caller.ladder))
         response.headers.add("Location", "/v1/users/\(row.string("id") ?? "")")
         return response
     }
@@ -107,8 +122,9 @@ enum UserRoutes {
     struct UpdateBody: Decodable {
         var display_name: String?
         var grade: String??          // absent: unchanged; null: cleared; a string: set
+        var person_id: String??      // absent: unchanged; null: unlinked; an id: linked to that person
 
-        enum CodingKeys: String, CodingKey { case display_name, grade }
+        enum CodingKeys: String, CodingKey { case display_name, grade, person_id }
 
         // The synthesised decoder reads `"grade": null` as absent; clearing needs it kept.
         init(from decoder: any Decoder) throws {
@@ -117,32 +133,48 @@ enum UserRoutes {
             if container.contains(.grade) {
                 grade = .some(try container.decodeNil(forKey: .grade) ? nil : try container.decode(String.self, forKey: .grade))
             }
+            if container.contains(.person_id) {
+                person_id = .some(try container.decodeNil(forKey: .person_id) ? nil : try container.decode(String.self, forKey: .person_id))
+            }
         }
     }
 
+    /// Changes the display name and grade (`user.update`) and the linked person (`user.link_person`,
+    /// see UserRoutes+PersonLink); a body with only `person_id` is decided as a link alone.
     static func update(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "user")
         let body = try context.body(UpdateBody.self)
         if let name = body.display_name { try validateDisplayName(name) }
         let newGrade = try body.grade.flatMap { $0 }.map { try parseGrade($0, caller.ladder) }
-        return try await context.transaction(caller) { connection in
+        let person = try body.person_id.map { try $0.map(validPersonID) }
+        let (response, relinked) = try await context.transaction(caller) { connection in
             guard let before = try await connection.query("SELECT \(columns) FROM users WHERE id = $1::uuid FOR UPDATE", [id]).first else {
                 throw Problem.notFound("user")
             }
-            var target = Target.tenantWide(caller.tenant)
-            target.grade = before.string("grade").flatMap { try? caller.ladder.parse($0) }
-            target.newGrade = newGrade
-            try await context.authorize(caller, .userUpdate, target, resource: "user", id: id)
+            // A body that changes nothing (or names the person already linked) is decided as user.update.
+            let relinks = person.map { $0 != before.string("person_id") } ?? false
+            let updatesAccount = body.display_name != nil || body.grade != nil || !relinks
+            if updatesAccount {
+                var target = Target.tenantWide(caller.tenant)
+                target.grade = grades(before, caller.ladder).grade
+                target.newGrade = newGrade
+                try await context.authorize(caller, .userUpdate, target, resource: "user", id: id)
+            }
+            if relinks { try await authorizeLink(context, caller, connection, user: id, to: person!) }
             let after = try await connection.query("""
                 UPDATE users SET display_name = coalesce($2, display_name),
-                                 grade = CASE WHEN $3 THEN $4 ELSE grade END, updated_at = now()
+                                 grade = CASE WHEN $3 THEN $4 ELSE grade END,
+                                 person_id = CASE WHEN $5 THEN $6::uuid ELSE person_id END, updated_at = now()
                 WHERE id = $1::uuid RETURNING \(columns)
-                """, [id, body.display_name, body.grade != nil, body.grade.flatMap { $0 }])[0]
-            try await Audit.record(connection, context, caller, action: "user.update", resource: "user", id: id,
-                                   before: json(before), after: json(after))
-            return HTTPResponse(status: 200, contentType: "application/json", body: json(after))
+                """, [id, body.display_name, body.grade != nil, body.grade.flatMap { $0 }, relinks, person ?? nil])[0]
+            if relinks { try await AccessStore.notifyAccessChanged(connection) }
+            try await Audit.record(connection, context, caller, action: updatesAccount ? "user.update" : "user.link_person",
+                                   resource: "user", id: id, before: json(before, caller.ladder), after: json(after, caller.ladder))
+            return (HTTPResponse(status: 200, contentType: "application/json", body: json(after, caller.ladder)), relinks)
         }
+        if relinked { context.resources.callers.invalidate(tenant: caller.tenantID!) }
+        return response
     }
 
     static func setDisabled(_ context: RequestContext, _ disabled: Bool) async throws -> HTTPResponse {
@@ -153,7 +185,7 @@ enum UserRoutes {
                 throw Problem.notFound("user")
             }
             var target = Target.tenantWide(caller.tenant)
-            target.grade = before.bool("is_founder") == true ? .founder : before.string("grade").flatMap { try? caller.ladder.parse($0) }
+            target.grade = grades(before, caller.ladder).grade
             // The same count the access API protects: enabled users holding tenant.admin over the
             // whole tenant through an active grant, under the tenant's access lock.
             try await AccessStore.lockTenantAccess(connection)
@@ -174,8 +206,8 @@ enum UserRoutes {
                 _ = try await connection.query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1::uuid AND revoked_at IS NULL", [id])
             }
             try await Audit.record(connection, context, caller, action: disabled ? "user.disable" : "user.enable",
-                                   resource: "user", id: id, before: json(before), after: json(after))
-            return HTTPResponse(status: 200, contentType: "application/json", body: json(after))
+                                   resource: "user", id: id, before: json(before, caller.ladder), after: json(after, caller.ladder))
+            return HTTPResponse(status: 200, contentType: "application/json", body: json(after, caller.ladder))
         }
         context.resources.callers.invalidate(tenant: caller.tenantID!)
         return response
@@ -206,7 +238,7 @@ enum UserRoutes {
             }
         } else {
             var target = Target.tenantWide(caller.tenant)
-            target.grade = before.bool("is_founder") == true ? .founder : before.string("grade").flatMap { try? caller.ladder.parse($0) }
+            target.grade = grades(before, caller.ladder).grade
             try await context.authorize(caller, .userUpdate, target, resource: "user", id: id)
         }
         let password = body.password
