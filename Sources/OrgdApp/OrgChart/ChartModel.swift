@@ -53,6 +53,13 @@ struct ChartSeat: Sendable {
 
     /// Seats nobody holds; 0 for unbounded posts.
     var vacant: Int { establishment.map { max(0, $0 - holders.count) } ?? 0 }
+
+    /// Holders over headcount as a chart shows them: "2/4", "3/N", "0/1-3", and "1/4 (1/region)"
+    /// for a per-region post, whose seats are n times the regions it covers.
+    var occupancy: String {
+        guard headcount.hasSuffix("/region"), let establishment else { return "\(holders.count)/\(headcount)" }
+        return "\(holders.count)/\(establishment) (\(headcount))"
+    }
 }
 
 /// A position named the way a person writes it in a file: its unit's code and its title.
@@ -68,6 +75,7 @@ struct ChartHolder: Sendable {
     var kind: String                        // primary, concurrent (兼任), acting (代理)
     var since: String                       // first day held
     var until: String?                      // last day held (inclusive), nil while open
+    var regionCode: String? = nil           // the region covered, for a per-region post
 }
 
 struct ChartPerson: Sendable {

@@ -16,11 +16,12 @@ enum ExportLoader {
         guard let (rootRow, subtree) = try await TreeQuery.load(connection, root: root, depth: depth, on: date) else { return nil }
         let positionIDs = subtree.positions.map { $0.string("id")! }
         let holderRows = positionIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
-            SELECT a.position_id::text AS position_id, pe.id::text AS person_id, pe.name, pe.employee_no, a.kind,
-                   lower(a.valid)::text AS start_date, upper(a.valid)::text AS end_after
-            FROM assignments a JOIN people pe ON pe.id = a.person_id
+            SELECT a.position_id::text AS position_id, pe.id::text AS person_id, pv.name, pe.employee_no, a.kind,
+                   lower(a.valid)::text AS start_date, upper(a.valid)::text AS end_after, rg.code AS region_code
+            FROM assignments a JOIN people pe ON pe.tenant_id = a.tenant_id AND pe.id = a.person_id \(PersonRoutes.versionOn("$2::date"))
+            LEFT JOIN regions rg ON rg.id = a.region_id
             WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date
-            ORDER BY lower(a.valid), pe.name
+            ORDER BY lower(a.valid), pv.name
             """, [positionIDs, date])
         var holders: [String: [ChartHolder]] = [:]
         var personIDs: [String] = []
@@ -30,9 +31,9 @@ enum ExportLoader {
             holders[row.string("position_id")!, default: []].append(ChartHolder(
                 personID: person, name: row.string("name") ?? "", employeeNo: row.string("employee_no") ?? "",
                 kind: row.string("kind") ?? "primary", since: row.string("start_date") ?? "",
-                until: row.string("end_after").map(OrgDate.dayBefore)))
+                until: row.string("end_after").map(OrgDate.dayBefore), regionCode: row.string("region_code")))
         }
-        let people = try await loadPeople(connection, caller, ids: Array(Set(personIDs)))
+        let people = try await loadPeople(connection, caller, ids: Array(Set(personIDs)), on: date)
         let managers = try await managerRefs(connection, subtree.positions.compactMap { $0.string("reports_to") }, on: date)
         let unitIDs = subtree.units.map { $0.string("id")! }
         let handoffRows = try await connection.query("""
@@ -80,11 +81,13 @@ enum ExportLoader {
         return (rootRow, Chart(asOf: date, depth: depth, root: build(rootUnit), handoffs: handoffs, people: people))
     }
 
-    /// The people holding seats in the chart; contact only where people.read_private allows.
-    static func loadPeople(_ connection: PGConnection, _ caller: Caller, ids: [String]) async throws -> [String: ChartPerson] {
+    /// The people holding seats in the chart, named as on `date`; contact only where
+    /// people.read_private allows.
+    static func loadPeople(_ connection: PGConnection, _ caller: Caller, ids: [String],
+                           on date: String = OrgDate.today) async throws -> [String: ChartPerson] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await connection.query("SELECT \(PersonRoutes.columns(2)) FROM people pe WHERE pe.id = ANY ($1::uuid[])",
-                                               [ids, OrgDate.today])
+        let rows = try await connection.query("SELECT \(PersonRoutes.columns(2)) FROM \(PersonRoutes.from(2)) WHERE pe.id = ANY ($1::uuid[])",
+                                               [ids, date])
         var people: [String: ChartPerson] = [:]
         for row in rows {
             let id = row.string("id")!

@@ -30,7 +30,8 @@ enum SearchQuery {
                 """, [date, needle]),
              try await connection.query("""
                 SELECT \(PersonRoutes.columns(1)) FROM people pe
-                WHERE strpos(lower(pe.name), lower($2)) > 0 OR strpos(lower(pe.employee_no), lower($2)) > 0 ORDER BY pe.name LIMIT 50
+                JOIN person_versions pv ON pv.tenant_id = pe.tenant_id AND pv.person_id = pe.id AND pv.valid @> $1::date
+                WHERE strpos(lower(pv.name), lower($2)) > 0 OR strpos(lower(pe.employee_no), lower($2)) > 0 ORDER BY pv.name LIMIT 50
                 """, [date, needle]))
         }
         let now = caller.context(now: .now)
