@@ -36,7 +36,9 @@ struct OrgChartDemoTests {
                 .flatMap { ($0["holders"] as? [[String: Any]]) ?? [] }
             #expect(holders.contains { $0["name"] as? String == "梁军" && $0["kind"] as? String == "concurrent" })
             let vice = try org.client.get("/v1/org/search?q=%E5%8C%BA%E5%9F%9F%E5%89%AF%E6%80%BB%E7%9B%91")   // 区域副总监
-            #expect((vice.json["positions"] as? [[String: Any]])?.first?["establishment"] as? Int == 4)
+            let vicePost = try #require((vice.json["positions"] as? [[String: Any]])?.first)
+            #expect(vicePost["establishment"] as? Int == 4)
+            #expect(vicePost["filled"] as? Int == 1)
             #expect(try org.client.get("/v1/units/\(center)?as_of=2023-12-31").status == 404)
         }
     }

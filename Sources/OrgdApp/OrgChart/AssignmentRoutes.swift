@@ -15,13 +15,19 @@ enum AssignmentRoutes {
         router.add(.POST, "/v1/assignments/{id}/end", .async(end))
     }
 
+    /// Columns of `assignments a` with the person's name on a day (`from`).
     static let columns = """
-        a.id::text AS id, a.person_id::text AS person_id, pe.name AS person_name, a.position_id::text AS position_id,
+        a.id::text AS id, a.person_id::text AS person_id, pv.name AS person_name, a.position_id::text AS position_id,
         a.kind, lower(a.valid)::text AS start_date, upper(a.valid)::text AS end_after, a.region_id::text AS region_id, a.revision
         """
 
+    /// `assignments a` with the person `pe` and their version `pv` on `day` (an SQL date expression).
+    static func from(_ day: String) -> String {
+        "assignments a JOIN people pe ON pe.tenant_id = a.tenant_id AND pe.id = a.person_id \(PersonRoutes.versionOn(day))"
+    }
+
     static func read(_ connection: PGConnection, id: String) async throws -> PGRow? {
-        try await connection.query("SELECT \(columns) FROM assignments a JOIN people pe ON pe.id = a.person_id WHERE a.id = $1::uuid", [id]).first
+        try await connection.query("SELECT \(columns) FROM \(from("orgd_today()")) WHERE a.id = $1::uuid", [id]).first
     }
 
     static func write(_ row: PGRow, to json: inout JSONWriter) {
@@ -44,11 +50,15 @@ enum AssignmentRoutes {
         return json.bytes
     }
 
-    /// The policy target: the position's unit and grade, and the person's highest post.
-    static func target(_ caller: Caller, position: PGRow, person: PGRow?) -> Target {
-        .assignment(caller.tenant, unit: OrgPath.tree(position.string("path_ids")) ?? TreePath([]),
-                    region: OrgPath.tree(position.string("region_path")),
-                    positionGrade: PositionStore.grade(caller, position), personGrade: person.flatMap { PersonRoutes.grade(caller, $0) })
+    /// The policy target: the position's unit and grade, the person's highest post and, for an
+    /// appointment, the accounts linked to the person as they are now (LinkedAccounts), whom it may raise.
+    static func target(_ caller: Caller, position: PGRow, person: PGRow?, accounts: [SubjectRecord] = []) -> Target {
+        var target = Target.assignment(caller.tenant, unit: OrgPath.tree(position.string("path_ids")) ?? TreePath([]),
+                                       region: OrgPath.tree(position.string("region_path")),
+                                       positionGrade: PositionStore.grade(caller, position),
+                                       personGrade: person.flatMap { PersonRoutes.grade(caller, $0) })
+        target.affected = LinkedAccounts.principals(accounts, caller)
+        return target
     }
 
     /// Assignments of a person or a position, on `as_of` (or all with `all=true`).
@@ -64,7 +74,7 @@ enum AssignmentRoutes {
         let rows = try await context.transaction(caller) { connection in
             try await connection.query("""
                 SELECT \(columns), orgd_ltree_ids(uv.path)::text AS path_ids, v.grade
-                FROM assignments a JOIN people pe ON pe.id = a.person_id
+                FROM \(from("$1::date"))
                 LEFT JOIN position_versions v ON v.position_id = a.position_id AND v.valid @> coalesce(upper(a.valid) - 1, greatest(lower(a.valid), $1::date))
                 LEFT JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> lower(v.valid)
                 WHERE ($2::uuid IS NULL OR a.person_id = $2::uuid) AND ($3::uuid IS NULL OR a.position_id = $3::uuid)
@@ -140,27 +150,14 @@ enum AssignmentRoutes {
                 throw Problem.invalid("person_id", rule: "exists", "person_id names no active person of this tenant")
             }
             if let region = body.region_id { _ = try await UnitStore.regionPath(connection, id: region) }
-            try await context.authorize(caller, .assignmentCreate, target(caller, position: position, person: person),
+            try await context.authorize(caller, .assignmentCreate, target(caller, position: position, person: person,
+                                                                          accounts: try await LinkedAccounts.ofPerson(person.string("id")!, connection)),
                                         resource: "assignment", id: nil)
+            try await LinkedAccounts.notifyIfLinked(person.string("id")!, connection)
             let positionID = position.string("id")!
             let range = "[\(start),\(end.map(OrgDate.dayAfter) ?? ""))"
-            if let establishment = position.int("establishment") {
-                let peak = try await connection.query("""
-                    SELECT coalesce(max((SELECT count(*) FROM assignments a WHERE a.position_id = $1::uuid AND a.valid @> pts.day)), 0) AS peak
-                    FROM (SELECT $2::date AS day
-                          UNION SELECT lower(a.valid) FROM assignments a
-                          WHERE a.position_id = $1::uuid AND a.valid && $3::daterange AND lower(a.valid) > $2::date) pts
-                    """, [positionID, start, range]).int(0, "peak") ?? 0
-                if peak + 1 > establishment {
-                    var problem = Problem.conflict("HEADCOUNT_EXCEEDED",
-                        "position \(position.string("title") ?? "") (\(positionID)) has a headcount of \(Headcount.text(position)) (\(establishment) seats) and \(peak) already hold it in that period")
-                    problem.field = "position_id"
-                    problem.rule = "headcount"
-                    problem.extra = [("position_id", .string(positionID)), ("headcount", .string(Headcount.text(position))),
-                                     ("establishment", .number(Double(establishment))), ("holders", .number(Double(peak)))]
-                    throw problem
-                }
-            }
+            try await HeadcountCheck.admit(connection, position: position, start: start, range: range,
+                                           region: body.region_id?.lowercased(), field: "position_id")
             let id: String
             do {
                 id = try await connection.query("""
@@ -212,6 +209,7 @@ enum AssignmentRoutes {
                 UPDATE assignments SET valid = daterange(lower(valid), $2::date), revision = revision + 1, updated_at = now()
                 WHERE id = $1::uuid
                 """, [id, OrgDate.dayAfter(end)])
+            try await LinkedAccounts.notifyIfLinked(before.string("person_id")!, connection)
             let after = try await read(connection, id: id)!
             try await OrgChange.record(connection, context, caller, action: "assignment.end", resource: "assignment", id: id,
                                        effective: end, before: json(before), after: json(after))

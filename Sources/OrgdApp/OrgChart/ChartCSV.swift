@@ -2,6 +2,10 @@
 // columns `POST /v1/org/import` reads back: an export re-imported changes nothing. UTF-8 with a
 // byte-order mark so Excel shows Chinese, CRLF line ends, RFC 4180 quoting. Lists (functions,
 // duties, forms) are one item per line inside a quoted field.
+//
+// Cells a spreadsheet would run as a formula (starting with = + - @, a tab or a CR: CSV
+// injection) are written behind an apostrophe, which spreadsheets show as plain text; ImportCSV
+// removes that apostrophe again, so an export re-imports unchanged (see `defused`).
 
 import Foundation
 
@@ -15,7 +19,7 @@ enum ChartCSV {
         .positions: ["unit_code", "title", "grade", "headcount", "kind", "reports_to_unit_code", "reports_to_title",
                      "duties", "forms", "span_min", "span_max", "sort_order", "establishment", "filled", "vacant"],
         .people: ["employee_no", "name"],
-        .assignments: ["employee_no", "unit_code", "position_title", "kind", "start_date", "end_date", "person_name"],
+        .assignments: ["employee_no", "unit_code", "position_title", "kind", "start_date", "end_date", "region_code", "person_name"],
     ]
 
     /// Columns an export writes for reading only; import ignores them.
@@ -57,7 +61,8 @@ enum ChartCSV {
             for unit in chart.units {
                 for seat in unit.seats {
                     for holder in seat.holders {
-                        records.append([holder.employeeNo, unit.code, seat.title, holder.kind, holder.since, holder.until ?? "", holder.name])
+                        records.append([holder.employeeNo, unit.code, seat.title, holder.kind, holder.since, holder.until ?? "",
+                                        holder.regionCode ?? "", holder.name])
                     }
                 }
             }
@@ -73,8 +78,30 @@ enum ChartCSV {
         fields.map(quote).joined(separator: ",") + "\r\n"
     }
 
-    /// RFC 4180: a field holding a comma, quote, CR or LF (or edge spaces) is quoted, quotes doubled.
-    static func quote(_ field: String) -> String {
+    /// Characters that make a spreadsheet read a cell as a formula.
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// The cell behind an apostrophe when it would start a formula, or when it already is
+    /// apostrophes before such a start (so that `restored` can tell the two apart). Round trip:
+    /// `restored(defused(x)) == x` for every x.
+    static func defused(_ cell: String) -> String {
+        let afterApostrophes = cell.drop { $0 == "'" }
+        guard let first = afterApostrophes.first, formulaStarts.contains(first) else { return cell }
+        return "'" + cell
+    }
+
+    /// An imported cell without the apostrophe `defused` put before a formula start.
+    static func restored(_ cell: String) -> String {
+        guard cell.first == "'" else { return cell }
+        let afterApostrophes = cell.drop { $0 == "'" }
+        guard let first = afterApostrophes.first, formulaStarts.contains(first) else { return cell }
+        return String(cell.dropFirst())
+    }
+
+    /// RFC 4180: a field holding a comma, quote, CR or LF (or edge spaces) is quoted, quotes
+    /// doubled; a formula start is defused first.
+    static func quote(_ cell: String) -> String {
+        let field = defused(cell)
         let needs = field.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
             || field.hasPrefix(" ") || field.hasSuffix(" ")
         guard needs else { return field }

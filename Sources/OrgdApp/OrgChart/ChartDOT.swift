@@ -40,7 +40,7 @@ enum ChartDOT {
         for seat in unit.seats {
             var line = ChartText.xml(seat.title)
             if let grade = seat.grade { line += " <FONT COLOR=\"#666666\">\(ChartText.xml(grade))</FONT>" }
-            line += " <FONT COLOR=\"#666666\">[\(seat.holders.count)/\(ChartText.xml(seat.headcount))]</FONT>"
+            line += " <FONT COLOR=\"#666666\">[\(ChartText.xml(seat.occupancy))]</FONT>"
             let names = seat.holders.map { holder -> String in
                 let name = ChartText.xml(holder.name)
                 switch holder.kind {

@@ -66,6 +66,7 @@ enum ChartJSON {
                 json.field("kind", holder.kind)
                 json.field("since", holder.since)
                 json.field("until", holder.until)
+                if let region = holder.regionCode { json.field("region_code", region) }
                 if let contact = chart.people[holder.personID]?.contact {
                     json.field("contact", .object(contact.map { ($0.0, .string($0.1)) }))
                 }

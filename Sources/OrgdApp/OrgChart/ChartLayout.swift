@@ -74,7 +74,7 @@ struct ChartLayout: Sendable {
         for seat in unit.seats {
             var runs = [Run(text: seat.title, style: .detail)]
             if let grade = seat.grade { runs.append(Run(text: grade, style: .muted)) }
-            runs.append(Run(text: "\(seat.holders.count)/\(seat.headcount)", style: .muted))
+            runs.append(Run(text: seat.occupancy, style: .muted))
             lines += wrapped(runs)
             var holders: [Run] = []
             for (index, holder) in seat.holders.enumerated() {

@@ -93,12 +93,14 @@ enum DemoChart {
             _ = try await position("出纳", unit: finance, grade: "a2", reportsTo: cfo)
             _ = try await position("法务总监", unit: legal, grade: "A2", kind: "head", reportsTo: president)
             let salesDirector = try await position("营销总监", unit: marketing, grade: "B+1", kind: "head", reportsTo: president)
-            _ = try await position("区域副总监", unit: marketing, grade: "B+2", headcount: ("per_region", 1, 1),
+            let viceDirector = try await position("区域副总监", unit: marketing, grade: "B+2", headcount: ("per_region", 1, 1),
                                    duties: ["代表总部管理本区域的营销与售后工作"], reportsTo: salesDirector)
             let zhou = try await person("周建国", "D0001", phone: "13900000001")
             try await assign(zhou, chairman)
             try await assign(try await person("钱文华", "D0002", phone: "13900000002"), member)
             try await assign(try await person("孙立平", "P0001", phone: "13900000003"), president)
+            // One vice-director per region (1名/区域): East is filled, the other regions are vacant.
+            try await assign(try await person("郑东海", "M0001", phone: "13800000001"), viceDirector, region: east)
 
             // The after-sales service department and its network.
             let afterSales = try await unit("售后服务部", "AS", "department", tier: "B+", label: "business", parent: office, functions: [

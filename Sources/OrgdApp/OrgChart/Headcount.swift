@@ -1,7 +1,8 @@
 // Headcount (编制) of a position: exact ("7人"), a range ("1-3名"), unbounded ("N名") or n per
 // region covered ("1名/区域"). Stored as kind + min + max; the establishment (the most seats)
-// of a per-region post is n times the regions its unit covers: the child regions of the unit's
-// region, or the tenant's top-level regions when the unit has none (at least one).
+// of a per-region post is n times the regions it covers (RegionCoverage: the child regions of
+// the unit's region, else that region itself, or the tenant's top-level regions when the unit
+// has none; at least one), and each region's n seats are enforced by HeadcountCheck.
 
 import HTTP
 import Postgres

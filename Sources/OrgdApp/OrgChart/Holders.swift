@@ -10,6 +10,7 @@ struct Holder {
     var name: String
     var kind: String                // primary, concurrent (兼任), acting
     var startDate: String
+    var regionID: String?           // the region covered, for a per-region post
 }
 
 enum Holders {
@@ -17,17 +18,18 @@ enum Holders {
     static func fetch(_ connection: PGConnection, positions: [String], on date: String) async throws -> [String: [Holder]] {
         guard !positions.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            SELECT a.id::text AS id, a.position_id::text AS position_id, pe.id::text AS person_id, pe.name, a.kind,
-                   lower(a.valid)::text AS start_date
-            FROM assignments a JOIN people pe ON pe.id = a.person_id
+            SELECT a.id::text AS id, a.position_id::text AS position_id, pe.id::text AS person_id, pv.name, a.kind,
+                   lower(a.valid)::text AS start_date, a.region_id::text AS region_id
+            FROM assignments a JOIN people pe ON pe.tenant_id = a.tenant_id AND pe.id = a.person_id \(PersonRoutes.versionOn("$2::date"))
             WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date
-            ORDER BY lower(a.valid), pe.name
+            ORDER BY lower(a.valid), pv.name
             """, [positions, date])
         var holders: [String: [Holder]] = [:]
         for row in rows {
             holders[row.string("position_id")!, default: []].append(Holder(
                 assignmentID: row.string("id")!, personID: row.string("person_id")!, name: row.string("name") ?? "",
-                kind: row.string("kind") ?? "primary", startDate: row.string("start_date") ?? ""))
+                kind: row.string("kind") ?? "primary", startDate: row.string("start_date") ?? "",
+                regionID: row.string("region_id")))
         }
         return holders
     }
@@ -41,6 +43,7 @@ enum Holders {
             json.field("name", holder.name)
             json.field("kind", holder.kind)
             json.field("since", holder.startDate)
+            if let region = holder.regionID { json.field("region_id", region) }
             json.endObject()
         }
         json.endArray()

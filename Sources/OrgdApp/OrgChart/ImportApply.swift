@@ -55,6 +55,8 @@ struct ImportApply {
         for assignment in batch.assignments {
             try await step("assignments", assignment.row) { run in try await run.apply(assignment) }
         }
+        // Posts and grades changed: linked accounts' effective grades may too (one NOTIFY, at commit).
+        if !batch.positions.isEmpty || !batch.assignments.isEmpty { try await AccessStore.notifyAccessChanged(connection) }
     }
 
     // MARK: records
@@ -131,34 +133,40 @@ struct ImportApply {
         count("units", created: false, changed: true)
     }
 
+    /// A person: created from the import's effective date, or renamed from it (name is dated;
+    /// contact is current-state, see sql/0015).
     private mutating func apply(_ person: ImportBatch.Person) async throws {
         let contact = try person.contact.map(PersonRoutes.contactJSON)
-        guard let id = personIDs[person.employeeNo],
-              let before = try await PersonRoutes.read(connection, id: id, on: OrgDate.today) else {
+        guard let id = personIDs[person.employeeNo] else {
             guard let name = person.name else { throw Problem.invalid("name", rule: "required", "a new person needs a name") }
             try await context.authorize(caller, .personCreate, .person(caller.tenant, unit: nil, grade: nil), resource: "person", id: nil)
             let id = try await connection.query("""
                 INSERT INTO people (tenant_id, employee_no, name, contact) VALUES ($1::uuid, $2, $3, $4::jsonb) RETURNING id::text AS id
                 """, [caller.tenantID!, person.employeeNo, name, contact ?? PGJSON(Array("{}".utf8))]).string(0, "id")!
+            _ = try await connection.query("UPDATE person_versions SET valid = daterange($2::date, NULL) WHERE person_id = $1::uuid", [id, date])
             personIDs[person.employeeNo] = id
-            let row = try await PersonRoutes.read(connection, id: id, on: OrgDate.today)!
+            let row = try await PersonRoutes.read(connection, id: id, on: date)!
             try await OrgChange.record(connection, context, caller, action: "person.create", resource: "person", id: id,
-                                       effective: OrgDate.today, after: PersonRoutes.json(row))
+                                       effective: date, after: PersonRoutes.json(row))
             count("people", created: true)
             return
+        }
+        guard let before = try await PersonRoutes.read(connection, id: id, on: date) else {
+            throw Problem.invalid("employee_no", rule: "exists_on_date",
+                                  "person \(person.employeeNo) is on record only from a day after effective_date \(date); import with a later effective_date")
         }
         let storedContact = Dictionary(ExportLoader.contactPairs(before.string("contact")), uniquingKeysWith: { first, _ in first })
         let same = (person.name.map { $0 == before.string("name") } ?? true) && (person.contact.map { $0 == storedContact } ?? true)
         guard !same else { count("people", created: false, changed: false); return }
         guard try await Versions.lock(connection, context, "people", id: id) != nil else { throw Problem.notFound("person") }
         try await context.authorize(caller, .personUpdate, PersonRoutes.target(caller, before), resource: "person", id: id)
-        _ = try await connection.query("""
-            UPDATE people SET name = coalesce($2, name), contact = coalesce($3::jsonb, contact), revision = revision + 1, updated_at = now()
-            WHERE id = $1::uuid
-            """, [id, person.name, contact])
-        let after = try await PersonRoutes.read(connection, id: id, on: OrgDate.today)!
+        if let name = person.name, name != before.string("name") {
+            try await PersonRoutes.rename(connection, id: id, to: name, on: date)
+        }
+        try await PersonRoutes.syncMirror(connection, id: id, contact: contact)
+        let after = try await PersonRoutes.read(connection, id: id, on: date)!
         try await OrgChange.record(connection, context, caller, action: "person.update", resource: "person", id: id,
-                                   effective: OrgDate.today, before: PersonRoutes.json(before), after: PersonRoutes.json(after))
+                                   effective: date, before: PersonRoutes.json(before), after: PersonRoutes.json(after))
         count("people", created: false, changed: true)
     }
 
@@ -209,7 +217,10 @@ struct ImportApply {
         guard try await Versions.lock(connection, context, "positions", id: id) != nil else { throw Problem.notFound("position") }
         try PositionRoutes.checkSpan(position.spanMin ?? before.int("span_min"), position.spanMax ?? before.int("span_max"))
         var target = PositionStore.target(caller, before)
-        if position.grade != nil { target.newGrade = grade }
+        if position.grade != nil {
+            target.newGrade = grade
+            target.affected = LinkedAccounts.principals(try await LinkedAccounts.holding(id, from: date, connection), caller)
+        }
         try await context.authorize(caller, .positionUpdate, target, resource: "position", id: id)
         if let manager = manager ?? nil {
             try await PositionStore.checkReportsTo(connection, position: id, manager: manager, on: date)
@@ -271,24 +282,15 @@ struct ImportApply {
             throw Problem.invalid("position_title", rule: "not_archived", "the position is archived on \(start)")
         }
         try await authorizeAssignment(.assignmentCreate, positionID: positionID, personID: personID, on: start, id: nil)
-        if let establishment = position.int("establishment") {
-            let peak = try await connection.query("""
-                SELECT coalesce(max((SELECT count(*) FROM assignments a WHERE a.position_id = $1::uuid AND a.valid @> pts.day)), 0) AS peak
-                FROM (SELECT $2::date AS day
-                      UNION SELECT lower(a.valid) FROM assignments a
-                      WHERE a.position_id = $1::uuid AND a.valid && $3::daterange AND lower(a.valid) > $2::date) pts
-                """, [positionID, start, range]).int(0, "peak") ?? 0
-            if peak + 1 > establishment {
-                throw Problem.invalid("position_title", rule: "headcount",
-                                      "position \(assignment.position.title) in \(assignment.position.unitCode) has a headcount of \(Headcount.text(position)) and \(peak) already hold it then")
-            }
-        }
+        var region: String?
+        if let code = assignment.regionCode { region = try await resolveRegion(code) }
+        try await HeadcountCheck.admit(connection, position: position, start: start, range: range, region: region, field: "position_title")
         let id: String
         do {
             id = try await connection.query("""
-                INSERT INTO assignments (tenant_id, person_id, position_id, kind, valid)
-                VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5::daterange) RETURNING id::text AS id
-                """, [caller.tenantID!, personID, positionID, assignment.kind, range]).string(0, "id")!
+                INSERT INTO assignments (tenant_id, person_id, position_id, kind, valid, region_id)
+                VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5::daterange, $6::uuid) RETURNING id::text AS id
+                """, [caller.tenantID!, personID, positionID, assignment.kind, range, region]).string(0, "id")!
         } catch {
             guard error.isExclusionViolation && error.constraint == "assignments_one_primary" else { throw error }
             throw Problem.invalid("kind", rule: "one_primary_post",
@@ -303,7 +305,9 @@ struct ImportApply {
     private func authorizeAssignment(_ action: Action, positionID: String, personID: String, on day: String, id: String?) async throws {
         guard let position = try await PositionStore.read(connection, id: positionID, on: day) else { return }
         let person = try await PersonRoutes.read(connection, id: personID, on: day)
-        try await context.authorize(caller, action, AssignmentRoutes.target(caller, position: position, person: person),
+        var accounts: [SubjectRecord] = []      // whom an appointment may raise
+        if action == .assignmentCreate { accounts = try await LinkedAccounts.ofPerson(personID, connection) }
+        try await context.authorize(caller, action, AssignmentRoutes.target(caller, position: position, person: person, accounts: accounts),
                                     resource: "assignment", id: id)
     }
 
@@ -336,6 +340,14 @@ struct ImportApply {
     private func resolveUnit(_ code: String, field: String) throws -> String {
         guard let id = unitIDs[code.lowercased()] else {
             throw Problem.invalid(field, rule: "exists", "\(field) \(code) names no unit of this tenant on \(date) or of this import")
+        }
+        return id
+    }
+
+    /// A region named by its code in an assignment's `region_code` (per-region posts).
+    private func resolveRegion(_ code: String) async throws -> String {
+        guard let id = try await connection.query("SELECT id::text AS id FROM regions WHERE code = $1", [code]).string(0, "id") else {
+            throw Problem.invalid("region_code", rule: "exists", "region_code \(code) names no region of this tenant")
         }
         return id
     }

@@ -66,6 +66,7 @@ struct ImportBatch: Sendable {
         var kind: String
         var start: String?
         var end: Cell
+        var regionCode: String?             // the region a per-region post's holder covers
     }
 
     var effectiveDate: String
@@ -255,7 +256,7 @@ struct ImportBatch: Sendable {
             throw Problem.invalid("end_date", rule: "required", "an acting assignment needs an end_date, on which it ends by itself")
         }
         return Assignment(row: row, employeeNo: number, position: ChartPositionRef(unitCode: unitCode, title: title), kind: kind,
-                          start: start, end: end)
+                          start: start, end: end, regionCode: try cells.text("region_code"))
     }
 
     /// "7" exact, "1-3" a range, "N" unbounded, "1/region" per region (as ChartCSV writes them).

@@ -1,7 +1,8 @@
 // Reading an import CSV (RFC 4180): a UTF-8 byte-order mark is skipped, fields may be quoted
 // with doubled quotes inside, records end with CRLF or LF, and a quoted field may span lines.
 // Each record keeps its row number: the header is row 1, the first record row 2 (blank lines
-// are skipped and not counted; a multi-line quoted field is one row, as in a spreadsheet).
+// are skipped and not counted; a multi-line quoted field is one row, as in a spreadsheet). The
+// apostrophe an export puts before a formula start (ChartCSV.defused) is removed.
 
 enum ImportCSV {
     struct Record: Sendable {
@@ -71,7 +72,7 @@ enum ImportCSV {
                 throw Failure(row: index + 1, message: "\(cells.count) cells for \(header.count) columns")
             }
             var fields: [String: String] = [:]
-            for (column, cell) in zip(header, cells) { fields[column] = cell }
+            for (column, cell) in zip(header, cells) { fields[column] = ChartCSV.restored(cell) }
             records.append(Record(row: index + 1, fields: fields))
         }
         return (header, records)

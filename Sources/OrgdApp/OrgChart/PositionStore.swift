@@ -6,14 +6,20 @@ import Policy
 import Postgres
 
 enum PositionStore {
-    /// Columns of `positions p`, `position_versions v`, `unit_versions uv`, `regions r`; `$date`.
-    static func columns(_ date: Int) -> String {
-        """
+    /// Columns of `positions p`, `position_versions v`, `unit_versions uv`, `regions r`, without
+    /// the holder count: for queries that count holders themselves (VacancyQuery).
+    static let baseColumns = """
         p.id::text AS id, p.revision, v.title, v.grade, v.headcount_kind, v.headcount_min, v.headcount_max,
         v.duties::text AS duties, v.forms::text AS forms, v.kind, v.reports_to::text AS reports_to, v.span_min, v.span_max,
         v.sort_order, v.archived, v.unit_id::text AS unit_id, uv.name AS unit_name, lower(v.valid)::text AS valid_from,
         upper(v.valid)::text AS valid_to, orgd_ltree_ids(uv.path)::text AS path_ids, orgd_ltree_ids(r.path)::text AS region_path,
-        \(Headcount.establishmentSQL) AS establishment,
+        \(Headcount.establishmentSQL) AS establishment
+        """
+
+    /// `baseColumns` and `filled`, the holders on `$date`.
+    static func columns(_ date: Int) -> String {
+        """
+        \(baseColumns),
         (SELECT count(*) FROM assignments a WHERE a.position_id = p.id AND a.valid @> $\(date)::date) AS filled
         """
     }
