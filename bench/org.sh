@@ -2,8 +2,9 @@
 # Org-chart benchmark: 1,000 tenants — a big company (20,021 units, 100,105 positions and people),
 # a small one (1,002 units) and 998 of 21 units — generated set-based as the owner role
 # (bench/org-generate.sql), then wrk against a release orgd: the tree of a 50-unit subtree and of
-# a 1,001-unit one, the headcount report over both, and a position update with its audit row, each
-# in both companies, to show that latency follows the size of the answer, not of the company.
+# a 1,001-unit one, the headcount report over both, the vacancy list of the 50-unit one, and a
+# position update with its audit row, each in both companies, to show that latency follows the
+# size of the answer, not of the company.
 # Rewrites the bench:org block of docs/performance.md; raw outputs in bench/out/org-<time>/.
 # Only 127.0.0.1 is loaded, for fixed durations; everything started here is stopped on exit.
 #
@@ -123,7 +124,7 @@ COMMIT;
 BEGIN;
 SELECT pg_temp.bench_company(:'small', 1, 20, 49) \g /dev/null
 COMMIT;
-ANALYZE tenants, units, unit_versions, positions, position_versions, people, assignments;
+ANALYZE tenants, units, unit_versions, positions, position_versions, people, person_versions, assignments;
 SQL
   GEN_SECONDS=$((SECONDS - started))
   # Row-level security hides other tenants' rows even from the owner: count from the statistics.
@@ -148,6 +149,8 @@ SQL
   measure "headcount, 1,001-unit subtree" small "1,001 units" "$SMALL_TOKEN" "$b/v1/units/$s_div/headcount"
   measure "headcount, 50-unit subtree" big "50 units" "$BIG_TOKEN" "$b/v1/units/$b_dep/headcount"
   measure "headcount, 50-unit subtree" small "50 units" "$SMALL_TOKEN" "$b/v1/units/$s_dep/headcount"
+  measure "vacancies, 50-unit subtree" big "50 vacant posts" "$BIG_TOKEN" "$b/v1/org/vacancies?unit_id=$b_dep"
+  measure "vacancies, 50-unit subtree" small "50 vacant posts" "$SMALL_TOKEN" "$b/v1/org/vacancies?unit_id=$s_dep"
   BENCH_IDS="$tmp/big-ids" measure "position update + audit row" big "1 position" "$BIG_TOKEN" "$b/" "$BENCH/org-update.lua"
   BENCH_IDS="$tmp/small-ids" measure "position update + audit row" small "1 position" "$SMALL_TOKEN" "$b/" "$BENCH/org-update.lua"
   AUDIT_ROWS=$(( $(tenant_sql "$BIG" "SELECT count(*) FROM audit_log WHERE action = 'position.update'") \
