@@ -65,6 +65,30 @@ struct OrgChartUnitTests {
         }
     }
 
+    @Test("a grant over a unit follows the unit when it moves: still reaches its subtree, not the new neighbours")
+    func grantFollowsMove() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("grantmove", port: port)
+            let board = try org.unit("董事会", code: "B", kind: "board")
+            let east = try org.unit("华东区", code: "E", parent: board)
+            let south = try org.unit("华南区", code: "S", parent: board)
+            let service = try org.unit("售后服务部", code: "AS", parent: east)
+            let group = try org.unit("维修组", code: "AS-R", kind: "group", parent: service)
+            let hr = try org.user("hr.service", grade: "A1", role: "HR", unitScope: service)
+            let seat: [String: Any] = ["title": "维修工", "unit_id": group, "grade": "B+5", "headcount": ["kind": "exact", "n": 2]]
+            #expect(try hr.post("/v1/positions", json: seat).status == 201)
+
+            let moved = try org.client.post("/v1/units/\(service)/move", json: ["parent_id": south])
+            #expect(moved.status == 200, "\(moved.text)")
+            let after = try hr.post("/v1/positions", json: seat.merging(["title": "维修组长"]) { $1 })
+            #expect(after.status == 201, "the grant over 售后服务部 must still reach its group after the move: \(after.text)")
+            let outside = try hr.post("/v1/positions", json: seat.merging(["unit_id": south, "title": "区域经理"]) { $1 })
+            #expect(outside.status == 403, "\(outside.text)")
+            let stored = try org.sql("SELECT scope_path::text AS path FROM grants WHERE scope_kind = 'unit'")
+            #expect(stored.first?["path"] == "{\(board),\(south),\(service)}")
+        }
+    }
+
     @Test("two moves racing to put two units under each other cannot both win")
     func racingMoves() async throws {
         try await TestEnvironment.withServer { port in

@@ -37,10 +37,20 @@ enum AccessStore {
         }
     }
 
+    /// A grant's scope path as its unit or region sits today, not as stored when granted: a unit
+    /// moved since (or by a move dated in the past, or one that took effect at midnight) keeps its
+    /// grants' reach over its subtree. Falls back to the stored path for a scope that no longer
+    /// resolves. Callers are cached at most 60 seconds, and moves NOTIFY orgd_access.
+    static let liveScopePath = """
+        CASE g.scope_kind WHEN 'unit' THEN coalesce(orgd_unit_path(g.scope_id)::text, g.scope_path::text)
+                          WHEN 'region' THEN coalesce(orgd_region_path(g.scope_id)::text, g.scope_path::text)
+                          ELSE g.scope_path::text END
+        """
+
     static let grantColumns = """
         g.id::text AS id, g.subject_kind, g.subject_id::text AS subject_id, g.role_id::text AS role_id,
         r.name AS role_name, r.permissions::text AS permissions, r.minimum_grade, g.scope_kind,
-        g.scope_id::text AS scope_id, g.scope_path::text AS scope_path,
+        g.scope_id::text AS scope_id, \(liveScopePath) AS scope_path,
         extract(epoch FROM g.expires_at)::bigint AS expires, g.granted_by::text AS granted_by,
         to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at
         """

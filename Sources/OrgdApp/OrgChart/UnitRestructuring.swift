@@ -61,12 +61,26 @@ enum UnitRestructuring {
                 "UPDATE unit_versions SET parent_id = $2::uuid WHERE unit_id = $1::uuid AND lower(valid) >= $3::date",
                 [id, body.parent_id?.lowercased(), date])
             _ = try await Versions.bump(connection, "units", id: id)
+            try await refreshGrantPaths(connection, below: id)
             let after = try await UnitStore.read(connection, id: id, on: date)!
             try await OrgChange.record(connection, context, caller, action: "unit.move", resource: "unit", id: id,
                                        effective: date, before: UnitStore.json(before), after: UnitStore.json(after))
             return after
         }
+        context.resources.callers.invalidate(tenant: caller.tenantID!)     // grants now reach the moved subtree
         return ETag.response(revision: row.int("revision"), body: UnitStore.json(row))
+    }
+
+    /// After a move: the stored scope paths of unit grants in the moved subtree follow today's
+    /// tree (listings filter on them; decisions read the live path, AccessStore.liveScopePath),
+    /// and every instance drops the tenant's cached callers at commit.
+    static func refreshGrantPaths(_ connection: PGConnection, below unit: String) async throws {
+        _ = try await connection.query("""
+            UPDATE grants SET scope_path = orgd_unit_path(scope_id)::text[]
+            WHERE scope_kind = 'unit' AND $1::text = ANY (orgd_unit_path(scope_id)::text[])
+              AND scope_path IS DISTINCT FROM orgd_unit_path(scope_id)::text[]
+            """, [unit])
+        try await AccessStore.notifyAccessChanged(connection)
     }
 
     /// Rewrites the paths of `unit`'s subtree from `date` on so that it hangs under `newParent`
