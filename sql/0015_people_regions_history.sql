@@ -48,7 +48,7 @@ CREATE TABLE person_versions (
 CREATE INDEX person_versions_name ON person_versions (tenant_id, name);
 CREATE INDEX person_versions_by_start ON person_versions (tenant_id, person_id, lower(valid) DESC) INCLUDE (name, archived, valid);
 COMMENT ON INDEX person_versions_by_start IS
-    'A person''s versions latest first, covering: the holders of a chart are named with one index-only probe per person (PersonRoutes.versionOn). Without it the planner probed the exclusion constraint''s GiST, about 25 buffers a person.';
+    'A person''s versions latest first, covering: a chart names its holders with one index-only scan of person_id = ANY (PersonRoutes.heldNames), which the exclusion constraint''s GiST cannot answer.';
 COMMENT ON TABLE person_versions IS 'A person''s name and archived flag from lower(valid) (inclusive) to upper(valid) (exclusive; open for the latest). Versions of a person tile [first day, infinity): archiving is a flag from the day they left, never an end of the range.';
 COMMENT ON COLUMN person_versions.archived IS 'True from the day the person left: as_of before that day shows them active.';
 COMMENT ON CONSTRAINT person_versions_one_at_a_time ON person_versions IS 'At most one version of a person covers any day.';

@@ -16,12 +16,13 @@ enum ExportLoader {
         guard let (rootRow, subtree) = try await TreeQuery.load(connection, root: root, depth: depth, on: date) else { return nil }
         let positionIDs = subtree.positions.map { $0.string("id")! }
         let holderRows = positionIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
-            SELECT a.position_id::text AS position_id, pe.id::text AS person_id, pv.name, pe.employee_no, a.kind,
+            \(PersonRoutes.heldNames)
+            SELECT a.position_id::text AS position_id, a.person_id::text AS person_id, n.name, pe.employee_no, a.kind,
                    lower(a.valid)::text AS start_date, upper(a.valid)::text AS end_after, rg.code AS region_code
-            FROM assignments a JOIN people pe ON pe.tenant_id = a.tenant_id AND pe.id = a.person_id \(PersonRoutes.versionOn("$2::date"))
+            FROM held a JOIN names n ON n.person_id = a.person_id
+            JOIN people pe ON pe.id = a.person_id
             LEFT JOIN regions rg ON rg.id = a.region_id
-            WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date
-            ORDER BY lower(a.valid), pv.name
+            ORDER BY lower(a.valid), n.name
             """, [positionIDs, date])
         var holders: [String: [ChartHolder]] = [:]
         var personIDs: [String] = []

@@ -18,11 +18,11 @@ enum Holders {
     static func fetch(_ connection: PGConnection, positions: [String], on date: String) async throws -> [String: [Holder]] {
         guard !positions.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            SELECT a.id::text AS id, a.position_id::text AS position_id, pe.id::text AS person_id, pv.name, a.kind,
+            \(PersonRoutes.heldNames)
+            SELECT a.id::text AS id, a.position_id::text AS position_id, a.person_id::text AS person_id, n.name, a.kind,
                    lower(a.valid)::text AS start_date, a.region_id::text AS region_id
-            FROM assignments a JOIN people pe ON pe.tenant_id = a.tenant_id AND pe.id = a.person_id \(PersonRoutes.versionOn("$2::date"))
-            WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date
-            ORDER BY lower(a.valid), pv.name
+            FROM held a JOIN names n ON n.person_id = a.person_id
+            ORDER BY lower(a.valid), n.name
             """, [positions, date])
         var holders: [String: [Holder]] = [:]
         for row in rows {

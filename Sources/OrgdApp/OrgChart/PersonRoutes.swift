@@ -24,10 +24,9 @@ enum PersonRoutes {
 
     /// `CROSS JOIN LATERAL (…) pv`: the version of person `pe` on `day` (an SQL date expression):
     /// the one covering it, or the first when the person's record starts later (an appointment may
-    /// be dated before the record was made). A lateral subquery, not an SQL function: Postgres
-    /// plans it into the query as one index probe per person, while a function doing the same was
-    /// not inlined and cost ~1 ms per holder (the 50-unit tree went from 70 to 340 ms in
-    /// bench/org.sh).
+    /// be dated before the record was made). One index probe per person: for reads of one person
+    /// or a page; chart reads of many holders use `heldNames`. (An SQL function doing this was not
+    /// inlined and made the 50-unit tree go from 70 to 340 ms in bench/org.sh.)
     static func versionOn(_ day: String) -> String {
         """
         CROSS JOIN LATERAL (SELECT x.name, x.archived, x.valid FROM person_versions x
@@ -35,6 +34,21 @@ enum PersonRoutes {
                             ORDER BY lower(x.valid) <= \(day) DESC, abs(lower(x.valid) - \(day)) LIMIT 1) pv
         """
     }
+
+    /// `WITH held AS (…), names AS (…)`: the assignments of the positions `$1` held on `$2` and
+    /// the names of their holders that day (the version covering it, else the first). For chart
+    /// reads of many holders: the names come from one `person_id = ANY (…)` scan of the b-tree
+    /// person_versions_by_start, which no GiST can answer, where a per-holder lookup was planned
+    /// onto the exclusion constraint's GiST on vacuumed tables (0.14 ms a holder).
+    static let heldNames = """
+        WITH held AS MATERIALIZED (
+            SELECT a.id, a.position_id, a.person_id, a.kind, a.valid, a.region_id FROM assignments a
+            WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date),
+        names AS (
+            SELECT DISTINCT ON (x.person_id) x.person_id, x.name FROM person_versions x
+            WHERE x.person_id = ANY ((SELECT array_agg(person_id) FROM held)::uuid[])
+            ORDER BY x.person_id, lower(x.valid) <= $2::date DESC, abs(lower(x.valid) - $2::date))
+        """
 
     /// `people pe` with its version on `$date` (`pv`), for `columns`.
     static func from(_ date: Int) -> String {
