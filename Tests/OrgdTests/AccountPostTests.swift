@@ -253,6 +253,30 @@ struct AccountPostTests {
         }
     }
 
+    @Test("checks and grant revocations rank a linked account by its post: a B+1 administrator cannot touch an A2 director's")
+    func targetsRankByPost() async throws {
+        try await TestEnvironment.withServer(Self.oneLoop) { port in
+            let org = try Org("acctarget", port: port)
+            let (director, directorClient) = try org.account("director", grade: nil, role: "Viewer")
+            let (_, admin) = try org.account("b1.admin", grade: "B+1", role: "Administrator")
+            let check: [String: Any] = ["action": "user.update", "target": ["kind": "user", "id": director]]
+            #expect(try admin.post("/v1/access/check", json: check).json["allowed"] as? Bool == true)
+
+            let (person, _) = try org.person("钱总监", "A2-1", post: "A2")
+            #expect(try org.link(director, to: person).status == 200)
+            #expect(try Org.grades(directorClient)[1] == "A2")
+            let refused = try admin.post("/v1/access/check", json: check).json
+            #expect(refused["allowed"] as? Bool == false)
+            #expect((refused["reason"] as? [String: Any])?["code"] as? String == "GRADE_NOT_ABOVE_TARGET")
+
+            let grant = try #require(org.org.sql("SELECT id::text AS id FROM grants WHERE subject_id = $1::uuid", [director]).first?["id"])
+            let revoke = try admin.delete("/v1/access/grants/\(grant)")
+            #expect(revoke.status == 403, "\(revoke.text)")
+            #expect(revoke.json["code"] as? String == "GRADE_NOT_ABOVE_TARGET")
+            #expect(try org.org.sql("SELECT count(*) AS n FROM grants WHERE subject_id = $1::uuid", [director]).first?["n"] == "1")
+        }
+    }
+
     @Test("a link names a person of this tenant with no other account: 422 unknown, 409 taken, 422 for another tenant's")
     func linkRefusals() async throws {
         try await TestEnvironment.withServer(Self.oneLoop) { port in

@@ -93,10 +93,11 @@ struct AccessTargets {
         let ladder = caller.ladder
         if !valid("user").isEmpty {
             for row in try await connection.query("""
-                SELECT id::text AS id, grade, is_founder, disabled FROM users WHERE id = ANY($1::uuid[])
+                SELECT \(UserRoutes.columns) FROM users WHERE id = ANY($1::uuid[])
                 """, [valid("user")]) {
-                let grade: Grade? = row.bool("is_founder") == true ? .founder : row.string("grade").flatMap { try? ladder.parse($0) }
-                facts.users[row.string("id") ?? ""] = UserFacts(grade: grade, disabled: row.bool("disabled") ?? false)
+                // Users rank by their effective grade: their own or their linked person's posts.
+                facts.users[row.string("id") ?? ""] = UserFacts(grade: UserRoutes.grades(row, ladder).grade,
+                                                              disabled: row.bool("disabled") ?? false)
             }
         }
         if !valid("api_key").isEmpty {
@@ -113,14 +114,15 @@ struct AccessTargets {
         }
         if !valid("grant").isEmpty {
             for row in try await connection.query("""
-                SELECT \(AccessStore.grantColumns), u.grade AS grantee_grade, u.is_founder AS grantee_founder
+                SELECT \(AccessStore.grantColumns), u.grade AS grantee_grade, u.is_founder AS grantee_founder,
+                       \(EffectiveGrade.postGradesSQL(person: "u.person_id")) AS grantee_post_grades
                 FROM grants g JOIN roles r ON r.tenant_id = g.tenant_id AND r.id = g.role_id
                 LEFT JOIN users u ON u.tenant_id = g.tenant_id AND u.id = g.subject_id
                 WHERE g.id = ANY($1::uuid[])
                 """, [valid("grant")]) {
                 let grantRow = AccessStore.grantRow(row)
-                let grade: Grade? = row.bool("grantee_founder") == true ? .founder
-                    : row.string("grantee_grade").flatMap { try? ladder.parse($0) }
+                let grade = EffectiveGrade(account: row.string("grantee_grade"), founder: row.bool("grantee_founder") ?? false,
+                                           postGrades: AccessStore.parseArray(row.string("grantee_post_grades")), ladder: ladder).grade
                 facts.grants[grantRow.id] = GrantFacts(row: grantRow, granteeGrade: grade)
             }
         }

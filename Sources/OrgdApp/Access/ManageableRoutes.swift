@@ -33,7 +33,7 @@ enum ManageableRoutes {
             sql: "SELECT \(UserRoutes.columns) FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2",
             target: { row, caller in
                 var target = Target.tenantWide(caller.tenant)
-                target.grade = row.bool("is_founder") == true ? .founder : row.string("grade").flatMap { try? caller.ladder.parse($0) }
+                target.grade = UserRoutes.grades(row, caller.ladder).grade
                 return target
             },
             write: UserRoutes.write),
