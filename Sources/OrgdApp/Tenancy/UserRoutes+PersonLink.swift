@@ -24,10 +24,10 @@ extension UserRoutes {
     /// PROMOTION_EXCEEDS_ACTOR, and an unlink that would leave no administrator is LAST_ADMIN);
     /// then with 409 PERSON_ALREADY_LINKED when another account is linked to the person.
     ///
-    /// One person has at most one account. No unique index says so (that needs a migration of its
-    /// own, not written yet): the person's row is locked (FOR NO KEY UPDATE, which appointments' foreign keys do not wait
-    /// for) before the check, so two links racing for one person are serialised and the second sees
-    /// the first once it commits (read committed).
+    /// One person has at most one account (the unique index of sql/0017 says so too): the person's
+    /// row is locked (FOR NO KEY UPDATE, which appointments' foreign keys do not wait for) before
+    /// the check, so two links racing for one person are serialised and the second sees the first
+    /// once it commits (read committed) and gets the 409 naming it.
     static func authorizeLink(_ context: RequestContext, _ caller: Caller, _ connection: PGConnection,
                               user: String, to person: String?) async throws {
         var postGrades: [String] = []
