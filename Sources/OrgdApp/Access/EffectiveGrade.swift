@@ -56,8 +56,8 @@ struct EffectiveGrade: Sendable {
         """
         (SELECT array_agg(v.grade)::text FROM assignments a
            JOIN position_versions v ON v.tenant_id = a.tenant_id AND v.position_id = a.position_id
-                AND v.valid @> (now() AT TIME ZONE 'UTC')::date
-         WHERE a.person_id = \(person) AND a.valid @> (now() AT TIME ZONE 'UTC')::date AND v.grade IS NOT NULL)
+                AND v.valid @> orgd_today()
+         WHERE a.person_id = \(person) AND a.valid @> orgd_today() AND v.grade IS NOT NULL)
         """
     }
 

@@ -21,10 +21,11 @@ enum TreeQuery {
         return value
     }
 
+    /// Units and positions; the tree fetches their holders (`Holders.fetch`), the exports their
+    /// own richer holder rows (ExportLoader), so neither reads them twice.
     struct Subtree {
         var units: PGResult
         var positions: PGResult
-        var holders: [String: [Holder]]
     }
 
     /// `WITH RECURSIVE sub AS (…)`: the versions on `$date` of the unit `$root` and its
@@ -89,8 +90,7 @@ enum TreeQuery {
             SELECT \(positionColumns) FROM \(positionsFrom)
             WHERE v.unit_id = ANY ($2::uuid[]) AND NOT v.archived ORDER BY v.sort_order, v.title
             """, [date, ids])
-        let holders = try await Holders.fetch(connection, positions: positions.map { $0.string("id")! }, on: date)
-        return (rootRow, Subtree(units: units, positions: positions, holders: holders))
+        return (rootRow, Subtree(units: units, positions: positions))
     }
 
     static func tree(_ context: RequestContext) async throws -> HTTPResponse {
@@ -98,10 +98,11 @@ enum TreeQuery {
         let id = try context.pathID("id", resource: "unit")
         let date = try OrgDate.asOf(context)
         let depth = try depth(context)
-        let loaded = try await context.transaction(caller) { connection in
-            try await load(connection, root: id, depth: depth, on: date)
+        let loaded = try await context.transaction(caller) { connection -> (PGRow, Subtree, [String: [Holder]])? in
+            guard let (root, subtree) = try await load(connection, root: id, depth: depth, on: date) else { return nil }
+            return (root, subtree, try await Holders.fetch(connection, positions: subtree.positions.map { $0.string("id")! }, on: date))
         }
-        guard let (root, subtree) = loaded else { throw Problem.notFound("unit") }
+        guard let (root, subtree, holders) = loaded else { throw Problem.notFound("unit") }
         try await context.authorize(caller, .unitRead, UnitStore.target(caller, root), resource: "unit", id: id)
         var children: [String: [PGRow]] = [:]
         for unit in subtree.units { children[unit.string("parent_id") ?? "", default: []].append(unit) }
@@ -121,7 +122,7 @@ enum TreeQuery {
             json.key("positions")
             json.beginArray()
             for position in positions[unitID] ?? [] {
-                Holders.writeSeat(position, subtree.holders[position.string("id")!] ?? [], to: &json)
+                Holders.writeSeat(position, holders[position.string("id")!] ?? [], to: &json)
             }
             json.endArray()
             json.key("children")
