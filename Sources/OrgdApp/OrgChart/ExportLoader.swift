@@ -1,7 +1,7 @@
 // Loads a unit's chart for the exports: the tree query's units and positions (TreeQuery.load),
-// then holders with their employee numbers, the people behind them, the managers' positions
-// named by unit code and title, and the hand-off links inside the subtree. Six queries whatever
-// the size of the chart; the caller authorises reading the root.
+// then holders with their employee numbers and names, the people behind them, the managers'
+// positions named by unit code and title, and the hand-off links inside the subtree. Seven
+// queries whatever the size of the chart; the caller authorises reading the root.
 
 import Foundation
 import HTTP
@@ -16,25 +16,26 @@ enum ExportLoader {
         guard let (rootRow, subtree) = try await TreeQuery.load(connection, root: root, depth: depth, on: date) else { return nil }
         let positionIDs = subtree.positions.map { $0.string("id")! }
         let holderRows = positionIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
-            \(PersonRoutes.heldNames)
-            SELECT a.position_id::text AS position_id, a.person_id::text AS person_id, n.name, pe.employee_no, a.kind,
+            SELECT a.position_id::text AS position_id, a.person_id::text AS person_id, pe.employee_no, a.kind,
                    lower(a.valid)::text AS start_date, upper(a.valid)::text AS end_after, rg.code AS region_code
-            FROM held a JOIN names n ON n.person_id = a.person_id
-            JOIN people pe ON pe.id = a.person_id
+            FROM assignments a JOIN people pe ON pe.id = a.person_id
             LEFT JOIN regions rg ON rg.id = a.region_id
-            ORDER BY lower(a.valid), n.name
+            WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date
             """, [positionIDs, date])
+        let personIDs = Set(holderRows.map { $0.string("person_id")! })
+        let personNames = try await PersonRoutes.names(connection, ids: personIDs, on: date)
         var holders: [String: [ChartHolder]] = [:]
-        var personIDs: [String] = []
         for row in holderRows {
             let person = row.string("person_id")!
-            personIDs.append(person)
             holders[row.string("position_id")!, default: []].append(ChartHolder(
-                personID: person, name: row.string("name") ?? "", employeeNo: row.string("employee_no") ?? "",
+                personID: person, name: personNames[person] ?? "", employeeNo: row.string("employee_no") ?? "",
                 kind: row.string("kind") ?? "primary", since: row.string("start_date") ?? "",
                 until: row.string("end_after").map(OrgDate.dayBefore), regionCode: row.string("region_code")))
         }
-        let people = try await loadPeople(connection, caller, ids: Array(Set(personIDs)), on: date)
+        for key in holders.keys {
+            holders[key]!.sort { ($0.since, $0.name, $0.personID) < ($1.since, $1.name, $1.personID) }
+        }
+        let people = try await loadPeople(connection, caller, ids: Array(personIDs), on: date)
         let managers = try await managerRefs(connection, subtree.positions.compactMap { $0.string("reports_to") }, on: date)
         let unitIDs = subtree.units.map { $0.string("id")! }
         let handoffRows = try await connection.query("""

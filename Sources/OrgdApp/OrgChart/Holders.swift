@@ -14,22 +14,25 @@ struct Holder {
 }
 
 enum Holders {
-    /// Holders by position id, in start order.
+    /// Holders by position id, in start order, then by name.
     static func fetch(_ connection: PGConnection, positions: [String], on date: String) async throws -> [String: [Holder]] {
         guard !positions.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            \(PersonRoutes.heldNames)
-            SELECT a.id::text AS id, a.position_id::text AS position_id, a.person_id::text AS person_id, n.name, a.kind,
+            SELECT a.id::text AS id, a.position_id::text AS position_id, a.person_id::text AS person_id, a.kind,
                    lower(a.valid)::text AS start_date, a.region_id::text AS region_id
-            FROM held a JOIN names n ON n.person_id = a.person_id
-            ORDER BY lower(a.valid), n.name
+            FROM assignments a WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date
             """, [positions, date])
+        let names = try await PersonRoutes.names(connection, ids: Set(rows.map { $0.string("person_id")! }), on: date)
         var holders: [String: [Holder]] = [:]
         for row in rows {
+            let person = row.string("person_id")!
             holders[row.string("position_id")!, default: []].append(Holder(
-                assignmentID: row.string("id")!, personID: row.string("person_id")!, name: row.string("name") ?? "",
+                assignmentID: row.string("id")!, personID: person, name: names[person] ?? "",
                 kind: row.string("kind") ?? "primary", startDate: row.string("start_date") ?? "",
                 regionID: row.string("region_id")))
+        }
+        for key in holders.keys {
+            holders[key]!.sort { ($0.startDate, $0.name, $0.assignmentID) < ($1.startDate, $1.name, $1.assignmentID) }
         }
         return holders
     }
