@@ -46,6 +46,13 @@ struct JSONWriterTests {
         #expect(text { $0.string("\u{1}\n\"\\") } == #""\u0001\n\"\\""#)
     }
 
+    @Test("escapes at the edges, in a row and between runs of plain text keep every byte",
+          arguments: ["\"", "\"\"", "a\"", "\"a", "\n\u{1}\\", "客\"服\n中心\\", "plain", "", "x\ty\rz"])
+    func escapesAmongRuns(_ value: String) throws {
+        #expect(try roundTrip(value) == value)
+        #expect(try roundTrip(value + value) == value + value)
+    }
+
     @Test("Chinese and other non-ASCII text is written as UTF-8, not escaped")
     func chinese() throws {
         let value = "客服中心 · 售后 🚚"
