@@ -18,7 +18,9 @@ final class HTTPConnection: IOHandler {
     private var outputStart = 0
     private var watchingWritable = false
     private var generation = 0                 // bumps per request; stale `respond` calls are ignored
-    private var current: (method: String, target: String, requestID: String, started: Int64)?  // started: ns; method "-" when unparsed
+    // The request being answered. started: ns; method "-" when unparsed; client: the peer, or the
+    // address a trusted proxy named (TrustedProxies).
+    private var current: (method: String, target: String, requestID: String, started: Int64, client: String)?
 
     init(fd: Int32, client: String, server: LoopServer) {
         self.fd = fd
@@ -86,7 +88,7 @@ final class HTTPConnection: IOHandler {
                 return
             case .failure(let error):
                 state.requestReceived(keepAlive: false)
-                current = ("-", "-", server.makeRequestID(nil), Clock.nowPrecise())
+                current = ("-", "-", server.makeRequestID(nil), Clock.nowPrecise(), client)
                 send(Problem.from(error).response, generation: generation, head: false)
                 return
             }
@@ -97,8 +99,9 @@ final class HTTPConnection: IOHandler {
         generation += 1
         let generation = self.generation
         request.requestID = server.makeRequestID(request.headers["X-Request-Id"])
-        request.clientAddress = client
-        current = (request.method.rawValue, request.target, request.requestID, Clock.nowPrecise())
+        request.clientAddress = server.configuration.trustedProxies.client(
+            peer: client, forwardedFor: request.headers.values("X-Forwarded-For"))
+        current = (request.method.rawValue, request.target, request.requestID, Clock.nowPrecise(), request.clientAddress)
         let isHead = request.method == .HEAD
         server.responder.handle(request, on: server.loop) { [self] response in
             send(response, generation: generation, head: isHead)
@@ -116,7 +119,7 @@ final class HTTPConnection: IOHandler {
         if let current {
             let elapsed = Double(Clock.nowPrecise() - current.started) / 1e9
             server.requestFinished(method: current.method, target: current.target, requestID: requestID,
-                                   client: client, route: response.route ?? "unmatched",
+                                   client: current.client, route: response.route ?? "unmatched",
                                    status: response.status, bytes: response.body.count, seconds: max(0, elapsed))
         }
         flush()

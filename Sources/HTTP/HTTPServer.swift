@@ -12,6 +12,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var timeouts = HTTPTimeouts()
     public var maxConnections = 10_000
     public var accessLog = true
+    /// Peers whose X-Forwarded-For names the client (a load balancer); nobody by default.
+    public var trustedProxies = TrustedProxies()
     public init() {}
 }
 

@@ -24,6 +24,7 @@ public struct Configuration: Sendable {
     public var tokenTTLSeconds = 12 * 3600       // lifetime of a sign-in token
     public var signInAccountLimit = 5            // failed sign-ins per account per minute before 429
     public var signInClientLimit = 30            // failed sign-ins per client address per minute before 429
+    public var trustedProxies = TrustedProxies() // peers whose X-Forwarded-For names the client
     public var docsDirectory = ""
 
     public init() {}
@@ -55,6 +56,9 @@ public struct Configuration: Sendable {
         Option(flag: "--token-ttl", env: "ORGD_TOKEN_TTL", help: "seconds a sign-in token lives (43200)") { $0.tokenTTLSeconds = try int($1, "--token-ttl", 60...(90 * 86400)) },
         Option(flag: "--signin-account-limit", env: "ORGD_SIGNIN_ACCOUNT_LIMIT", help: "failed sign-ins per account per minute before 429 (5)") { $0.signInAccountLimit = try int($1, "--signin-account-limit", 1...10_000) },
         Option(flag: "--signin-client-limit", env: "ORGD_SIGNIN_CLIENT_LIMIT", help: "failed sign-ins per client address per minute before 429 (30)") { $0.signInClientLimit = try int($1, "--signin-client-limit", 1...1_000_000) },
+        Option(flag: "--trusted-proxies", env: "ORGD_TRUSTED_PROXIES", help: "load balancers whose X-Forwarded-For names the client: addresses or CIDR networks, comma-separated (none)") {
+            do { $0.trustedProxies = try TrustedProxies(parsing: $1) } catch { throw ConfigurationError(message: "--trusted-proxies: \(error)") }
+        },
         Option(flag: "--sql-dir", env: "ORGD_SQL_DIR", help: "migrations folder (./sql, else beside the binary's checkout)") { $0.sqlDirectory = $1 },
         Option(flag: "--docs-dir", env: "ORGD_DOCS_DIR", help: "folder holding openapi.yaml (./docs, likewise)") { $0.docsDirectory = $1 },
     ]
@@ -120,6 +124,7 @@ public struct Configuration: Sendable {
         http.timeouts = HTTPTimeouts(headMillis: headTimeoutMillis, bodyMillis: bodyTimeoutMillis, idleMillis: idleTimeoutMillis)
         http.maxConnections = maxConnections
         http.accessLog = accessLog
+        http.trustedProxies = trustedProxies
         return http
     }
 
