@@ -8,7 +8,7 @@ import Testing
 
 @Suite("org chart: positions, people and assignments")
 struct OrgChartPositionTests {
-    @Test("an unknown grade, a negative headcount and an inverted range are refused naming the field; nothing is written")
+    @Test("an unknown grade, a negative headcount, an inverted range and a field of another kind are refused naming the field; nothing is written")
     func badPositionInput() async throws {
         try await TestEnvironment.withServer { port in
             let org = try OrgClient.start("posbad", port: port)
@@ -20,6 +20,8 @@ struct OrgChartPositionTests {
                 (["headcount": ["kind": "range", "min": 3, "max": 1]], "headcount.max", "not_below_min"),
                 (["headcount": ["kind": "range", "min": -2, "max": 1]], "headcount.min", "not_negative"),
                 (["headcount": ["kind": "lots"]], "headcount.kind", "one_of"),
+                (["headcount": ["kind": "range", "min": 1, "max": 3, "n": -1]], "headcount.n", "not_for_kind"),
+                (["headcount": ["kind": "unbounded", "max": 9]], "headcount.max", "not_for_kind"),
                 (["headcount": ["kind": "exact", "n": 1], "span_min": 20, "span_max": 15], "span_max", "not_below_min"),
             ]
             for (extra, field, rule) in cases {
@@ -56,7 +58,7 @@ struct OrgChartPositionTests {
         }
     }
 
-    @Test("an assignment beyond headcount is refused with 409 naming the position and its headcount; nothing is written")
+    @Test("an assignment beyond headcount is refused with 409 naming the position and its headcount; ending never extends")
     func beyondHeadcount() async throws {
         try await TestEnvironment.withServer { port in
             let org = try OrgClient.start("hcfull", port: port)
@@ -76,6 +78,13 @@ struct OrgChartPositionTests {
             let first = try #require(items.first?["id"] as? String)
             #expect(try org.client.post("/v1/assignments/\(first)/end", json: ["end_date": orgDay(10)]).status == 200)
             #expect(try org.assign(try org.person("王五", "E4"), to: manager, start: orgDay(11)).status == 201)
+            // Ending again later would extend the first holder into the seat just filled: refused.
+            let extend = try org.client.post("/v1/assignments/\(first)/end", json: ["end_date": orgDay(40)])
+            #expect(extend.status == 422, "\(extend.text)")
+            #expect(extend.json["field"] as? String == "end_date")
+            #expect(extend.json["rule"] as? String == "not_after_end")
+            #expect(try org.client.get("/v1/assignments/\(first)").json["end_date"] as? String == orgDay(10))
+            #expect(try org.client.post("/v1/assignments/\(first)/end", json: ["end_date": orgDay(5)]).status == 200)
         }
     }
 

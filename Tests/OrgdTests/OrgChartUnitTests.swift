@@ -146,6 +146,32 @@ struct OrgChartUnitTests {
         }
     }
 
+    @Test("a malformed id in a change is 422 naming the field, whatever a stale If-Match says")
+    func malformedIDBeforeETag() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("idfirst", port: port)
+            let unit = try org.unit("财务部", code: "FIN", kind: "department")
+            let position = try org.position("会计", unit: unit)
+            let person = try org.person("王芳", "E100")
+            let stale = ["If-Match": "\"99\""]
+            let attempts: [(String, String, [String: Any], String)] = [
+                ("PATCH", "/v1/units/\(unit)", ["region_id": "AAA"], "region_id"),
+                ("POST", "/v1/units/\(unit)/move", ["parent_id": "AAA"], "parent_id"),
+                ("POST", "/v1/units/\(unit)/merge", ["into_id": "AAA"], "into_id"),
+                ("PATCH", "/v1/positions/\(position)", ["reports_to": "AAA"], "reports_to"),
+                ("POST", "/v1/positions/\(position)/move", ["unit_id": "AAA"], "unit_id"),
+                ("PATCH", "/v1/people/\(person)", ["unit_id": "AAA"], "unit_id"),
+            ]
+            for (method, path, body, field) in attempts {
+                let response = try org.client.request(method, path, body: body, headers: stale)
+                #expect(response.status == 422, "\(method) \(path): \(response.text)")
+                #expect(response.json["field"] as? String == field, "\(method) \(path)")
+                #expect(response.json["rule"] as? String == "uuid", "\(method) \(path)")
+            }
+            #expect(try org.client.get("/v1/units/\(unit)").header("ETag") == "\"1\"")
+        }
+    }
+
     @Test("as_of answers as the unit was or will be: a rename effective in ten days is not visible today")
     func effectiveDating() async throws {
         try await TestEnvironment.withServer { port in

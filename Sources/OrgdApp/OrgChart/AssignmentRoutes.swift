@@ -187,7 +187,8 @@ enum AssignmentRoutes {
         var end_date: String?
     }
 
-    /// Ends an assignment: `end_date` is the last day held (default today).
+    /// Ends an assignment: `end_date` is the last day held (default today), not after the day it
+    /// already ends on.
     static func end(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "assignment")
@@ -199,6 +200,12 @@ enum AssignmentRoutes {
             let start = before.string("start_date")!
             if end < start {
                 throw Problem.invalid("end_date", rule: "not_before_start", "end_date \(end) is before the assignment's start_date \(start)")
+            }
+            // Ending shortens; it never extends. An extension would skip the checks a new
+            // assignment gets (headcount, one primary post) for the days it adds.
+            if let lastDay = before.string("end_after").map(OrgDate.dayBefore), end > lastDay {
+                throw Problem.invalid("end_date", rule: "not_after_end",
+                                      "end_date \(end) is after the assignment's last day \(lastDay); ending cannot extend it — appoint again from \(OrgDate.dayAfter(lastDay))")
             }
             if let position = try await PositionStore.read(connection, id: before.string("position_id")!, on: start) {
                 let person = try await PersonRoutes.read(connection, id: before.string("person_id")!, on: start)

@@ -21,6 +21,13 @@ struct Headcount: Decodable, Sendable {
             guard value <= 100_000 else { throw Problem.invalid("\(field).\(name)", rule: "range", "\(field).\(name) must be at most 100000") }
             return value
         }
+        // A field of another kind is a mistake ({"kind": "range", "n": 5} meant something), not noise.
+        let fields: [(name: String, value: Int?)] = [("n", n), ("min", min), ("max", max)]
+        let applies: [String: Set<String>] = ["exact": ["n"], "per_region": ["n"], "range": ["min", "max"], "unbounded": []]
+        if let allowed = applies[kind], let stray = fields.first(where: { $0.value != nil && !allowed.contains($0.name) }) {
+            throw Problem.invalid("\(field).\(stray.name)", rule: "not_for_kind",
+                                  "\(field).\(stray.name) does not apply to a headcount of kind \(kind)")
+        }
         switch kind {
         case "exact":
             let value = try count(n, "n")

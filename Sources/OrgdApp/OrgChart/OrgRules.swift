@@ -73,6 +73,14 @@ enum OrgRules {
         }
     }
 
+    /// A body field naming an object by id must be a UUID. Changes check it before they read the
+    /// object, so a malformed request is a 422 whatever its If-Match says (not a 412).
+    static func id(_ value: String?, field: String) throws {
+        if let value, EntityID(uuid: value) == nil {
+            throw Problem.invalid(field, rule: "uuid", "\(field) must be an id (a UUID), not \(value)")
+        }
+    }
+
     /// Sort orders are small integers.
     static func sortOrder(_ value: Int) throws {
         guard (-1_000_000...1_000_000).contains(value) else {

@@ -55,6 +55,7 @@ extension PersonRoutes {
         if let number = body.employee_no { try checkEmployeeNo(number) }
         if let name = body.name { try OrgRules.name(name) }
         let contact = try body.contact.map(contactJSON)
+        try OrgRules.id(body.unit_id ?? nil, field: "unit_id")
         let date = try OrgDate.body(body.effective_date)
         let homeUnit = body.unit_id.map { $0?.lowercased() }
         let row = try await context.transaction(caller) { connection in

@@ -141,7 +141,7 @@ enum PositionRoutes {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             title = try container.decodeIfPresent(String.self, forKey: .title)
             grade = try container.patch(String.self, forKey: .grade)
-            headcount = try container.decodeIfPresent(Headcount.self, forKey: .headcount)
+            headcount = try container.decodeIfPresentNotNull(Headcount.self, forKey: .headcount)
             duties = try container.decodeIfPresent([String].self, forKey: .duties)
             forms = try container.decodeIfPresent([String].self, forKey: .forms)
             kind = try container.decodeIfPresent(String.self, forKey: .kind)
@@ -164,6 +164,7 @@ enum PositionRoutes {
         if let forms = body.forms { try OrgRules.list(forms, field: "forms") }
         if let kind = body.kind { try checkKind(kind) }
         if let order = body.sort_order { try OrgRules.sortOrder(order) }
+        try OrgRules.id(body.reports_to ?? nil, field: "reports_to")
         let date = try OrgDate.body(body.effective_date)
         let row = try await context.transaction(caller) { connection in
             if body.reports_to != nil { try await OrgChange.lockTree(connection, caller, "reports_to") }
@@ -207,6 +208,7 @@ enum PositionRoutes {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "position")
         let body = try context.body(MoveBody.self)
+        try OrgRules.id(body.unit_id, field: "unit_id")
         let date = try OrgDate.body(body.effective_date)
         let row = try await context.transaction(caller) { connection in
             guard try await Versions.lock(connection, context, "positions", id: id) != nil,

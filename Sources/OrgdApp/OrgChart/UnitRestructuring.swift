@@ -25,10 +25,7 @@ enum UnitRestructuring {
         let id = try context.pathID("id", resource: "unit")
         let body = try context.body(MoveBody.self)
         let date = try OrgDate.body(body.effective_date)
-        // The body is checked before the ETag: a malformed request is a 422 whatever If-Match says.
-        if let parent = body.parent_id, EntityID(uuid: parent) == nil {
-            throw Problem.invalid("parent_id", rule: "uuid", "parent_id must be a unit id (a UUID), not \(parent)")
-        }
+        try OrgRules.id(body.parent_id, field: "parent_id")
         let row = try await context.transaction(caller) { connection in
             try await OrgChange.lockTree(connection, caller, "units")
             guard try await Versions.lock(connection, context, "units", id: id) != nil,
@@ -110,6 +107,7 @@ enum UnitRestructuring {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "unit")
         let body = try context.body(MergeBody.self)
+        try OrgRules.id(body.into_id, field: "into_id")
         let date = try OrgDate.body(body.effective_date)
         let row = try await context.transaction(caller) { connection in
             try await OrgChange.lockTree(connection, caller, "units")

@@ -163,6 +163,7 @@ enum UnitRoutes {
         if let label = body.role_label.flatMap({ $0 }) { try OrgRules.roleLabel(label) }
         if let functions = body.functions { try OrgRules.list(functions, field: "functions") }
         if let order = body.sort_order { try OrgRules.sortOrder(order) }
+        try OrgRules.id(body.region_id ?? nil, field: "region_id")
         let date = try OrgDate.body(body.effective_date)
         let row = try await context.transaction(caller) { connection in
             guard try await Versions.lock(connection, context, "units", id: id) != nil,
