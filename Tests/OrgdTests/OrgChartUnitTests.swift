@@ -203,7 +203,7 @@ struct OrgChartUnitTests {
         }
     }
 
-    @Test("merging two groups carries positions and holders over and archives the merged one")
+    @Test("merging two groups carries positions and holders over, archives the merged one and lists its grants")
     func merge() async throws {
         try await TestEnvironment.withServer { port in
             let org = try OrgClient.start("merge", port: port)
@@ -213,12 +213,18 @@ struct OrgChartUnitTests {
             let trainer = try org.position("培训专员", unit: training, grade: "B+5")
             let person = try org.person("梁军", "E001")
             #expect(try org.assign(person, to: trainer).status == 201)
+            let lead = try org.user("training.lead", grade: "A1", role: "HR", unitScope: training)
+            let grant = try #require(try org.sql("SELECT id::text AS id FROM grants WHERE scope_id = '\(training)'").first?["id"])
             let merged = try org.client.post("/v1/units/\(training)/merge", json: ["into_id": business])
             #expect(merged.status == 200, "\(merged.text)")
             #expect(merged.json["archived"] as? Bool == true)
             #expect(merged.json["merged_into"] as? String == business)
             #expect(try org.client.get("/v1/positions/\(trainer)").json["unit_id"] as? String == business)
             #expect(try org.client.get("/v1/positions/\(trainer)").json["filled"] as? Int == 1)
+            // The grant over the merged group is listed for review, not widened to the survivor.
+            #expect(merged.json["grants_on_merged_unit"] as? [String] == [grant])
+            let seat: [String: Any] = ["title": "培训助理", "unit_id": business, "grade": "B+5", "headcount": ["kind": "exact", "n": 1]]
+            #expect(try lead.post("/v1/positions", json: seat).status == 403)
         }
     }
 

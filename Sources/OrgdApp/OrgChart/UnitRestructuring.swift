@@ -103,13 +103,16 @@ enum UnitRestructuring {
     /// Merges this unit into another from the effective date on: its children and positions
     /// (with their holders) move to the surviving unit, its hand-off links are carried over, and
     /// the merged unit stays, archived, with `merged_into` set, so its history still reads.
+    /// Grants scoped to the merged unit are not carried over — that would widen them to the
+    /// surviving unit's own people — but listed in the answer (`grants_on_merged_unit`) for an
+    /// administrator to re-scope or revoke: from the effective date they reach nothing.
     static func merge(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "unit")
         let body = try context.body(MergeBody.self)
         try OrgRules.id(body.into_id, field: "into_id")
         let date = try OrgDate.body(body.effective_date)
-        let row = try await context.transaction(caller) { connection in
+        let (row, stranded) = try await context.transaction(caller) { connection in
             try await OrgChange.lockTree(connection, caller, "units")
             guard try await Versions.lock(connection, context, "units", id: id) != nil,
                   let before = try await UnitStore.read(connection, id: id, on: date) else {
@@ -175,9 +178,16 @@ enum UnitRestructuring {
             let after = try await UnitStore.read(connection, id: id, on: date)!
             try await OrgChange.record(connection, context, caller, action: "unit.merge", resource: "unit", id: id,
                                        effective: date, before: UnitStore.json(before), after: UnitStore.json(after))
-            return after
+            let stranded = try await connection.query("""
+                SELECT id::text AS id FROM grants
+                WHERE scope_kind = 'unit' AND scope_id = $1::uuid AND (expires_at IS NULL OR expires_at > now())
+                ORDER BY created_at, id
+                """, [id]).map { $0.string("id")! }
+            return (after, stranded)
         }
-        return ETag.response(revision: row.int("revision"), body: UnitStore.json(row))
+        return ETag.response(revision: row.int("revision"), body: UnitStore.json(row) { json in
+            json.field("grants_on_merged_unit", strings: stranded)
+        })
     }
 
     struct ArchiveBody: Decodable {

@@ -26,7 +26,9 @@ enum UnitStore {
         try await connection.query("SELECT \(columns) FROM \(from(2)) WHERE u.id = $1::uuid", [id, date]).first
     }
 
-    static func write(_ row: PGRow, to json: inout JSONWriter) {
+    /// The unit as JSON; `extra` writes members of the answer's own after the unit's (a merge
+    /// adds the grants left on the merged unit).
+    static func write(_ row: PGRow, to json: inout JSONWriter, extra: (inout JSONWriter) -> Void = { _ in }) {
         json.beginObject()
         json.field("id", row.string("id"))
         json.field("code", row.string("code"))
@@ -44,12 +46,13 @@ enum UnitStore {
         json.field("effective_from", row.string("valid_from"))
         json.field("effective_until", row.string("valid_to").map(OrgDate.dayBefore))
         json.field("revision", row.int("revision"))
+        extra(&json)
         json.endObject()
     }
 
-    static func json(_ row: PGRow) -> [UInt8] {
+    static func json(_ row: PGRow, extra: (inout JSONWriter) -> Void = { _ in }) -> [UInt8] {
         var json = JSONWriter()
-        write(row, to: &json)
+        write(row, to: &json, extra: extra)
         return json.bytes
     }
 
