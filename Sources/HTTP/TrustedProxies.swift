@@ -6,8 +6,9 @@
 //
 // The client is found from the right: each proxy appends the address it received the request
 // from, so entries are skipped while they are themselves trusted proxies, and the first that is
-// not is the client. Entries left of it were written by the client and are not believed. A
-// malformed entry stops the walk at the last address a trusted proxy vouched for.
+// not is the client. Entries left of it were written by the client and are not believed. A port
+// after an entry is dropped; a malformed entry stops the walk at the last address a trusted
+// proxy vouched for.
 
 import Glibc
 
@@ -65,12 +66,22 @@ public struct TrustedProxies: Sendable, Equatable {
         var client = peer
         let hops = forwardedFor.flatMap { $0.split(separator: ",") }
         for hop in hops.reversed() {
-            let address = hop.trimmingSpaces
+            let address = Self.withoutPort(hop.trimmingSpaces)
             guard Self.bytes(address) != nil else { break }
             client = address
             if !contains(address) { break }
         }
         return client
+    }
+
+    /// Some proxies write the client's port too: "203.0.113.9:51234", "[2001:db8::7]:51234".
+    static func withoutPort(_ hop: String) -> String {
+        if hop.hasPrefix("["), let close = hop.firstIndex(of: "]") {
+            return String(hop[hop.index(after: hop.startIndex)..<close])
+        }
+        let colons = hop.filter { $0 == ":" }.count
+        if colons == 1, let colon = hop.firstIndex(of: ":") { return String(hop[..<colon]) }
+        return hop
     }
 
     /// The address's bytes: 4 for IPv4, 16 for IPv6, an IPv4-mapped IPv6 address as its IPv4.

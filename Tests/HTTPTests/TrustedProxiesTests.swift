@@ -47,8 +47,10 @@ struct TrustedProxiesTests {
         // A malformed entry stops the walk at the last address a trusted proxy vouched for.
         #expect(proxies.client(peer: "127.0.0.1", forwardedFor: ["203.0.113.9, garbage, 10.1.2.3"]) == "10.1.2.3")
         #expect(proxies.client(peer: "127.0.0.1", forwardedFor: ["unknown"]) == "127.0.0.1")
-        // IPv6 clients.
+        // IPv6 clients, and entries that carry the client's port.
         #expect(proxies.client(peer: "127.0.0.1", forwardedFor: [" 2001:db8::7 "]) == "2001:db8::7")
+        #expect(proxies.client(peer: "127.0.0.1", forwardedFor: ["203.0.113.9:51234"]) == "203.0.113.9")
+        #expect(proxies.client(peer: "127.0.0.1", forwardedFor: ["[2001:db8::7]:51234, 10.1.2.3:443"]) == "2001:db8::7")
         // Nobody trusted (the default): always the peer.
         #expect(TrustedProxies().client(peer: "127.0.0.1", forwardedFor: ["203.0.113.9"]) == "127.0.0.1")
     }
