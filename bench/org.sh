@@ -10,6 +10,7 @@
 #
 # Usage: bench/org.sh [--no-docs]
 # Reads: BENCH_DURATION (10s), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_WARMUP (2s),
+#        BENCH_SINGLE_DURATION (5s: the one-connection run after each),
 #        BENCH_ORGD_BIN (use this orgd binary, skip the release build),
 #        BENCH_PGDATA (/tmp/bench-org-pg; destroyed on exit unless BENCH_KEEP_CLUSTER=1).
 set -euo pipefail
@@ -20,6 +21,7 @@ DURATION=${BENCH_DURATION:-10s}
 CONNS=${BENCH_CONNECTIONS:-16}
 THREADS=${BENCH_THREADS:-2}
 WARMUP=${BENCH_WARMUP:-2s}
+SINGLE=${BENCH_SINGLE_DURATION:-5s}
 DOC="$ORGD_ROOT/docs/performance.md"
 PG_CLUSTER="$ORGD_ROOT/scripts/pg-cluster.sh"
 BENCH="$ORGD_ROOT/bench"
@@ -85,9 +87,16 @@ measure() {
   p99="$(to_ms "$(awk '$1 == "99%" {print $2}' "$f")")"
   bad="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {
       for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i } END {print n + 0}' "$f")"
+  # One connection: the latency of one request alone, which is what follows the answer's size;
+  # the 16 connections above measure throughput on 2 shared cores (p50 ≈ 16 / req/s).
+  local single=(wrk -t1 -c1 -d"$SINGLE" --timeout 10s --latency -s "$lua" "$url") p50_one
+  commands+=("BENCH_TOKEN=… ${single[*]/$ORGD_ROOT\//}")
+  BENCH_TOKEN=$token "${single[@]}" >"$out/$1.c1.wrk.txt"
+  p50_one="$(to_ms "$(awk '$1 == "50%" {print $2}' "$out/$1.c1.wrk.txt")")"
+  bad=$((bad + $(awk '/Non-2xx or 3xx responses:/ {n += $NF} END {print n + 0}' "$out/$1.c1.wrk.txt")))
   [[ $lua == "$BENCH/org-update.lua" ]] && bytes="–"
-  rows+=("| $name | $company | $answer | $bytes | $rps | $p50 | $p99 | $bad |")
-  printf '%-34s %-6s %10s req/s  p50 %8s ms  p99 %8s ms  errors %s\n' "$name" "$company" "$rps" "$p50" "$p99" "$bad" >&2
+  rows+=("| $name | $company | $answer | $bytes | $rps | $p50 | $p99 | $p50_one | $bad |")
+  printf '%-34s %-6s %10s req/s  p50 %8s ms  p99 %8s ms  alone p50 %8s ms  errors %s\n' "$name" "$company" "$rps" "$p50" "$p99" "$p50_one" "$bad" >&2
 }
 
 main() {
@@ -191,10 +200,11 @@ report_block() {
   echo "position versions | people | assignments = \`$COUNTS\`. The **big** company has 20,021 units and"
   echo "100,105 positions and people; the **small** one 1,002 units; 998 more have 21 units each."
   echo "Subtrees: a department (50 units) and a division (1,001 units); every unit has 5 positions, 4 held."
-  echo "wrk -t$THREADS -c$CONNS, ${DURATION} after a ${WARMUP} warm-up; wrk, orgd and Postgres share the cores."
+  echo "wrk -t$THREADS -c$CONNS, ${DURATION} after a ${WARMUP} warm-up, then -t1 -c1 for ${SINGLE} (\"alone\": one request at a time);"
+  echo "wrk, orgd and Postgres share the cores."
   echo
-  echo '| request | company | answer | bytes | req/s | p50 ms | p99 ms | non-2xx or errors |'
-  echo '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |'
+  echo '| request | company | answer | bytes | req/s | p50 ms | p99 ms | alone p50 ms | non-2xx or errors |'
+  echo '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |'
   for c in "${rows[@]}"; do echo "$c"; done
   echo
   echo "Position updates wrote $AUDIT_ROWS \`position.update\` audit rows (each with an org_changes row and a new version)."
