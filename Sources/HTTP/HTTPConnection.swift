@@ -99,8 +99,9 @@ final class HTTPConnection: IOHandler {
         generation += 1
         let generation = self.generation
         request.requestID = server.makeRequestID(request.headers["X-Request-Id"])
-        request.clientAddress = server.configuration.trustedProxies.client(
-            peer: client, forwardedFor: request.headers.values("X-Forwarded-For"))
+        let proxies = server.configuration.trustedProxies
+        request.clientAddress = proxies.isEmpty ? client
+            : proxies.client(peer: client, forwardedFor: request.headers.values("X-Forwarded-For"))
         current = (request.method.rawValue, request.target, request.requestID, Clock.nowPrecise(), request.clientAddress)
         let isHead = request.method == .HEAD
         server.responder.handle(request, on: server.loop) { [self] response in

@@ -24,16 +24,16 @@ enum ExportLoader {
             """, [positionIDs, date])
         let personIDs = Set(holderRows.map { $0.string("person_id")! })
         let personNames = try await PersonRoutes.names(connection, ids: personIDs, on: date)
-        var holders: [String: [ChartHolder]] = [:]
+        var unsorted: [String: [ChartHolder]] = [:]
         for row in holderRows {
             let person = row.string("person_id")!
-            holders[row.string("position_id")!, default: []].append(ChartHolder(
+            unsorted[row.string("position_id")!, default: []].append(ChartHolder(
                 personID: person, name: personNames[person] ?? "", employeeNo: row.string("employee_no") ?? "",
                 kind: row.string("kind") ?? "primary", since: row.string("start_date") ?? "",
                 until: row.string("end_after").map(OrgDate.dayBefore), regionCode: row.string("region_code")))
         }
-        for key in holders.keys {
-            holders[key]!.sort { ($0.since, $0.name, $0.personID) < ($1.since, $1.name, $1.personID) }
+        let holders = unsorted.mapValues { list in
+            list.sorted { ($0.since, $0.name, $0.personID) < ($1.since, $1.name, $1.personID) }
         }
         let people = try await loadPeople(connection, caller, ids: Array(personIDs), on: date)
         let managers = try await managerRefs(connection, subtree.positions.compactMap { $0.string("reports_to") }, on: date)

@@ -31,10 +31,9 @@ enum Holders {
                 kind: row.string("kind") ?? "primary", startDate: row.string("start_date") ?? "",
                 regionID: row.string("region_id")))
         }
-        for key in holders.keys {
-            holders[key]!.sort { ($0.startDate, $0.name, $0.assignmentID) < ($1.startDate, $1.name, $1.assignmentID) }
+        return holders.mapValues { list in
+            list.sorted { ($0.startDate, $0.name, $0.assignmentID) < ($1.startDate, $1.name, $1.assignmentID) }
         }
-        return holders
     }
 
     static func write(_ holders: [Holder], to json: inout JSONWriter) {
