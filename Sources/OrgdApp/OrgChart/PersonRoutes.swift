@@ -94,12 +94,7 @@ enum PersonRoutes {
 
     /// The highest of the person's current grades.
     static func grade(_ caller: Caller, _ row: PGRow) -> Grade? {
-        var best: Grade?
-        for text in AccessStore.parseArray(row.string("grades")) {
-            guard let grade = try? caller.ladder.parse(text) else { continue }
-            if best == nil || grade.outranks(best!) { best = grade }
-        }
-        return best
+        EffectiveGrade.highest(AccessStore.parseArray(row.string("grades")), caller.ladder)
     }
 
     static func target(_ caller: Caller, _ row: PGRow) -> Target {
