@@ -93,6 +93,13 @@ struct OrgChartQueryTests {
             let items = list.orgItems
             #expect(Set(items.compactMap { $0["position_id"] as? String }) == [chart.agent, chart.followLeader])
             #expect(items.first { $0["position_id"] as? String == chart.followLeader }?["days_vacant"] as? Int == 30)
+            // Longest vacant first, and the vacant seats are what the holders leave free.
+            let days = items.compactMap { $0["days_vacant"] as? Int }
+            #expect(days.count == items.count && days == days.sorted(by: >), "\(days)")
+            for item in items {
+                #expect(item["vacant"] as? Int == (item["establishment"] as? Int ?? 0) - (item["filled"] as? Int ?? 0))
+                #expect((item["vacant"] as? Int ?? 0) > 0)
+            }
         }
     }
 
