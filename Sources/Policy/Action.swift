@@ -119,9 +119,9 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         case .unitCreate, .unitUpdate, .unitMove, .unitMerge, .unitArchive, .unitDelete:
             [.restructuring]
         case .positionCreate, .positionMove, .positionArchive, .personCreate, .personUpdate,
-             .personArchive, .assignmentEnd, .userUpdate, .userDisable, .apiKeyCreate:
+             .personArchive, .assignmentEnd, .userCreate, .userDisable, .apiKeyCreate:
             [.gradeDominance]
-        case .positionUpdate, .assignmentCreate, .assignmentUpdate, .userLinkPerson:
+        case .positionUpdate, .assignmentCreate, .assignmentUpdate, .userUpdate, .userLinkPerson:
             [.gradeDominance, .noGradeRaise]
         case .grantCreate: [.delegation]
         case .grantRevoke: [.revocation]
@@ -144,7 +144,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         public let rawValue: UInt16
         public init(rawValue: UInt16) { self.rawValue = rawValue }
 
-        /// The actor strictly outranks every grade the target carries (Evaluation+GradeDominance).
+        /// The actor strictly outranks every grade the target carries or is given (Evaluation+GradeDominance).
         public static let gradeDominance = Rules(rawValue: 1 << 0)
         /// Nobody raises their own grade, nor activates roles beyond their reach (Evaluation+GradeRaise).
         public static let noGradeRaise = Rules(rawValue: 1 << 1)

@@ -1,9 +1,14 @@
-// Delegation: a grantor hands out only what it holds, where and as long as it holds it, never to
-// itself. Revocation: one takes back grants one made or holds, or those of someone one outranks.
+// Delegation: a grantor hands out only what it holds, where and as long as it holds it, to
+// someone it outranks, never to itself. Revocation: one takes back grants one made or holds, or
+// those of someone one outranks.
 
 extension Evaluation {
     /// `grant.create`, in order: not to oneself; the grantor and the grantee meet the role's
-    /// minimum grade; the grantor reaches every permission over the scope until the expiry.
+    /// minimum grade; the grantor outranks the grantee (a grant makes the grantee act with the
+    /// role at the grantee's grade, so a B+1 administrator handing Administrator to an A+1 account
+    /// would have it restructure at A+, which the grantor cannot); the grantor reaches every
+    /// permission over the scope until the expiry. A grantee without a grade (an API key, an
+    /// ungraded account) is below everyone.
     func delegation() -> Denial? {
         guard let request = target.grant else { return nil }
         if request.grantee == actor.subject {
@@ -21,6 +26,9 @@ extension Evaluation {
                     "role": request.role.name,
                 ])
             }
+        }
+        if let grade = request.granteeGrade, !actor.grade.outranks(grade) {
+            return deny(.gradeNotAboveTarget, values: ["actor": name(actor.grade), "grantee": name(grade)])
         }
         return Evaluation.exceeding(request, grantor: actor, at: context.now).map { values in
             deny(.delegationExceedsGrantor, values: values)

@@ -1,22 +1,32 @@
-// No self-promotion, and no promotion beyond one's reach: appointments, regrades and account links
-// are checked for whom they raise and for the dormant roles the raise would wake.
+// No self-promotion, and no promotion beyond one's reach: appointments, regrades, changes of an
+// account's grade and account links are checked for whom they raise and for the dormant roles the
+// raise would wake.
 
 extension Evaluation {
-    /// The grade the action can lift its affected users to: the new grade of a regraded position,
-    /// otherwise the grade of the position (or person) they are given.
+    /// True for the actions that change a grade in place (a position's, an account's) rather than
+    /// give someone a graded post or person.
+    private var changesGrade: Bool {
+        action == .positionUpdate || action == .userUpdate
+    }
+
+    /// The grade the action can lift its affected users to: the new grade of a regraded position or
+    /// account, otherwise the grade of the position (or person) they are given.
     var raisedGrade: Grade? {
-        action == .positionUpdate ? target.newGrade : target.grade
+        changesGrade ? target.newGrade : target.grade
     }
 
     /// Refuses an actor who is among the affected users and would be raised: changing a position
-    /// it holds to a higher grade, or appointing or linking itself at or above its own grade.
+    /// it holds or its own account to a higher grade, or appointing or linking itself at or above
+    /// its own grade.
     func selfGradeRaise() -> Denial? {
         guard let raised = raisedGrade, target.affected.contains(where: { $0.subject == actor.subject }) else {
             return nil
         }
-        if action == .positionUpdate {
+        if changesGrade {
             if let current = target.grade, !raised.outranks(current) { return nil }
-            return deny(.selfGradeRaise, rule: "nobody changes a position they hold to a higher grade",
+            let rule = action == .positionUpdate ? "nobody changes a position they hold to a higher grade"
+                : "nobody changes their own account to a higher grade"
+            return deny(.selfGradeRaise, rule: rule,
                         values: ["actor": name(actor.grade), "from": name(target.grade), "to": name(raised)])
         }
         guard !actor.grade.outranks(raised) else { return nil }

@@ -11,12 +11,14 @@ public struct Target: Sendable {
     /// the ladder, tenant settings, users, API keys and the audit log.
     public var location: Location
     /// Position, person, assignment and account actions: the grade the object carries (a position's
-    /// grade, a person's or user's highest post, an API key's grade). `position.create`: the grade
-    /// to be created. nil when the object has no grade, which every actor may pass over.
+    /// grade, a person's or user's highest post, an API key's grade). `position.create` and
+    /// `user.create`: the grade to be created. nil when the object has no grade, which every actor
+    /// may pass over.
     public var grade: Grade?
     /// Assignment actions: the current grade of the person being appointed (their highest post).
     public var personGrade: Grade?
-    /// `position.update`: the grade the position is changed to, when it changes.
+    /// `position.update`: the grade the position is changed to; `user.update`: the account grade
+    /// the user is given. nil when the grade does not change (or is cleared).
     public var newGrade: Grade?
     /// Unit actions: the unit's tier (a ladder tier index, see `GradeLadder.tierIndex(named:)`);
     /// `unit.create`: the new unit's tier.
@@ -28,8 +30,10 @@ public struct Target: Sendable {
     /// `unit.merge`: the tier of the unit merged into.
     public var destinationTier: Int?
     /// Actions that may raise someone's grade (`assignment.create`/`update`: the appointee;
-    /// `position.update`: the position's holders; `user.link_person`: the user) — those users as
-    /// they are now, with their grants, so that the policy can tell whose roles a promotion wakes.
+    /// `position.update`: the position's holders; `user.update` and `user.link_person`: the user) —
+    /// those users as they are now, with their grants, so that the policy can tell whose roles a
+    /// promotion wakes. `role.update`: the role's holders, whom an edit that widens the role must
+    /// rank below the editor.
     public var affected: [Principal]
     /// `grant.create`: the grant to be made; `grant.revoke`: the grant to be revoked.
     public var grant: GrantRequest?
@@ -105,9 +109,11 @@ extension Target {
                removesTenantAdmins: removesTenantAdmins)
     }
 
-    /// A role to be created (`before` nil), edited, or deleted (`after` nil).
-    public static func role(_ tenant: TenantID, _ change: RoleChange, removesTenantAdmins: Int = 0) -> Target {
-        Target(tenant: tenant, location: .tenantWide, roleChange: change, removesTenantAdmins: removesTenantAdmins)
+    /// A role to be created (`before` nil), edited, or deleted (`after` nil), held by `holders`.
+    public static func role(_ tenant: TenantID, _ change: RoleChange, holders: [Principal] = [],
+                            removesTenantAdmins: Int = 0) -> Target {
+        Target(tenant: tenant, location: .tenantWide, affected: holders, roleChange: change,
+               removesTenantAdmins: removesTenantAdmins)
     }
 
     /// A service-network object (region, site, technician, inspection) or a case, in a region and

@@ -13,6 +13,7 @@ struct OrgModel: Sendable, CustomStringConvertible {
     struct User: Sendable {
         var subject: SubjectID
         var posts: [Int]                // indices into `posts`
+        var account: Grade? = nil       // the account's own grade, set by an administrator
     }
 
     static let tenant = TenantID(1)
@@ -30,9 +31,10 @@ struct OrgModel: Sendable, CustomStringConvertible {
 
     // MARK: The oracle
 
-    /// A user's grade: the highest grade among their posts; nil without a post.
+    /// A user's grade: the highest of the account's own grade and their posts' grades; nil without
+    /// either.
     func grade(of user: Int) -> Grade? {
-        var best: Grade?
+        var best = users[user].account
         for post in users[user].posts {
             let grade = posts[post].grade
             if best == nil || grade.outranks(best!) { best = grade }
@@ -99,11 +101,15 @@ extension OrgModel {
         case editRole(actor: Int, role: Int, permissions: PermissionSet, minimum: Grade?)
         case appoint(actor: Int, user: Int, post: Int)
         case regrade(actor: Int, post: Int, grade: Grade)
+        case createUser(actor: Int, grade: Grade?)
+        case setGrade(actor: Int, user: Int, grade: Grade?)
+        case link(actor: Int, user: Int, posts: [Int])     // to a person holding these posts
 
         var actor: Int {
             switch self {
             case .grant(let actor, _, _, _), .revoke(let actor, _), .editRole(let actor, _, _, _),
-                 .appoint(let actor, _, _), .regrade(let actor, _, _): actor
+                 .appoint(let actor, _, _), .regrade(let actor, _, _), .createUser(let actor, _),
+                 .setGrade(let actor, _, _), .link(let actor, _, _): actor
             }
         }
 
@@ -114,6 +120,9 @@ extension OrgModel {
             case .editRole(let actor, let role, let permissions, _): "u#\(actor) sets role#\(role) to \(permissions)"
             case .appoint(let actor, let user, let post): "u#\(actor) appoints u#\(user) to post#\(post)"
             case .regrade(let actor, let post, _): "u#\(actor) regrades post#\(post)"
+            case .createUser(let actor, let grade): "u#\(actor) creates an account at \(grade.map(\.description) ?? "no grade")"
+            case .setGrade(let actor, let user, let grade): "u#\(actor) sets u#\(user)'s grade to \(grade.map(\.description) ?? "none")"
+            case .link(let actor, let user, let posts): "u#\(actor) links u#\(user) to a person holding posts \(posts)"
             }
         }
     }
@@ -144,7 +153,9 @@ extension OrgModel {
             for index in after.grants.indices where after.grants[index].role.id == edited.id {
                 after.grants[index].role = edited
             }
+            let holders = users.indices.filter { user in grants.contains { $0.subject == users[user].subject && $0.role.id == edited.id } }
             let target = Target.role(OrgModel.tenant, RoleChange(before: roles[role], after: edited),
+                                     holders: holders.map { principal(of: $0) },
                                      removesTenantAdmins: max(0, administratorCount - after.administratorCount))
             return (.roleUpdate, target, after)
         case .appoint(_, let user, let post):
@@ -159,6 +170,23 @@ extension OrgModel {
             let target = Target(tenant: OrgModel.tenant, location: location(of: post), grade: posts[post].grade,
                                 newGrade: grade, affected: holders)
             return (.positionUpdate, target, after)
+        case .createUser(_, let grade):
+            after.users.append(User(subject: SubjectID(nextID), posts: [], account: grade))
+            after.nextID += 1
+            return (.userCreate, Target(tenant: OrgModel.tenant, location: .tenantWide, grade: grade), after)
+        case .setGrade(_, let user, let grade):
+            after.users[user].account = grade
+            let target = Target(tenant: OrgModel.tenant, location: .tenantWide, grade: self.grade(of: user),
+                                newGrade: grade, affected: [principal(of: user)])
+            return (.userUpdate, target, after)
+        case .link(_, let user, let linked):
+            after.users[user].posts = linked
+            var person = self
+            person.users[user].posts = linked
+            person.users[user].account = nil
+            let target = Target(tenant: OrgModel.tenant, location: .tenantWide, grade: person.grade(of: user),
+                                personGrade: grade(of: user), affected: [principal(of: user)])
+            return (.userLinkPerson, target, after)
         }
     }
 }
@@ -239,7 +267,7 @@ extension OrgModel {
         let actor = Int.random(in: 0..<4, using: &rng) > 0 && !holders.isEmpty
             ? holders.randomElement(using: &rng)! : Int.random(in: 0..<users.count, using: &rng)
         let user = Int.random(in: 0..<users.count, using: &rng)
-        switch Int.random(in: 0..<20, using: &rng) {
+        switch Int.random(in: 0..<24, using: &rng) {
         case 0..<5:
             return .grant(actor: actor, role: Int.random(in: 0..<roles.count, using: &rng),
                           scope: randomScope(using: &rng), grantee: user)
@@ -260,6 +288,14 @@ extension OrgModel {
         case 11..<15:
             return .regrade(actor: actor, post: Int.random(in: 0..<posts.count, using: &rng),
                             grade: ladder.grades.randomElement(using: &rng)!)
+        case 20:
+            return .createUser(actor: actor, grade: Bool.random(using: &rng) ? ladder.grades.randomElement(using: &rng) : nil)
+        case 21:
+            return .setGrade(actor: actor, user: user, grade: Int.random(in: 0..<4, using: &rng) > 0
+                             ? ladder.grades.randomElement(using: &rng) : nil)
+        case 22:
+            return .link(actor: actor, user: user,
+                         posts: (0..<Int.random(in: 0...2, using: &rng)).map { _ in Int.random(in: 0..<posts.count, using: &rng) })
         default:
             return .appoint(actor: actor, user: user, post: Int.random(in: 0..<posts.count, using: &rng))
         }

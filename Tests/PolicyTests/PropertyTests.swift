@@ -1,5 +1,6 @@
 // Properties over random organisations: no sequence of up to three calls hands out a permission or a
-// grade beyond the caller's own; batch, manageable-set and who-could answers agree with decide().
+// grade beyond the caller's own, nor creates, raises or empowers anyone at or above the caller's
+// grade; batch, manageable-set and who-could answers agree with decide().
 
 import Policy
 import PropertyBased
@@ -20,7 +21,7 @@ struct PropertyTests {
         return Scenario(model: model, operations: operations)
     })
 
-    @Test("no sequence of up to three grants, role edits and appointments gives anyone, the actor included, a permission the actor lacks or a grade at or above its own")
+    @Test("no sequence of up to three grants, role edits, appointments, regrades, account creations, account grade changes and account links gives anyone, the actor included, a permission the actor lacks, a grade at or above its own, or a new permission at such a grade")
     func noEscalation() async {
         var applied = 0
         await propertyCheck(count: 2500, input: Self.scenarios) { scenario in
@@ -35,13 +36,23 @@ struct PropertyTests {
                 applied += 1
                 let actorReach = model.reach(of: operation.actor)
                 let actorGrade = model.grade(of: operation.actor)
-                for user in model.users.indices {
-                    let before = model.reach(of: user)
-                    for pair in after.reach(of: user) where !OrgModel.covered(pair, by: before) {
+                // Accounts the operation created count as users who had nothing and no grade before.
+                for user in after.users.indices {
+                    let existed = user < model.users.count
+                    let before = existed ? model.reach(of: user) : []
+                    let gained = after.reach(of: user).filter { !OrgModel.covered($0, by: before) }
+                    for pair in gained {
                         #expect(OrgModel.covered(pair, by: actorReach),
                                 "\(operation) gave u#\(user) \(pair.0) over \(pair.1)")
                     }
-                    if let raised = after.grade(of: user), model.grade(of: user).map({ raised.outranks($0) }) ?? true {
+                    // A grant or role edit that empowers someone acting at or above the actor's grade
+                    // would let the actor act there by proxy (Administrator handed to an A+1 account).
+                    if !gained.isEmpty, let grade = after.grade(of: user) {
+                        #expect(actorGrade.map { $0.outranks(grade) } ?? false,
+                                "\(operation) gave u#\(user) at \(after.ladder.name(of: grade)) \(gained[0].0)")
+                    }
+                    let previous = existed ? model.grade(of: user) : nil
+                    if let raised = after.grade(of: user), previous.map({ raised.outranks($0) }) ?? true {
                         #expect(actorGrade.map { $0.outranks(raised) } ?? false,
                                 "\(operation) raised u#\(user) to \(after.ladder.name(of: raised))")
                     }
