@@ -11,7 +11,8 @@ struct TargetDescription: Decodable, Sendable {
     /// tenant | user | api_key | role | grant | new_grant | unit | region | position
     var kind: String
     var id: String?
-    /// kind tenant: the grade of what would be created (a user at "B+3").
+    /// kind tenant: the grade of what would be created (a user at "B+3"); kind user: the grade the
+    /// user would be given (`user.update`).
     var grade: String?
     /// kind new_grant: the grant that would be made.
     var subject: SubjectRef?
@@ -63,7 +64,7 @@ struct AccessTargets {
     var units: [String: UnitFacts] = [:]
     var regions: [String: TreePath] = [:]
     var positions: [String: PositionFacts] = [:]
-    /// The tenant's subjects, loaded only when an action may remove administrators.
+    /// The tenant's subjects, loaded only when an action may remove administrators or raise a user.
     var subjects: [SubjectRecord]?
     /// The tenant's administrator count, with `subjects`.
     var adminCount = 0
@@ -88,6 +89,8 @@ struct AccessTargets {
                 ids[target.kind, default: []].insert(id.lowercased())
             }
             if action == .grantRevoke || action == .userDisable || action == .roleDelete { needsAdmins = true }
+            // A new grade for a user is decided with the user's grants (whose roles a raise wakes).
+            if action == .userUpdate && target.kind == "user" && target.grade != nil { needsAdmins = true }
         }
         func valid(_ kind: String) -> [String] { (ids[kind] ?? []).filter { EntityID(uuid: $0) != nil }.sorted() }
         let ladder = caller.ladder
@@ -211,12 +214,7 @@ struct AccessTargets {
         switch description.kind {
         case "tenant":
             var target = Target.tenantWide(tenant)
-            if let text = description.grade {
-                guard let grade = try? caller.ladder.parse(text) else {
-                    throw Unresolved(field: field + ".grade", detail: "grade \(text) is not on the tenant's ladder", missing: false)
-                }
-                target.grade = grade
-            }
+            target.grade = try grade(description, field: field)
             // "May I replace the ladder at all": judged against the ladder as it is.
             if action == .ladderReplace { target.newLadder = caller.ladder }
             return target
@@ -224,6 +222,10 @@ struct AccessTargets {
             guard let id, let user = users[id] else { throw missing("user", id) }
             var target = Target.tenantWide(tenant)
             target.grade = user.grade
+            if let grade = try grade(description, field: field) {
+                target.newGrade = grade
+                target.affected = (subjects ?? []).filter { $0.id == id }.map { $0.principal(tenant: tenant, ladder: caller.ladder) }
+            }
             if action == .userDisable, !user.disabled {
                 target.removesTenantAdmins = removedAdmins { $0.id == id ? nil : $0 } ? 1 : 0
             }
@@ -266,6 +268,15 @@ struct AccessTargets {
             guard let id, let position = positions[id] else { throw missing("position", id) }
             return .position(tenant, unit: position.unit, grade: position.grade)
         }
+    }
+
+    /// The description's `grade` on the tenant's ladder; nil when it names none.
+    private func grade(_ description: TargetDescription, field: String) throws(Unresolved) -> Grade? {
+        guard let text = description.grade else { return nil }
+        guard let grade = try? caller.ladder.parse(text) else {
+            throw Unresolved(field: field + ".grade", detail: "grade \(text) is not on the tenant's ladder", missing: false)
+        }
+        return grade
     }
 
     /// A grant to be made, as the policy and the grants table need it.

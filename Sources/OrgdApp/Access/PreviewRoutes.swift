@@ -105,10 +105,11 @@ enum PreviewRoutes {
             }
             let removed = facts.adminCount - AccessStore.tenantAdminCount(subjects.map(change), tenant: caller.tenant,
                                                                           ladder: ladder, now: facts.now)
-            target = .role(caller.tenant, RoleChange(before: old, after: new), removesTenantAdmins: max(0, removed))
+            target = .role(caller.tenant, RoleChange(before: old, after: new), holders: RoleRoutes.holders(of: id, subjects, caller),
+                           removesTenantAdmins: max(0, removed))
         default:
-            let grade = try body.grade.map { try UserRoutes.parseGrade($0, ladder) }
-            target.newGrade = grade
+            target.newGrade = try body.grade.map { try UserRoutes.parseGrade($0, ladder) }
+            target.affected = subjects.filter { $0.id == id }.map { $0.principal(tenant: caller.tenant, ladder: ladder) }
             change = { subject in
                 var subject = subject
                 if subject.id == id { subject.grade = body.grade }

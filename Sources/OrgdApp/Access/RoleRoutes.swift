@@ -110,10 +110,12 @@ enum RoleRoutes {
             if let name { new.name = name }
             if let permissions { new.permissions = permissions }
             if let minimum { new.minimumGrade = minimum }
-            let (admins, removed) = try await adminsRemoved(connection, caller) { grant in
+            let subjects = try await AccessStore.subjects(connection)
+            let (admins, removed) = adminsRemoved(subjects, caller) { grant in
                 grant.roleID == id ? with(grant, role: new, ladder: caller.ladder) : grant
             }
             try await context.authorize(caller, .roleUpdate, .role(caller.tenant, RoleChange(before: old, after: new),
+                                                                    holders: holders(of: id, subjects, caller),
                                                                     removesTenantAdmins: removed),
                                         resource: "role", id: id, tenantAdminCount: admins)
             let after: PGRow
@@ -188,9 +190,8 @@ enum RoleRoutes {
 
     /// The tenant's administrator count now, and how many `change` (applied to every grant row)
     /// would leave without tenant.admin over the whole tenant.
-    static func adminsRemoved(_ connection: PGConnection, _ caller: Caller,
-                              _ change: (AccessStore.GrantRow) -> AccessStore.GrantRow?) async throws -> (Int, Int) {
-        let subjects = try await AccessStore.subjects(connection)
+    static func adminsRemoved(_ subjects: [SubjectRecord], _ caller: Caller,
+                              _ change: (AccessStore.GrantRow) -> AccessStore.GrantRow?) -> (Int, Int) {
         let now = Timestamp.now
         let before = AccessStore.tenantAdminCount(subjects, tenant: caller.tenant, ladder: caller.ladder, now: now)
         let changed = subjects.map { subject in
@@ -200,6 +201,13 @@ enum RoleRoutes {
         }
         let after = AccessStore.tenantAdminCount(changed, tenant: caller.tenant, ladder: caller.ladder, now: now)
         return (before, max(0, before - after))
+    }
+
+    /// The enabled users and live keys holding role `id`, as they are now: whom an edit widening
+    /// the role empowers, so the editor must outrank them (Evaluation+RoleEdit).
+    static func holders(of id: String, _ subjects: [SubjectRecord], _ caller: Caller) -> [Principal] {
+        subjects.filter { $0.active && $0.grants.contains { $0.roleID == id } }
+            .map { $0.principal(tenant: caller.tenant, ladder: caller.ladder) }
     }
 
     /// A grant row as it would read with the role edited.

@@ -1,6 +1,7 @@
 // /v1/users: a tenant's accounts. Creating, changing and disabling users needs tenant.admin and
-// a grade above the user's (its effective grade: its own or its linked person's highest post);
-// linking an account to a person is `user.link_person`. Every change is audited before and after.
+// a grade above the user's (its effective grade: its own or its linked person's highest post) and
+// above the grade it is created at or given; linking an account to a person is
+// `user.link_person`. Every change is audited before and after.
 
 import Foundation
 import HTTP
@@ -159,6 +160,10 @@ enum UserRoutes {
                 var target = Target.tenantWide(caller.tenant)
                 target.grade = grades(before, caller.ladder).grade
                 target.newGrade = newGrade
+                // A new grade may raise the account and wake its dormant roles (Evaluation+GradeRaise).
+                if newGrade != nil, let account = try await LinkedAccounts.user(id, connection) {
+                    target.affected = LinkedAccounts.principals([account], caller)
+                }
                 try await context.authorize(caller, .userUpdate, target, resource: "user", id: id)
             }
             if relinks { try await authorizeLink(context, caller, connection, user: id, to: person!) }
