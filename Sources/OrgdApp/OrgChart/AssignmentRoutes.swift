@@ -61,6 +61,24 @@ enum AssignmentRoutes {
         return target
     }
 
+    /// The policy target of appointing `person` to `position` over `range` (a daterange literal):
+    /// that of `target`, with the accounts linked to the person, ranked at the highest grade the
+    /// position carries while the appointment lasts — its grade on the start day and every regrade
+    /// already scheduled inside the range. A post at B+4 today that becomes A2 next month lifts its
+    /// holder to A2 then, and that regrade was decided before this appointee held it: so appointing
+    /// (oneself or anyone) to it is decided as an appointment at A2.
+    static func appointment(_ caller: Caller, position: PGRow, person: PGRow, range: String,
+                            _ connection: PGConnection) async throws -> Target {
+        var target = target(caller, position: position, person: person,
+                            accounts: try await LinkedAccounts.ofPerson(person.string("id")!, connection))
+        let grades = try await connection.query("""
+            SELECT array_agg(grade)::text AS grades FROM position_versions
+            WHERE position_id = $1::uuid AND valid && $2::daterange AND grade IS NOT NULL
+            """, [position.string("id"), range]).string(0, "grades")
+        if let highest = EffectiveGrade.highest(AccessStore.parseArray(grades), caller.ladder) { target.grade = highest }
+        return target
+    }
+
     /// Assignments of a person or a position, on `as_of` (or all with `all=true`).
     static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
@@ -150,12 +168,12 @@ enum AssignmentRoutes {
                 throw Problem.invalid("person_id", rule: "exists", "person_id names no active person of this tenant")
             }
             if let region = body.region_id { _ = try await UnitStore.regionPath(connection, id: region) }
-            try await context.authorize(caller, .assignmentCreate, target(caller, position: position, person: person,
-                                                                          accounts: try await LinkedAccounts.ofPerson(person.string("id")!, connection)),
+            let range = "[\(start),\(end.map(OrgDate.dayAfter) ?? ""))"
+            try await context.authorize(caller, .assignmentCreate, try await appointment(caller, position: position, person: person,
+                                                                                         range: range, connection),
                                         resource: "assignment", id: nil)
             try await LinkedAccounts.notifyIfLinked(person.string("id")!, connection)
             let positionID = position.string("id")!
-            let range = "[\(start),\(end.map(OrgDate.dayAfter) ?? ""))"
             try await HeadcountCheck.admit(connection, position: position, start: start, range: range,
                                            region: body.region_id?.lowercased(), field: "position_id")
             let id: String

@@ -31,6 +31,7 @@ struct ImportApply {
     private var unitIDs: [String: String] = [:]                     // code → id, stored or created
     private var positionIDs: [ChartPositionRef: [String]] = [:]     // (unit code, title) → ids
     private var personIDs: [String: String] = [:]                   // employee number → id
+    private var appointedIn: [String: String] = [:]                 // employee number → unit code of a post appointed to
 
     init(connection: PGConnection, context: RequestContext, caller: Caller, date: String) {
         self.connection = connection
@@ -44,6 +45,10 @@ struct ImportApply {
         duplicates(batch)
         guard errors.isEmpty else { return }
         try await loadKeys(batch)
+        // A primary post's unit wins over a concurrent one's, as for a person's location.
+        for assignment in batch.assignments where assignment.kind == "primary" || appointedIn[assignment.employeeNo] == nil {
+            appointedIn[assignment.employeeNo] = assignment.position.unitCode
+        }
         for unit in ordered(batch.units, key: \.code, parent: { $0.parentCode ?? nil }, row: \.row, resource: "units") {
             try await step("units", unit.row) { run in try await run.apply(unit) }
         }
@@ -134,15 +139,21 @@ struct ImportApply {
     }
 
     /// A person: created from the import's effective date, or renamed from it (name is dated;
-    /// contact is current-state, see sql/0015).
+    /// contact is current-state, see sql/0015). A new person's home unit is the unit of the post the
+    /// import appoints them to (a primary one first; tenant-wide when none), so that person.create is
+    /// decided there and an HR user scoped to a unit can import the people of its unit, as with
+    /// `unit_id` on POST /v1/people.
     private mutating func apply(_ person: ImportBatch.Person) async throws {
         let contact = try person.contact.map(PersonRoutes.contactJSON)
         guard let id = personIDs[person.employeeNo] else {
             guard let name = person.name else { throw Problem.invalid("name", rule: "required", "a new person needs a name") }
-            try await context.authorize(caller, .personCreate, .person(caller.tenant, unit: nil, grade: nil), resource: "person", id: nil)
+            let home = appointedIn[person.employeeNo].flatMap { unitIDs[$0.lowercased()] }
+            let path = try await home.asyncMap { try await PersonRoutes.homeUnitPath(connection, id: $0, on: date) }
+            try await context.authorize(caller, .personCreate, .person(caller.tenant, unit: path, grade: nil), resource: "person", id: nil)
             let id = try await connection.query("""
-                INSERT INTO people (tenant_id, employee_no, name, contact) VALUES ($1::uuid, $2, $3, $4::jsonb) RETURNING id::text AS id
-                """, [caller.tenantID!, person.employeeNo, name, contact ?? PGJSON(Array("{}".utf8))]).string(0, "id")!
+                INSERT INTO people (tenant_id, employee_no, name, contact, home_unit_id) VALUES ($1::uuid, $2, $3, $4::jsonb, $5::uuid)
+                RETURNING id::text AS id
+                """, [caller.tenantID!, person.employeeNo, name, contact ?? PGJSON(Array("{}".utf8)), home]).string(0, "id")!
             _ = try await connection.query("UPDATE person_versions SET valid = daterange($2::date, NULL) WHERE person_id = $1::uuid", [id, date])
             personIDs[person.employeeNo] = id
             let row = try await PersonRoutes.read(connection, id: id, on: date)!
@@ -281,7 +292,11 @@ struct ImportApply {
         guard position.bool("archived") == false else {
             throw Problem.invalid("position_title", rule: "not_archived", "the position is archived on \(start)")
         }
-        try await authorizeAssignment(.assignmentCreate, positionID: positionID, personID: personID, on: start, id: nil)
+        guard let person = try await PersonRoutes.read(connection, id: personID, on: start) else {
+            throw Problem.invalid("employee_no", rule: "exists", "employee_no \(assignment.employeeNo) names no person of this tenant")
+        }
+        try await context.authorize(caller, .assignmentCreate, try await AssignmentRoutes.appointment(
+            caller, position: position, person: person, range: range, connection), resource: "assignment", id: nil)
         var region: String?
         if let code = assignment.regionCode { region = try await resolveRegion(code) }
         try await HeadcountCheck.admit(connection, position: position, start: start, range: range, region: region, field: "position_title")
@@ -305,9 +320,7 @@ struct ImportApply {
     private func authorizeAssignment(_ action: Action, positionID: String, personID: String, on day: String, id: String?) async throws {
         guard let position = try await PositionStore.read(connection, id: positionID, on: day) else { return }
         let person = try await PersonRoutes.read(connection, id: personID, on: day)
-        var accounts: [SubjectRecord] = []      // whom an appointment may raise
-        if action == .assignmentCreate { accounts = try await LinkedAccounts.ofPerson(personID, connection) }
-        try await context.authorize(caller, action, AssignmentRoutes.target(caller, position: position, person: person, accounts: accounts),
+        try await context.authorize(caller, action, AssignmentRoutes.target(caller, position: position, person: person),
                                     resource: "assignment", id: id)
     }
 
