@@ -143,6 +143,31 @@ struct EscalationTests {
         }
     }
 
+    @Test("the importer sets grades under the same rule: a B+1 HR user imports no post at B+1 or above, nor regrades one there, and nothing is written")
+    func importSetsNoGradeAtOrAboveTheActor() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("escalate-import", port: port)
+            let unit = try org.unit("售后服务部", code: "AS", kind: "department")
+            try org.position("服务专员", unit: unit, grade: "B+5")
+            let hr = try org.user("hr.b1", grade: "B+1", role: "HR")
+            let before = try org.sql("SELECT title, grade FROM position_versions ORDER BY title, lower(valid)")
+
+            let created = try hr.post("/v1/org/import", json: ["positions": [
+                ["unit_code": "AS", "title": "部门总监", "grade": "A2", "headcount": "1"],
+            ]])
+            Self.expectRefused(created, ["actor": "B+1", "target": "A2"])
+            let raised = try hr.post("/v1/org/import", json: ["positions": [
+                ["unit_code": "AS", "title": "服务专员", "grade": "B+1"],
+            ]])
+            Self.expectRefused(raised, ["actor": "B+1", "new_grade": "B+1"])
+            #expect(try org.sql("SELECT title, grade FROM position_versions ORDER BY title, lower(valid)") == before)
+            let allowed = try hr.post("/v1/org/import", json: ["positions": [
+                ["unit_code": "AS", "title": "服务专员", "grade": "B+2"],
+            ]])
+            #expect(allowed.status == 200, "\(allowed.text)")
+        }
+    }
+
     @Test("role minimum grades and role edits: nobody sets a minimum at their own grade or widens a role someone senior holds")
     func roleEdits() async throws {
         try await TestEnvironment.withServer { port in
