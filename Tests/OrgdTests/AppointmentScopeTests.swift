@@ -44,7 +44,7 @@ struct AppointmentScopeTests {
         }
     }
 
-    @Test("regression (issue 9, defect 7): appointing to a B+4 post already scheduled to become A2 is decided at A2, for oneself and for others; an appointment ending before the regrade is not")
+    @Test("regression (issue 9, defect 7): appointing to a B+4 post already scheduled to become A2 is decided at A2, for oneself and for others; an appointment ending before the regrade is not, and extending it past the regrade is")
     func scheduledRegradeIsSeen() async throws {
         try await TestEnvironment.withServer(AccountPostTests.oneLoop) { port in
             let org = try AccountPostTests.Org("scheduled-regrade", port: port)
@@ -68,6 +68,13 @@ struct AppointmentScopeTests {
 
             let before = try client.post("/v1/assignments", json: ["person_id": other, "position_id": post, "end_date": orgDay(29)])
             #expect(before.status == 201, "\(before.text)")
+            // Extending it through the importer past the regrade is an appointment at A2 for the days added.
+            let extended = try client.post("/v1/org/import", json: ["assignments": [
+                ["employee_no": "E-202", "unit_code": "CS", "position_title": "储备岗", "end_date": NSNull()],
+            ]])
+            #expect(extended.code == "GRADE_NOT_ABOVE_TARGET", "\(extended.text)")
+            #expect(try org.org.sql("SELECT upper(valid)::text AS end_after FROM assignments WHERE position_id = $1::uuid", [post])
+                .first?["end_after"] == orgDay(30))
         }
     }
 }

@@ -276,7 +276,13 @@ struct ImportApply {
             }
             let id = stored.string("id")!
             let before = try await AssignmentRoutes.read(connection, id: id)!
-            try await authorizeAssignment(.assignmentEnd, positionID: positionID, personID: personID, on: stored.string("start_date")!, id: id)
+            if let storedEnd = stored.string("end_after"), end.map({ OrgDate.dayAfter($0) > storedEnd }) ?? true {
+                // A later or no end extends the post: decided as an appointment for the days added.
+                try await authorizeExtension(positionID: positionID, personID: personID, from: storedEnd,
+                                             endAfter: end.map(OrgDate.dayAfter), id: id)
+            } else {
+                try await authorizeAssignment(.assignmentEnd, positionID: positionID, personID: personID, on: stored.string("start_date")!, id: id)
+            }
             _ = try await connection.query("""
                 UPDATE assignments SET valid = daterange(lower(valid), $2::date), revision = revision + 1, updated_at = now() WHERE id = $1::uuid
                 """, [id, end.map(OrgDate.dayAfter)])
@@ -322,6 +328,21 @@ struct ImportApply {
         let person = try await PersonRoutes.read(connection, id: personID, on: day)
         try await context.authorize(caller, action, AssignmentRoutes.target(caller, position: position, person: person),
                                     resource: "assignment", id: id)
+    }
+
+    /// Decides extending assignment `id` by the days from `from` until before `endAfter` (nil: for
+    /// good) as assignment.update, ranked like an appointment for those days
+    /// (AssignmentRoutes.appointment): holding the post longer can lift its holder through a
+    /// regrade scheduled in them.
+    private func authorizeExtension(positionID: String, personID: String, from: String, endAfter: String?,
+                                    id: String) async throws {
+        let added = "[\(from),\(endAfter ?? ""))"
+        guard let position = try await PositionStore.read(connection, id: positionID, on: from),
+              let person = try await PersonRoutes.read(connection, id: personID, on: from) else {
+            throw Problem.invalid("end_date", rule: "position_in_force", "the position is not in force on \(from), so the assignment cannot be extended")
+        }
+        try await context.authorize(caller, .assignmentUpdate, try await AssignmentRoutes.appointment(
+            caller, position: position, person: person, range: added, connection), resource: "assignment", id: id)
     }
 
     // MARK: keys
