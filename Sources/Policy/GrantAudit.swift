@@ -9,7 +9,9 @@ public struct ExceedingGrant: Hashable, Sendable {
 
 public enum GrantAudit {
     /// The unexpired grants in `grants` whose grantor, as it is now (`grantors`, by subject), no
-    /// longer meets the role's minimum grade or no longer reaches every permission over the scope
+    /// longer meets the role's minimum grade, no longer outranks a grantee found in `grantors`
+    /// (`GRADE_NOT_ABOVE_TARGET`: also grants made before that rule, which let a B+1
+    /// administrator empower an A+1 account), or no longer reaches every permission over the scope
     /// for as long (`ROLE_MIN_GRADE_NOT_MET`, `DELEGATION_EXCEEDS_GRANTOR`), or is gone
     /// (`GRANTOR_GONE`: absent from `grantors`, or acting in another tenant). Grants without a
     /// grantor (made by the system) are never reported. Permission to grant at all is not
@@ -29,6 +31,12 @@ public enum GrantAudit {
                 found.append(ExceedingGrant(grant: grant, denial: Denial(.roleMinGradeNotMet, values: [
                     "who": "grantor", "grantor": grade(grantor.grade, context), "minimum": grade(minimum, context),
                     "role": grant.role.name,
+                ], visible: true)))
+                continue
+            }
+            if let grantee = grantors[grant.subject]?.grade, !grantor.grade.outranks(grantee) {
+                found.append(ExceedingGrant(grant: grant, denial: Denial(.gradeNotAboveTarget, values: [
+                    "grantor": grade(grantor.grade, context), "grantee": grade(grantee, context),
                 ], visible: true)))
                 continue
             }

@@ -89,6 +89,28 @@ struct EscalationTests {
         }
     }
 
+    @Test("a grant made before the rule, from the B+1 administrator to the A+1 chairman, is listed as exceeding and revoked in one call")
+    func legacyGrantIsFound() async throws {
+        try await TestEnvironment.withServer { port in
+            let attack = try Attack("escalate-legacy", port: port)
+            let admin = try #require(try OrgSQL.run(tenant: attack.fixture.tenant.id,
+                                                    "SELECT id::text AS id FROM users WHERE login = 'b1.admin'").first?["id"])
+            // As the escalation of the issue left it: written directly, since the API now refuses it.
+            let legacy = try #require(try OrgSQL.run(tenant: attack.fixture.tenant.id, """
+                INSERT INTO grants (tenant_id, subject_kind, subject_id, role_id, scope_kind, granted_by)
+                SELECT $1::uuid, 'user', $2::uuid, r.id, 'tenant', $3::uuid FROM roles r WHERE r.name = 'Administrator'
+                RETURNING id::text AS id
+                """, [attack.fixture.tenant.id, attack.chairman, admin]).first?["id"])
+            let found = try attack.fixture.admin.get("/v1/access/grants/exceeding").items
+            #expect(found.count == 1)
+            #expect((found.first?["grant"] as? [String: Any])?["id"] as? String == legacy)
+            #expect((found.first?["reason"] as? [String: Any])?["code"] as? String == "GRADE_NOT_ABOVE_TARGET")
+            let revoked = try attack.fixture.admin.post("/v1/access/grants/exceeding/revoke")
+            #expect((revoked.json["revoked"] as? [Any])?.count == 1, "\(revoked.text)")
+            #expect(try attack.fixture.admin.get("/v1/access/grants?subject=\(attack.chairman)").items.isEmpty)
+        }
+    }
+
     @Test("check and preview refuse the same steps with the same code, and allow the legitimate ones")
     func checkAndPreviewAgree() async throws {
         try await TestEnvironment.withServer { port in

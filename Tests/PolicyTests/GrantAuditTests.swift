@@ -46,6 +46,18 @@ struct GrantAuditTests {
         #expect(found.first?.denial.values["grantor"] == "B+3")
     }
 
+    @Test("a grant to someone at or above the grantor's grade is reported, as made before the rule or since the grantee's promotion")
+    func granteeNotBelow() {
+        let grantees: [SubjectID: Principal] = [
+            Self.grantorID: Self.grantor(grade: "B+1", scope: .tenant),
+            SubjectID(701): Doc.person(701, "B+3", []),
+            SubjectID(702): Doc.person(702, "A+1", []),
+        ]
+        let found = GrantAudit.exceeding(Self.madeByGrantor, grantors: grantees, tenant: Doc.tenant, Doc.context())
+        #expect(found.map(\.grant.id) == [GrantID(2)])
+        #expect(found.first?.denial.description == "GRADE_NOT_ABOVE_TARGET {grantee: A+1, grantor: B+1}")
+    }
+
     @Test("a grantor who is gone exceeds every grant it made; system grants are never reported")
     func gone() {
         let found = GrantAudit.exceeding(Self.madeByGrantor, grantors: [:], tenant: Doc.tenant, Doc.context())
