@@ -72,6 +72,11 @@ struct InputStrictnessImportTests {
             }
             let impossible = try Self.post(org, #"{"effective_date":"2024-02-30","units":[\#(Self.good)]}"#)
             #expect(impossible.json["field"] as? String == "effective_date")
+            // The file's own date is checked even when the query's date wins.
+            let overridden = try org.client.post("/v1/org/import?effective_date=2024-01-01",
+                                                 bytes: Array(#"{"effective_date":"AAA","units":[\#(Self.good)]}"#.utf8), type: "application/json")
+            #expect(overridden.status == 422, "\(overridden.text)")
+            #expect(overridden.json["field"] as? String == "effective_date")
             #expect(try Self.counts(org) == before)
             // The string form still works and dates the change.
             let fine = try Self.post(org, #"{"effective_date":"2024-01-01","units":[\#(Self.good)]}"#)

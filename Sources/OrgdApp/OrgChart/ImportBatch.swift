@@ -104,7 +104,9 @@ struct ImportBatch: Sendable {
     /// each value's type checked by ImportJSON. The query's effective date wins over the file's.
     static func json(_ bytes: [UInt8], effectiveDate: String?, ladder: GradeLadder) throws -> ImportBatch {
         let document = try ImportJSON.read(bytes)
-        let date = try OrgDate.body(effectiveDate ?? document.effectiveDate)
+        // The file's own date is checked even when the query's wins: a malformed field is refused.
+        let fileDate = try document.effectiveDate.map { try OrgDate.body($0) }
+        let date = try OrgDate.body(effectiveDate ?? fileDate)
         var batch = ImportBatch(effectiveDate: date)
         batch.errors = document.errors
         for record in document.records { batch.add(record.resource, row: record.row, record.fields, ladder: ladder) }
