@@ -43,11 +43,13 @@ public indirect enum JSONTree: Sendable, Equatable {
 }
 
 /// The recursive-descent parser behind `JSONTree.parse`. `path` is kept only to name a
-/// duplicate key; it is cheap because bodies are shallow.
+/// duplicate key, so it holds keys and indexes and is formatted only then.
 struct JSONTreeParser {
+    enum Step { case key(String), index(Int) }
+
     let bytes: [UInt8]
     var index = 0
-    var path: [String] = []
+    var path: [Step] = []
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -77,7 +79,7 @@ struct JSONTreeParser {
         guard depth <= JSONTree.maximumDepth else { throw malformed("nested deeper than \(JSONTree.maximumDepth) levels") }
         index += 1
         var members: [JSONTree.Member] = []
-        var seen: Set<String> = []
+        var seen: Set<String> = []          // used only past `smallObject` members
         skipSpace()
         if peek(UInt8(ascii: "}")) { index += 1; return .object(members) }
         while true {
@@ -88,11 +90,10 @@ struct JSONTreeParser {
             guard peek(UInt8(ascii: ":")) else { throw malformed("expected ':' after a member name") }
             index += 1
             skipSpace()
-            guard seen.insert(key).inserted else {
-                let field = JSONTreeParser.join(path, key)
-                throw FieldError(field: field, rule: "duplicate_key", message: "appears twice in the same object")
+            if isDuplicate(key, members, &seen) {
+                throw FieldError(field: JSONTreeParser.join(path + [.key(key)]), rule: "duplicate_key", message: "appears twice in the same object")
             }
-            path.append(key)
+            path.append(.key(key))
             let value = try self.value(depth: depth)
             path.removeLast()
             members.append(JSONTree.Member(key: key, value: value))
@@ -112,7 +113,7 @@ struct JSONTreeParser {
         if peek(UInt8(ascii: "]")) { index += 1; return .array(elements) }
         while true {
             skipSpace()
-            path.append("[\(elements.count)]")
+            path.append(.index(elements.count))
             elements.append(try value(depth: depth))
             path.removeLast()
             skipSpace()
@@ -121,6 +122,15 @@ struct JSONTreeParser {
             if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
             throw malformed("expected ',' or ']' in an array")
         }
+    }
+
+    /// Small objects (most bodies) are searched in place; larger ones through `seen`.
+    private static let smallObject = 16
+
+    private func isDuplicate(_ key: String, _ members: [JSONTree.Member], _ seen: inout Set<String>) -> Bool {
+        if members.count < Self.smallObject { return members.contains { $0.key == key } }
+        if seen.isEmpty { seen = Set(members.map(\.key)) }
+        return !seen.insert(key).inserted
     }
 
     /// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? — returned as written.
@@ -154,8 +164,18 @@ struct JSONTreeParser {
     /// \u escapes paired into scalars (a lone surrogate is refused).
     private mutating func string() throws(FieldError) -> String {
         index += 1
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+            index += 1
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            // The common case, no escapes: one validating copy.
+            guard let text = String(validating: bytes[start..<index], as: UTF8.self) else { throw malformed("a string is not valid UTF-8") }
+            index += 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
-        var runStart = index
+        var runStart = start
         while true {
             guard index < bytes.count else { throw malformed("unterminated string") }
             let byte = bytes[index]
@@ -258,11 +278,14 @@ struct JSONTreeParser {
         FieldError(field: "", rule: "json", message: "body is not valid JSON: \(reason) at byte \(index)")
     }
 
-    /// ["units", "[3]"] + "name" → "units[3].name".
-    static func join(_ path: [String], _ last: String) -> String {
+    /// [units, 3, name] → "units[3].name".
+    static func join(_ path: [Step]) -> String {
         var text = ""
-        for part in path + [last] {
-            if part.hasPrefix("[") { text += part } else { text += text.isEmpty ? part : "." + part }
+        for step in path {
+            switch step {
+            case .index(let index): text += "[\(index)]"
+            case .key(let key): text += text.isEmpty ? key : "." + key
+            }
         }
         return text
     }

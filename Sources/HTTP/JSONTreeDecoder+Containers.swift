@@ -6,17 +6,21 @@
 struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let codingPath: [any CodingKey]
     let state: JSONTreeDecoding.State
-    private let members: [String: JSONTree]
+    private let list: [JSONTree.Member]
+    private let index: [String: JSONTree]?     // only for objects too large to search in place
     private let record: JSONTreeDecoding.ObjectRecord
 
     init(members list: [JSONTree.Member], path: [any CodingKey], state: JSONTreeDecoding.State) {
-        var members: [String: JSONTree] = [:]
-        members.reserveCapacity(list.count)
-        for member in list { members[member.key] = member.value }
-        self.members = members
+        self.list = list
+        index = list.count > 16 ? Dictionary(list.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }) : nil
         self.codingPath = path
         self.state = state
         self.record = state.record(path, list)
+    }
+
+    private func member(_ name: String) -> JSONTree? {
+        if let index { return index[name] }
+        return list.first { $0.key == name }?.value
     }
 
     var allKeys: [Key] {
@@ -29,13 +33,13 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func contains(_ key: Key) -> Bool {
         record.read.insert(key.stringValue)
-        return members[key.stringValue] != nil
+        return member(key.stringValue) != nil
     }
 
     /// The member's value, or keyNotFound.
     private func value(_ key: Key) throws -> TreeValue {
         record.read.insert(key.stringValue)
-        guard let node = members[key.stringValue] else {
+        guard let node = member(key.stringValue) else {
             throw DecodingError.keyNotFound(key, DecodingError.Context(codingPath: codingPath, debugDescription: "missing"))
         }
         return TreeValue(node: node, codingPath: codingPath + [key], state: state)

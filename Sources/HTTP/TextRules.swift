@@ -31,7 +31,7 @@ public struct TextRules: Sendable {
     /// Throws a FieldError at `field`: rule "control_character" for NUL, for a C0 or C1
     /// control (line breaks and tabs excepted in multi-line fields) or DEL; rule "length" when
     /// the text is longer than the field's maximum.
-    public func check(_ text: String, field: String, name: String) throws(FieldError) {
+    public func check(_ text: String, field: @autoclosure () -> String, name: String) throws(FieldError) {
         let limit = limit(for: name)
         var count = 0
         for scalar in text.unicodeScalars {
@@ -40,11 +40,11 @@ public struct TextRules: Sendable {
             if value < 0x20 || (0x7F...0x9F).contains(value) {
                 if limit.multiline && (value == 0x09 || value == 0x0A || value == 0x0D) { continue }
                 let what = value == 0 ? "NUL (U+0000)" : "control characters such as U+\(hex(value))"
-                throw FieldError(field: field, rule: "control_character", message: "must not contain \(what)")
+                throw FieldError(field: field(), rule: "control_character", message: "must not contain \(what)")
             }
         }
         if count > limit.maxLength {
-            throw FieldError(field: field, rule: "length", message: "must be at most \(limit.maxLength) characters, got \(count)")
+            throw FieldError(field: field(), rule: "length", message: "must be at most \(limit.maxLength) characters, got \(count)")
         }
     }
 

@@ -54,6 +54,19 @@ struct JSONBodyStrictTests {
         #expect(failure(json) == FieldError(field: path, rule: "duplicate_key", message: "appears twice in the same object"))
     }
 
+    @Test("large objects (searched through a set, not in place) find duplicates and members too")
+    func largeObjects() throws {
+        let entries = (0..<40).map { #""k\#($0)":"v\#($0)""# }
+        let contact = "{" + entries.joined(separator: ",") + "}"
+        #expect(try decode(#"{"name":"a","contact":\#(contact)}"#).contact?["k39"] == "v39")
+        let repeated = "{" + (entries + [#""k30":"again""#]).joined(separator: ",") + "}"
+        #expect(failure(#"{"name":"a","contact":\#(repeated)}"#)?.field == "contact.k30")
+        struct Wide: Decodable { var k39: String }
+        #expect(throws: FieldError(field: "k0", rule: "unknown_field", message: "is not a field of this request")) {
+            try decodeJSONBody(Wide.self, from: Array(contact.utf8))
+        }
+    }
+
     @Test("keys that differ only by an escape are the same key")
     func duplicateThroughEscape() {
         #expect(failure(#"{"name":"a","n\u0061me":"b"}"#)?.rule == "duplicate_key")
