@@ -1,13 +1,7 @@
 // Decodes a request body into a Decodable type and, when it does not fit, says which field is
 // wrong and why, so the client gets a 422 that points at "headcount.min" rather than a stack
-// of DecodingError text. The only Foundation use in this module: JSONDecoder, off the
-// parser's and writer's hot paths.
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+// of DecodingError text. The body is parsed strictly (JSONTree: duplicate keys refused, numbers
+// exact) and decoded by JSONTreeDecoding (unknown fields refused, integers and text checked).
 
 /// One field that failed to decode or validate. Problem.from(_:) turns it into a response.
 public struct FieldError: Error, Sendable, Equatable {
@@ -23,15 +17,19 @@ public struct FieldError: Error, Sendable, Equatable {
 }
 
 /// Decodes `body` as JSON into `T`. Throws a FieldError: rule "required" for an empty body or a
-/// missing key, "type" for a value of the wrong JSON type, "not_null" for null where a value
-/// is needed, "json" (field "") when the body is not JSON at all, "invalid" for a value the
-/// type itself rejected. A FieldError thrown by T's own init(from:) passes through unchanged.
-public func decodeJSONBody<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(FieldError) -> T {
+/// missing key, "type" for a value of the wrong JSON type (or a fraction where an integer is
+/// needed), "range" for an integer that does not fit, "not_null" for null where a value is
+/// needed, "unknown_field" for a member `T` does not read, "length" or "control_character" for
+/// text that breaks `rules`, "json" (field "") when the body is not JSON at all,
+/// "duplicate_key" for a key repeated in one object, "invalid" for a value the type itself
+/// rejected. A FieldError thrown by T's own init(from:) passes through unchanged.
+public func decodeJSONBody<T: Decodable>(_ type: T.Type, from body: [UInt8], rules: TextRules = .lenient) throws(FieldError) -> T {
     if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
         throw FieldError(field: "", rule: "required", message: "a JSON body is required")
     }
+    let tree = try JSONTree.parse(body)
     do {
-        return try JSONDecoder().decode(T.self, from: Data(body))
+        return try JSONTreeDecoding.decode(T.self, from: tree, rules: rules)
     } catch let error as DecodingError {
         throw FieldError(error)
     } catch let error as FieldError {
@@ -62,25 +60,12 @@ extension FieldError {
     }
 }
 
-/// ["headcount", "min"] → "headcount.min"; ["duties", 2] → "duties[2]".
-private func fieldPath(_ path: [any CodingKey]) -> String {
-    var text = ""
-    for key in path {
-        if let index = key.intValue {
-            text += "[\(index)]"
-        } else {
-            text += text.isEmpty ? key.stringValue : "." + key.stringValue
-        }
-    }
-    return text
-}
-
 /// How a client would name the JSON type a Swift type decodes from.
 private func jsonTypeName(_ type: Any.Type) -> String {
     if type == String.self || type == Substring.self || type == Character.self { return "a string" }
     if type == Bool.self { return "a boolean" }
     if type is any BinaryInteger.Type { return "an integer" }
-    if type is any BinaryFloatingPoint.Type || type == Decimal.self { return "a number" }
+    if type is any BinaryFloatingPoint.Type { return "a number" }
     let name = String(describing: type)
     if name.hasPrefix("Array<") || name.hasPrefix("Set<") { return "an array" }
     if name.hasPrefix("Dictionary<") { return "an object" }

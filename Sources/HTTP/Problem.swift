@@ -48,11 +48,16 @@ public struct Problem: Error, Sendable {
         Problem(status: parseError.status, code: parseError.code, detail: parseError.detail)
     }
 
-    /// A body that is not JSON at all is a 400 MALFORMED_JSON; any other field error (missing,
-    /// wrong type, null, rejected value, empty body) is a 422 VALIDATION_FAILED naming the field.
+    /// A body that is not JSON at all is a 400 MALFORMED_JSON; a key repeated in one object a
+    /// 400 JSON_DUPLICATE_KEY naming its path; any other field error (missing, wrong type, null,
+    /// unknown field, too long, rejected value, empty body) is a 422 VALIDATION_FAILED naming the field.
     public static func from(_ fieldError: FieldError) -> Problem {
         if fieldError.rule == "json" {
             return Problem(status: 400, code: "MALFORMED_JSON", title: "Malformed JSON", detail: fieldError.message)
+        }
+        if fieldError.rule == "duplicate_key" {
+            return Problem(status: 400, code: "JSON_DUPLICATE_KEY", title: "Duplicate JSON key",
+                           detail: "\(fieldError.field) \(fieldError.message)", field: fieldError.field, rule: fieldError.rule)
         }
         let detail = fieldError.field.isEmpty ? fieldError.message : "\(fieldError.field) \(fieldError.message)"
         return Problem(status: 422, code: "VALIDATION_FAILED", title: "Validation failed", detail: detail,

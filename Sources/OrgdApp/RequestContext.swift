@@ -60,10 +60,13 @@ public struct RequestContext: @unchecked Sendable {
         try await pool.transaction(tenant: caller.tenantID, body)
     }
 
-    /// Decodes the JSON body; a problem naming the field on failure.
+    /// Decodes the JSON body under the input limits; a problem naming the field on failure,
+    /// 415 when the Content-Type does not say JSON.
     func body<T: Decodable>(_ type: T.Type) throws -> T {
+        let types = request.headers.values("Content-Type")
+        guard types.count == 1, JSONMediaType.accepts(types[0]) else { throw JSONMediaType.unsupported(types.first) }
         do {
-            return try decodeJSONBody(type, from: request.body)
+            return try decodeJSONBody(type, from: request.body, rules: .orgd)
         } catch {
             throw Problem.from(error)
         }

@@ -198,7 +198,7 @@ struct AccessTargets {
     /// The policy target for `action` on `description`, or why it cannot be built.
     func target(_ action: Action, _ description: TargetDescription, field: String) throws(Unresolved) -> Target {
         // Malformed fields are refused whatever the kind, not ignored where they do not apply.
-        if let text = description.expires_at, Timestamps.parse(text) == nil {
+        if let text = description.expires_at, Timestamps.dateTime(text) == nil {
             throw Unresolved(field: field + ".expires_at", detail: "expires_at must be an RFC 3339 time such as 2027-01-31T00:00:00Z", missing: false)
         }
         for (name, value) in [("id", description.id), ("role_id", description.role_id), ("subject.id", description.subject?.id), ("scope.id", description.scope?.id)] {
@@ -332,7 +332,7 @@ struct AccessTargets {
         }
         var expiry: Timestamp?
         if let text = description.expires_at {
-            guard let seconds = Timestamps.parse(text) else {
+            guard let seconds = Timestamps.dateTime(text) else {
                 throw Unresolved(field: field + ".expires_at", detail: "expires_at must be an RFC 3339 time such as 2027-01-31T00:00:00Z", missing: false)
             }
             guard seconds > now.secondsSinceEpoch else {

@@ -48,7 +48,9 @@ enum PreviewRoutes {
         default:
             description = TargetDescription(kind: "user", id: try required(body.user_id, "user_id"))
         }
-        let field = action == .grantCreate ? "grant" : "id"
+        // Errors about the described object name the body field that holds its id.
+        let field = action == .grantCreate ? "grant" : ""
+        let idField = [.grantRevoke: "grant_id", .roleUpdate: "role_id", .roleDelete: "role_id"][action] ?? "user_id"
         let (facts, subjects) = try await context.transaction(caller) { connection in
             var facts = try await AccessTargets.load([(action, description, field)], caller: caller, connection)
             let subjects = try await AccessStore.subjects(connection)
@@ -60,7 +62,8 @@ enum PreviewRoutes {
         do {
             target = try facts.target(action, description, field: field)
         } catch {
-            throw Problem.invalid(error.field, rule: error.missing ? "exists" : "format", error.detail)
+            let named = error.field == ".id" ? idField : String(error.field.drop { $0 == "." })
+            throw Problem.invalid(named, rule: error.missing ? "exists" : "format", error.detail)
         }
         let id = description.id?.lowercased() ?? ""
         var change: (SubjectRecord) -> SubjectRecord = { $0 }

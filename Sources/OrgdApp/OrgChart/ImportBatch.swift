@@ -100,55 +100,17 @@ struct ImportBatch: Sendable {
         return batch
     }
 
-    /// A JSON document `{"effective_date"?, "units"?, "positions"?, "people"?, "assignments"?}`.
+    /// A JSON document `{"effective_date"?, "units"?, "positions"?, "people"?, "assignments"?}`,
+    /// each value's type checked by ImportJSON. The query's effective date wins over the file's.
     static func json(_ bytes: [UInt8], effectiveDate: String?, ladder: GradeLadder) throws -> ImportBatch {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
-            throw Problem(status: 400, code: "MALFORMED_JSON", title: "Malformed JSON", detail: "the body is not a JSON object")
-        }
-        let date = try OrgDate.body(effectiveDate ?? object["effective_date"] as? String)
+        let document = try ImportJSON.read(bytes)
+        // The file's own date is checked even when the query's wins: a malformed field is refused.
+        let fileDate = try document.effectiveDate.map { try OrgDate.body($0) }
+        let date = try OrgDate.body(effectiveDate ?? fileDate)
         var batch = ImportBatch(effectiveDate: date)
-        for key in object.keys where key != "effective_date" && ChartCSV.Resource(rawValue: key) == nil {
-            throw Problem.invalid(key, rule: "known_key", "unknown key \(key); an import holds effective_date, units, positions, people and assignments")
-        }
-        for resource in ChartCSV.Resource.allCases {
-            guard let value = object[resource.rawValue] else { continue }
-            guard let items = value as? [Any] else { throw Problem.invalid(resource.rawValue, rule: "array", "\(resource.rawValue) must be an array") }
-            for (index, item) in items.enumerated() {
-                guard let fields = item as? [String: Any] else {
-                    batch.errors.append(ImportError(resource: resource.rawValue, row: index + 1, field: nil, rule: "object", message: "each item is an object"))
-                    continue
-                }
-                batch.add(resource, row: index + 1, cells(fields), ladder: ladder)
-            }
-        }
+        batch.errors = document.errors
+        for record in document.records { batch.add(record.resource, row: record.row, record.fields, ladder: ladder) }
         return batch
-    }
-
-    /// A JSON object as CSV cells: arrays of strings become lines, a headcount object its text,
-    /// `reports_to: {unit_code, title}` and `contact: {...}` their columns, null an empty cell.
-    static func cells(_ object: [String: Any]) -> [String: String] {
-        var fields: [String: String] = [:]
-        for (key, value) in object {
-            switch value {
-            case is NSNull: fields[key] = ""
-            case let text as String: fields[key] = text
-            case let number as NSNumber: fields[key] = number.stringValue
-            case let list as [Any]: fields[key] = list.map { "\($0)" }.joined(separator: "\n")
-            case let nested as [String: Any] where key == "headcount":
-                let kind = nested["kind"] as? String ?? ""
-                let n = (nested["n"] as? NSNumber)?.stringValue ?? ""
-                let low = (nested["min"] as? NSNumber)?.stringValue ?? ""
-                let high = (nested["max"] as? NSNumber)?.stringValue ?? ""
-                fields[key] = kind == "range" ? "\(low)-\(high)" : kind == "unbounded" ? "N" : kind == "per_region" ? "\(n)/region" : n
-            case let nested as [String: Any] where key == "reports_to":
-                fields["reports_to_unit_code"] = nested["unit_code"] as? String ?? ""
-                fields["reports_to_title"] = nested["title"] as? String ?? ""
-            case let nested as [String: Any] where key == "contact":
-                for (name, text) in nested { fields["contact.\(name)"] = "\(text)" }
-            default: fields[key] = "\(value)"
-            }
-        }
-        return fields
     }
 
     // MARK: checking
@@ -156,6 +118,7 @@ struct ImportBatch: Sendable {
     private mutating func add(_ resource: ChartCSV.Resource, row: Int, _ fields: [String: String], ladder: GradeLadder) {
         let reader = Cells(fields: fields)
         do {
+            try reader.checkText()
             switch resource {
             case .units: units.append(try unit(reader, row: row, ladder: ladder))
             case .positions: positions.append(try position(reader, row: row, ladder: ladder))
@@ -164,6 +127,8 @@ struct ImportBatch: Sendable {
             }
         } catch let problem as Problem {
             errors.append(ImportError(resource: resource.rawValue, row: row, field: problem.field, rule: problem.rule, message: problem.detail))
+        } catch let field as FieldError {
+            errors.append(ImportError(resource: resource.rawValue, row: row, field: field.field, rule: field.rule, message: "\(field.field) \(field.message)"))
         } catch {
             errors.append(ImportError(resource: resource.rawValue, row: row, field: nil, rule: nil, message: "\(error)"))
         }
@@ -303,6 +268,22 @@ struct ImportBatch: Sendable {
             guard let text = cell else { return .some(nil) }
             guard let value = Int(text) else { throw Problem.invalid(name, rule: "integer", "\(name) must be a whole number, got \(text)") }
             return .some(value)
+        }
+
+        static let listColumns: Set<String> = ["functions", "duties", "forms"]
+
+        /// Every cell within the input limits (TextRules.orgd), as on JSON bodies: a list cell
+        /// item by item, since each line is one item.
+        func checkText() throws(FieldError) {
+            for (name, raw) in fields.sorted(by: { $0.key < $1.key }) {
+                if Self.listColumns.contains(name) {
+                    for (index, item) in (list(name) ?? []).enumerated() {
+                        try TextRules.orgd.check(item, field: "\(name)[\(index)]", name: name)
+                    }
+                } else {
+                    try TextRules.orgd.check(raw.trimmingSpaces, field: name, name: name)
+                }
+            }
         }
 
         /// Lines of a list cell, blank ones dropped; nil when the column is absent.

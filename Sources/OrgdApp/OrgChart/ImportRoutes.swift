@@ -25,7 +25,9 @@ enum ImportRoutes {
 
     static func importFile(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
-        let type = (context.request.headers["Content-Type"] ?? "").split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() } ?? ""
+        let header = context.request.headers["Content-Type"]
+        let type = JSONMediaType.accepts(header) ? "application/json"
+            : (header ?? "").split(separator: ";").first.map { String($0).trimmingSpaces.lowercased() } ?? ""
         let batch: ImportBatch
         switch type {
         case "text/csv":

@@ -17,21 +17,8 @@ enum OrgDate {
 
     /// True for a real calendar day written YYYY-MM-DD (years 1000–9999).
     static func isValid(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return false }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for index in range {
-                guard (48...57).contains(bytes[index]) else { return nil }
-                value = value * 10 + Int(bytes[index] - 48)
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              year >= 1000, (1...12).contains(month), day >= 1 else { return false }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        return day <= days
+        guard let day = RFC3339.date(text) else { return false }
+        return day.year >= 1000
     }
 
     /// The `as_of` query parameter, today when absent; 400 naming `as_of` when malformed.

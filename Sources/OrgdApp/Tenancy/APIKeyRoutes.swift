@@ -57,10 +57,10 @@ enum APIKeyRoutes {
         guard (1...100).contains(body.name.trimmingCharacters(in: .whitespaces).count) else {
             throw Problem.invalid("name", rule: "length", "name must be 1 to 100 characters")
         }
-        if let expires = body.expires_at, Timestamps.parse(expires) == nil {
+        if let expires = body.expires_at, Timestamps.dateTime(expires) == nil {
             throw Problem.invalid("expires_at", rule: "format", "expires_at must be an RFC 3339 time such as 2027-01-31T00:00:00Z")
         }
-        if let expires = body.expires_at, let seconds = Timestamps.parse(expires), seconds <= Int64(UTCClock.seconds()) {
+        if let expires = body.expires_at, let seconds = Timestamps.dateTime(expires), seconds <= Int64(UTCClock.seconds()) {
             throw Problem.invalid("expires_at", rule: "future", "expires_at must be in the future")
         }
         try await context.authorize(caller, .apiKeyCreate, .tenantWide(caller.tenant), resource: "api_key", id: nil)
@@ -102,16 +102,14 @@ enum APIKeyRoutes {
     }
 }
 
-/// RFC 3339 times in query strings and bodies.
+/// RFC 3339 times in query strings and bodies, all read by the one strict parser (RFC3339).
 enum Timestamps {
-    /// Seconds since the epoch, or nil when `text` is not an RFC 3339 date-time (or a plain date).
+    /// Seconds since the epoch of a date-time, or nil: for instants such as `expires_at`.
+    static func dateTime(_ text: String) -> Int64? { RFC3339.dateTime(text) }
+
+    /// Seconds since the epoch of a date-time, or of midnight UTC of a plain date (the audit
+    /// log's `from` and `to`), or nil when `text` is neither.
     static func parse(_ text: String) -> Int64? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970) }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970) }
-        formatter.formatOptions = [.withFullDate]
-        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970) }
-        return nil
+        RFC3339.dateTime(text) ?? RFC3339.date(text).map { Int64(RFC3339.daysSinceEpoch($0)) * 86_400 }
     }
 }
