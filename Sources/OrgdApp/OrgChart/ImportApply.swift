@@ -65,7 +65,7 @@ struct ImportApply {
         let parentID = try unit.parentCode.map { code in try code.map { try resolveUnit($0, field: "parent_code") } }
         let before = try await connection.query("SELECT \(UnitStore.columns) FROM \(UnitStore.from(1)) WHERE v.code = $2",
                                                 [date, unit.code]).first
-        if let kind = unit.kind { try await OrgRules.kind(kind, connection) }
+        if let kind = unit.kind { try await OrgRules.kind(kind, connection, current: before?.string("kind")) }
         let tier = try (unit.tier ?? nil).map { try OrgRules.tier($0, caller.ladder) }
         guard let before else {
             guard let name = unit.name, let kind = unit.kind else {

@@ -7,7 +7,13 @@ import Policy
 import Postgres
 
 enum OrgRules {
-    static let defaultKinds = ["board", "office", "center", "department", "room", "group", "regional_office"]
+    /// Kinds every tenant has (read-only); a tenant adds its own through /v1/unit-kinds.
+    static let defaultKinds = ["board", "office", "center", "department", "room", "group", "regional_office",
+                               "alliance", "secretariat", "substation"]
+    /// How the source document writes the built-in kinds.
+    static let defaultKindLabels = ["board": "董事会", "office": "办公室", "center": "中心", "department": "部门", "room": "室",
+                                    "group": "组", "regional_office": "驻外办事处", "alliance": "联盟", "secretariat": "秘书处",
+                                    "substation": "分站"]
     static let roleLabels = ["decision", "functional_management", "functional", "assistant", "business"]
 
     static func name(_ text: String, field: String = "name") throws {
@@ -64,12 +70,16 @@ enum OrgRules {
         }
     }
 
-    /// A unit kind: a default or one the tenant added (unit_kinds).
-    static func kind(_ text: String, _ connection: PGConnection) async throws {
-        if defaultKinds.contains(text) { return }
-        let found = try await connection.query("SELECT 1 FROM unit_kinds WHERE name = $1", [text]).count > 0
-        guard found else {
-            throw Problem.invalid("kind", rule: "vocabulary", "kind \(text) is neither a default kind (\(defaultKinds.joined(separator: ", "))) nor one the tenant added")
+    /// A unit kind: a built-in one or one the tenant added (unit_kinds) and has not retired. A
+    /// unit keeping the kind it has (`current`) passes even when that kind is retired, so a
+    /// retired kind refuses new units without making its units' other fields unchangeable.
+    static func kind(_ text: String, _ connection: PGConnection, current: String? = nil) async throws {
+        if defaultKinds.contains(text) || text == current { return }
+        guard let row = try await connection.query("SELECT retired_at IS NOT NULL AS retired FROM unit_kinds WHERE name = $1", [text]).first else {
+            throw Problem.invalid("kind", rule: "vocabulary", "kind \(text) is neither a built-in kind (\(defaultKinds.joined(separator: ", "))) nor one the tenant added (POST /v1/unit-kinds)")
+        }
+        if row.bool("retired") == true {
+            throw Problem.invalid("kind", rule: "not_retired", "kind \(text) is retired: units that have it keep it, no unit gets it any more")
         }
     }
 

@@ -170,7 +170,7 @@ enum UnitRoutes {
                   let before = try await UnitStore.read(connection, id: id, on: date) else {
                 throw Problem.notFound("unit")
             }
-            if let kind = body.kind { try await OrgRules.kind(kind, connection) }
+            if let kind = body.kind { try await OrgRules.kind(kind, connection, current: before.string("kind")) }
             if let region = body.region_id.flatMap({ $0 }) { _ = try await UnitStore.regionPath(connection, id: region) }
             var target = UnitStore.target(caller, before)
             if body.tier != nil { target.newUnitTier = newTier }
