@@ -1,6 +1,9 @@
 // Optimistic concurrency for org-chart resources: the ETag is the resource's revision, raised
 // by every change; `If-Match` on an update or delete must name the current one (or be "*"),
 // otherwise 412 and nothing changes. Two HR users editing one position: the second gets 412.
+// If-Match is optional unless the request says `Prefer: require-if-match` (RFC 7240): then an
+// update without it is refused with 428 PRECONDITION_REQUIRED, so a client opts in to lost-update
+// protection on every change that honours If-Match (all of them come through `check`).
 
 import Foundation
 import HTTP
@@ -8,9 +11,20 @@ import HTTP
 enum ETag {
     static func value(_ revision: Int) -> String { "\"\(revision)\"" }
 
-    /// Throws 412 when the request carries If-Match and none of its tags is `revision`.
+    /// The preference that makes If-Match required.
+    static let requirePreference = "require-if-match"
+
+    /// Throws 412 when the request carries If-Match and none of its tags is `revision`, and 428
+    /// when it carries none but prefers `require-if-match`.
     static func check(_ context: RequestContext, revision: Int) throws {
-        guard let header = context.request.headers["If-Match"] else { return }
+        guard let header = context.request.headers["If-Match"] else {
+            guard requiresIfMatch(context.request.headers["Prefer"]) else { return }
+            var problem = Problem(status: 428, code: "PRECONDITION_REQUIRED", title: "Precondition Required",
+                                  detail: "the request prefers \(requirePreference): send If-Match with the ETag last read (\(value(revision)) now)",
+                                  field: "If-Match", rule: "required")
+            problem.extra = [("current_etag", .string(value(revision)))]
+            throw problem
+        }
         let tags = header.split(separator: ",").map { tag -> String in
             var text = tag.trimmingCharacters(in: .whitespaces)
             if text.hasPrefix("W/") { text.removeFirst(2) }
@@ -22,6 +36,16 @@ enum ETag {
                               field: "If-Match", rule: "current_etag")
         problem.extra = [("current_etag", .string(value(revision)))]
         throw problem
+    }
+
+    /// True when a Prefer header lists `require-if-match` (preferences are comma-separated,
+    /// each maybe with `;` parameters, compared without case).
+    static func requiresIfMatch(_ prefer: String?) -> Bool {
+        guard let prefer else { return false }
+        return prefer.split(separator: ",").contains { preference in
+            let token = preference.split(separator: ";").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+            return token.lowercased() == requirePreference
+        }
     }
 
     /// A JSON response carrying the resource's ETag.
