@@ -1,6 +1,7 @@
 // GET /v1/units/{id}/headcount?as_of=: establishment, filled and vacant seats per unit of a
 // subtree, the unit's own and rolled up over its descendants, by grade. Unbounded posts ("N名")
-// have no establishment: their holders count as filled and the positions are counted apart.
+// and "at least n" posts ("n+") have no establishment: their holders count as filled and the
+// positions are counted apart; an "n+" post with fewer than n holders counts its missing ones as vacant.
 
 import HTTP
 import Policy
@@ -17,11 +18,12 @@ enum HeadcountReport {
         var vacant = 0
         var unbounded = 0                   // positions without an establishment
 
-        mutating func add(establishment seats: Int?, filled holders: Int) {
+        /// `toFill`: the seats that must be held not to be vacant (the establishment, or n of "n+").
+        mutating func add(establishment seats: Int?, toFill: Int?, filled holders: Int) {
             filled += holders
+            vacant += max(0, (toFill ?? 0) - holders)
             if let seats {
                 establishment += seats
-                vacant += max(0, seats - holders)
             } else {
                 unbounded += 1
             }
@@ -54,7 +56,7 @@ enum HeadcountReport {
             let unitIDs = units.map { $0.string("id")! }
             let seats = unitIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
                 SELECT v.position_id::text AS position_id, v.unit_id::text AS unit_id, v.grade,
-                       \(Headcount.establishmentSQL) AS establishment
+                       \(Headcount.establishmentSQL) AS establishment, \(Headcount.toFillSQL) AS to_fill
                 FROM position_versions v \(TreeQuery.perRegionUnit)
                 WHERE v.unit_id = ANY ($2::uuid[]) AND v.valid @> $1::date AND NOT v.archived
                 """, [date, unitIDs])
@@ -79,12 +81,13 @@ enum HeadcountReport {
         for (position, filled) in positions {
             let unit = position.string("unit_id")!
             let seats = position.int("establishment")
+            let toFill = position.int("to_fill")
             let grade = position.string("grade") ?? "none"
-            own[unit, default: Tally()].add(establishment: seats, filled: filled)
+            own[unit, default: Tally()].add(establishment: seats, toFill: toFill, filled: filled)
             // Every ancestor inside the subtree, the unit itself included.
             for ancestor in pathOf[unit] ?? [unit] where pathOf[ancestor] != nil {
-                total[ancestor, default: Tally()].add(establishment: seats, filled: filled)
-                byGrade[ancestor, default: [:]][grade, default: Tally()].add(establishment: seats, filled: filled)
+                total[ancestor, default: Tally()].add(establishment: seats, toFill: toFill, filled: filled)
+                byGrade[ancestor, default: [:]][grade, default: Tally()].add(establishment: seats, toFill: toFill, filled: filled)
             }
         }
         let ladder = caller.ladder

@@ -139,7 +139,7 @@ struct ImportBatch: Sendable {
                 let n = (nested["n"] as? NSNumber)?.stringValue ?? ""
                 let low = (nested["min"] as? NSNumber)?.stringValue ?? ""
                 let high = (nested["max"] as? NSNumber)?.stringValue ?? ""
-                fields[key] = kind == "range" ? "\(low)-\(high)" : kind == "unbounded" ? "N" : kind == "per_region" ? "\(n)/region" : n
+                fields[key] = kind == "range" ? (high.isEmpty ? "\(low)+" : "\(low)-\(high)") : kind == "unbounded" ? "N" : kind == "per_region" ? "\(n)/region" : n
             case let nested as [String: Any] where key == "reports_to":
                 fields["reports_to_unit_code"] = nested["unit_code"] as? String ?? ""
                 fields["reports_to_title"] = nested["title"] as? String ?? ""
@@ -197,7 +197,7 @@ struct ImportBatch: Sendable {
         try OrgRules.name(title, field: "title")
         let grade = cells.cell("grade")
         if let grade = grade ?? nil { _ = try UserRoutes.parseGrade(grade, ladder) }
-        let headcount = try cells.text("headcount").map { try Self.headcount($0).validated() }
+        let headcount = try cells.text("headcount").map { try Headcount.parse($0).validated() }
         let kind = try cells.text("kind")
         if let kind { try PositionRoutes.checkKind(kind) }
         var reportsTo: ChartPositionRef?? = nil
@@ -257,28 +257,6 @@ struct ImportBatch: Sendable {
         }
         return Assignment(row: row, employeeNo: number, position: ChartPositionRef(unitCode: unitCode, title: title), kind: kind,
                           start: start, end: end, regionCode: try cells.text("region_code"))
-    }
-
-    /// "7" exact, "1-3" a range, "N" unbounded, "1/region" per region (as ChartCSV writes them).
-    static func headcount(_ text: String) throws -> Headcount {
-        let compact = text.filter { $0 != " " }
-        if compact == "N" || compact == "n" { return Headcount(kind: "unbounded") }
-        if let slash = compact.firstIndex(of: "/") {
-            guard let n = Int(compact[..<slash]), ["region", "区域"].contains(compact[compact.index(after: slash)...]) else {
-                throw Problem.invalid("headcount", rule: "format", "headcount must be n, min-max, N or n/region, got \(text)")
-            }
-            return Headcount(kind: "per_region", n: n)
-        }
-        if let dash = compact.dropFirst().firstIndex(of: "-") {
-            guard let low = Int(compact[..<dash]), let high = Int(compact[compact.index(after: dash)...]) else {
-                throw Problem.invalid("headcount", rule: "format", "headcount must be n, min-max, N or n/region, got \(text)")
-            }
-            return Headcount(kind: "range", min: low, max: high)
-        }
-        guard let n = Int(compact) else {
-            throw Problem.invalid("headcount", rule: "format", "headcount must be n, min-max, N or n/region, got \(text)")
-        }
-        return Headcount(kind: "exact", n: n)
     }
 
     /// Typed access to one record's cells, each refusal naming the column.
