@@ -15,7 +15,7 @@ enum ChartCSV {
     }
 
     static let columns: [Resource: [String]] = [
-        .units: ["code", "name", "kind", "parent_code", "tier", "role_label", "functions", "sort_order"],
+        .units: ["code", "name", "kind", "parent_code", "tier", "role_label", "functions", "sort_order", "planned_establishment"],
         .positions: ["unit_code", "title", "grade", "headcount", "kind", "reports_to_unit_code", "reports_to_title",
                      "duties", "forms", "span_min", "span_max", "sort_order", "establishment", "filled", "vacant"],
         .people: ["employee_no", "name"],
@@ -35,7 +35,8 @@ enum ChartCSV {
         case .units:
             for unit in chart.units {
                 records.append([unit.code, unit.name, unit.kind, unit.parentCode ?? "", unit.tier ?? "", unit.roleLabel ?? "",
-                                unit.functions.joined(separator: "\n"), String(unit.sortOrder)])
+                                unit.functions.joined(separator: "\n"), String(unit.sortOrder),
+                                unit.plannedEstablishment.map(String.init) ?? ""])
             }
         case .positions:
             for unit in chart.units {

@@ -36,6 +36,7 @@ enum ChartJSON {
         json.field("tier", unit.tier)
         json.field("role_label", unit.roleLabel)
         json.field("functions", strings: unit.functions)
+        json.field("planned_establishment", unit.plannedEstablishment)
         json.key("positions")
         json.beginArray()
         for seat in unit.seats {

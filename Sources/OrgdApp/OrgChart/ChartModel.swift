@@ -31,6 +31,7 @@ struct ChartUnit: Sendable {
     var parentCode: String?                 // nil for the chart's root when it has no parent
     var functions: [String] = []
     var sortOrder = 0
+    var plannedEstablishment: Int? = nil    // 满额配置, when the unit states one
     var seats: [ChartSeat] = []
     var children: [ChartUnit] = []
 }

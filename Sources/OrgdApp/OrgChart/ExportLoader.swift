@@ -71,6 +71,7 @@ enum ExportLoader {
                 tier: row.string("tier"), roleLabel: row.string("role_label"),
                 parentCode: row.string("parent_id").flatMap { codeOf[$0] } ?? (id == root ? rootParentCode : nil),
                 functions: jsonStrings(row.string("functions")), sortOrder: row.int("sort_order") ?? 0,
+                plannedEstablishment: row.int("planned_establishment"),
                 seats: seatsByUnit[id] ?? [], children: (rowsByParent[id] ?? []).map(build))
         }
         guard let rootUnit = subtree.units.first(where: { $0.string("id") == root }) else { return nil }

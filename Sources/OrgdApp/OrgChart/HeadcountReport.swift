@@ -1,5 +1,6 @@
 // GET /v1/units/{id}/headcount?as_of=: establishment, filled and vacant seats per unit of a
-// subtree, the unit's own and rolled up over its descendants, by grade. Unbounded posts ("N名")
+// subtree, the unit's own and rolled up over its descendants, by grade, and for a unit that
+// states a planned establishment (满额配置) the plan against its posts and holders. Unbounded posts ("N名")
 // and "at least n" posts ("n+") have no establishment: their holders count as filled and the
 // positions are counted apart; an "n+" post with fewer than n holders counts its missing ones as vacant.
 
@@ -37,6 +38,20 @@ enum HeadcountReport {
             json.field("unbounded_positions", unbounded)
             json.endObject()
         }
+    }
+
+    /// The unit's planned establishment (满额配置) against the sum of its subtree's posts and their
+    /// holders: `{"planned", "positions", "filled", "positions_short", "filled_short"}` (a shortfall
+    /// is negative when above plan); null when the unit states no plan.
+    static func writePlan(_ planned: Int?, _ total: Tally, to json: inout JSONWriter) {
+        guard let planned else { json.null(); return }
+        json.beginObject()
+        json.field("planned", planned)
+        json.field("positions", total.establishment)
+        json.field("filled", total.filled)
+        json.field("positions_short", planned - total.establishment)
+        json.field("filled_short", planned - total.filled)
+        json.endObject()
     }
 
     static func report(_ context: RequestContext) async throws -> HTTPResponse {
@@ -110,6 +125,7 @@ enum HeadcountReport {
                 json.field("depth", unit.int("depth"))
                 json.key("own"); (own[unitID] ?? Tally()).write(to: &json)
                 json.key("total"); (total[unitID] ?? Tally()).write(to: &json)
+                json.key("plan"); writePlan(unit.int("planned_establishment"), total[unitID] ?? Tally(), to: &json)
                 json.key("by_grade")
                 json.beginArray()
                 for (grade, tally) in (byGrade[unitID] ?? [:]).sorted(by: { rank($0.key) < rank($1.key) }) {

@@ -82,13 +82,14 @@ struct ImportApply {
             do {
                 id = try await connection.query("""
                     WITH u AS (INSERT INTO units (tenant_id) VALUES ($1::uuid) RETURNING id)
-                    INSERT INTO unit_versions (tenant_id, unit_id, valid, parent_id, path, name, code, kind, tier, role_label, functions, sort_order)
+                    INSERT INTO unit_versions (tenant_id, unit_id, valid, parent_id, path, name, code, kind, tier, role_label, functions, sort_order,
+                                               planned_establishment)
                     SELECT $1::uuid, u.id, daterange($2::date, NULL), $3::uuid,
                            coalesce((SELECT path FROM unit_versions WHERE unit_id = $3::uuid AND valid @> $2::date), ''::ltree) || orgd_uuid_label(u.id),
-                           $4, $5, $6, $7, $8, $9::jsonb, $10
+                           $4, $5, $6, $7, $8, $9::jsonb, $10, $11::integer
                     FROM u RETURNING unit_id::text AS id
                     """, [caller.tenantID!, date, parentID ?? nil, name, unit.code, kind, unit.tier ?? nil, unit.roleLabel ?? nil,
-                          OrgRules.jsonList(unit.functions ?? []), unit.sortOrder ?? 0]).string(0, "id")!
+                          OrgRules.jsonList(unit.functions ?? []), unit.sortOrder ?? 0, unit.plannedEstablishment ?? nil]).string(0, "id")!
             } catch {
                 // `query` throws PGError only (typed), so no cast is needed.
                 if error.isExclusionViolation { throw UnitRoutes.codeTaken(unit.code, date) }
@@ -112,6 +113,7 @@ struct ImportApply {
             && (unit.roleLabel.map { $0 == before.string("role_label") } ?? true)
             && (unit.functions.map { $0 == functions } ?? true)
             && (unit.sortOrder.map { $0 == before.int("sort_order") } ?? true)
+            && (unit.plannedEstablishment.map { $0 == before.int("planned_establishment") } ?? true)
         guard !same else { count("units", created: false, changed: false); return }
         guard try await Versions.lock(connection, context, "units", id: id) != nil else { throw Problem.notFound("unit") }
         var target = UnitStore.target(caller, before)
@@ -122,10 +124,12 @@ struct ImportApply {
             UPDATE unit_versions SET name = coalesce($2, name), kind = coalesce($3, kind),
                 tier = CASE WHEN $4::boolean THEN $5 ELSE tier END,
                 role_label = CASE WHEN $6::boolean THEN $7 ELSE role_label END,
-                functions = coalesce($8::jsonb, functions), sort_order = coalesce($9::integer, sort_order)
+                functions = coalesce($8::jsonb, functions), sort_order = coalesce($9::integer, sort_order),
+                planned_establishment = CASE WHEN $11::boolean THEN $12::integer ELSE planned_establishment END
             WHERE unit_id = $1::uuid AND lower(valid) >= $10::date
             """, [id, unit.name, unit.kind, unit.tier != nil, unit.tier ?? nil, unit.roleLabel != nil, unit.roleLabel ?? nil,
-                  unit.functions.map(OrgRules.jsonList), unit.sortOrder, date])
+                  unit.functions.map(OrgRules.jsonList), unit.sortOrder, date,
+                  unit.plannedEstablishment != nil, unit.plannedEstablishment ?? nil])
         _ = try await Versions.bump(connection, "units", id: id)
         let after = try await UnitStore.read(connection, id: id, on: date)!
         try await OrgChange.record(connection, context, caller, action: "unit.update", resource: "unit", id: id,

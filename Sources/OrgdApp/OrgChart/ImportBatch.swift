@@ -34,6 +34,7 @@ struct ImportBatch: Sendable {
         var roleLabel: Cell
         var functions: [String]?
         var sortOrder: Int?
+        var plannedEstablishment: Int?? = nil
     }
 
     struct Position: Sendable {
@@ -187,8 +188,10 @@ struct ImportBatch: Sendable {
         if let functions { try OrgRules.list(functions, field: "functions") }
         let order = try cells.integer("sort_order") ?? nil
         if let order { try OrgRules.sortOrder(order) }
+        let planned = try cells.integer("planned_establishment")
+        try OrgRules.plannedEstablishment(planned ?? nil)
         return Unit(row: row, code: code, name: name, kind: try cells.text("kind"), parentCode: parent, tier: tier,
-                    roleLabel: label, functions: functions, sortOrder: order)
+                    roleLabel: label, functions: functions, sortOrder: order, plannedEstablishment: planned)
     }
 
     private func position(_ cells: Cells, row: Int, ladder: GradeLadder) throws -> Position {

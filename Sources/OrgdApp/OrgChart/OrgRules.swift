@@ -91,6 +91,14 @@ enum OrgRules {
         }
     }
 
+    /// A unit's planned establishment (满额配置): a count of people, 0 to 1,000,000.
+    static func plannedEstablishment(_ value: Int?) throws {
+        guard let value else { return }
+        guard (0...1_000_000).contains(value) else {
+            throw Problem.invalid("planned_establishment", rule: "range", "planned_establishment must be between 0 and 1000000, got \(value)")
+        }
+    }
+
     /// Sort orders are small integers.
     static func sortOrder(_ value: Int) throws {
         guard (-1_000_000...1_000_000).contains(value) else {
