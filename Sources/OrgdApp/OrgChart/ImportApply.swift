@@ -48,8 +48,8 @@ struct ImportApply {
             try await step("units", unit.row) { run in try await run.apply(unit) }
         }
         for person in batch.people { try await step("people", person.row) { run in try await run.apply(person) } }
-        for position in ordered(batch.positions, key: { "\($0.unitCode)\u{1}\($0.title)" },
-                                parent: { ($0.reportsTo ?? nil).map { "\($0.unitCode)\u{1}\($0.title)" } }, row: \.row, resource: "positions") {
+        for position in ordered(batch.positions, key: { Self.fileKey($0.ref) },
+                                parent: { ($0.reportsTo ?? nil).map(Self.fileKey) }, row: \.row, resource: "positions") {
             try await step("positions", position.row) { run in try await run.apply(position) }
         }
         for assignment in batch.assignments {
@@ -177,10 +177,9 @@ struct ImportApply {
     private mutating func apply(_ position: ImportBatch.Position) async throws {
         let unitID = try resolveUnit(position.unitCode, field: "unit_code")
         let manager = try position.reportsTo.map { ref in try ref.map { try resolvePosition($0, field: "reports_to_title") } }
-        let existing = positionIDs[Self.key(position.ref)] ?? []
-        guard existing.count <= 1 else { throw ambiguous(position.ref, field: "title") }
+        let existing = try stored(position.ref, field: "title")
         let grade = try (position.grade ?? nil).map { try UserRoutes.parseGrade($0, caller.ladder) }
-        guard let id = existing.first, let before = try await PositionStore.read(connection, id: id, on: date) else {
+        guard let id = existing, let before = try await PositionStore.read(connection, id: id, on: date) else {
             let unit = try await UnitStore.require(connection, id: unitID, field: "unit_code", on: date)
             guard unit.bool("archived") == false else { throw Problem.invalid("unit_code", rule: "not_archived", "the unit is archived on \(date)") }
             guard let headcount = position.headcount else {
@@ -199,7 +198,7 @@ struct ImportApply {
                 """, [caller.tenantID!, date, unitID, position.title, position.grade ?? nil, headcount.kind, headcount.min, headcount.max,
                       OrgRules.jsonList(position.duties ?? []), OrgRules.jsonList(position.forms ?? []), position.kind ?? "regular",
                       manager ?? nil, position.spanMin ?? nil, position.spanMax ?? nil, position.sortOrder ?? 0]).string(0, "id")!
-            positionIDs[Self.key(position.ref)] = [id]
+            positionIDs[Self.key(position.ref), default: []].append(id)      // the next of its title
             let row = try await PositionStore.read(connection, id: id, on: date)!
             try await OrgChange.record(connection, context, caller, action: "position.create", resource: "position", id: id,
                                        effective: date, after: PositionStore.json(row))
@@ -329,8 +328,10 @@ struct ImportApply {
         }
         for row in try await connection.query("""
             SELECT v.position_id::text AS id, v.title, uv.code FROM position_versions v
+            JOIN positions p ON p.id = v.position_id
             JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> $1::date
             WHERE v.valid @> $1::date AND NOT v.archived AND uv.code = ANY ($2::text[])
+            ORDER BY v.sort_order, p.seq
             """, [date, Array(unitCodes)]) {
             positionIDs[Self.key(ChartPositionRef(unitCode: row.string("code")!, title: row.string("title")!)), default: []].append(row.string("id")!)
         }
@@ -356,13 +357,26 @@ struct ImportApply {
         return id
     }
 
-    private func resolvePosition(_ ref: ChartPositionRef, field: String) throws -> String {
+    /// The stored (or already imported) position a reference names: the `titleNo`-th of its
+    /// title in its unit (in sort order, then creation order, as the exports number them), or
+    /// the only one; nil when there is none yet. Several without a number is ambiguous.
+    private func stored(_ ref: ChartPositionRef, field: String) throws -> String? {
         let ids = positionIDs[Self.key(ref)] ?? []
+        if let number = ref.titleNo { return number <= ids.count ? ids[number - 1] : nil }
         guard ids.count <= 1 else { throw ambiguous(ref, field: field) }
-        guard let id = ids.first else {
-            throw Problem.invalid(field, rule: "exists", "no position \(ref.title) in unit \(ref.unitCode) on \(date), stored or in this import")
+        return ids.first
+    }
+
+    private func resolvePosition(_ ref: ChartPositionRef, field: String) throws -> String {
+        guard let id = try stored(ref, field: field) else {
+            throw Problem.invalid(field, rule: "exists", "no position \(ref.title)\(ref.titleNo.map { " (no. \($0))" } ?? "") in unit \(ref.unitCode) on \(date), stored or in this import")
         }
         return id
+    }
+
+    /// A position reference as one string, for ordering a file's positions managers first.
+    private static func fileKey(_ ref: ChartPositionRef) -> String {
+        "\(ref.unitCode)\u{1}\(ref.title)\u{1}\(ref.titleNo ?? 1)"
     }
 
     /// Unit codes compare without case, as the database's code lookups do not: one spelling per key.
@@ -371,7 +385,7 @@ struct ImportApply {
     }
 
     private func ambiguous(_ ref: ChartPositionRef, field: String) -> Problem {
-        Problem.invalid(field, rule: "unambiguous", "unit \(ref.unitCode) has several positions titled \(ref.title); rename one before importing")
+        Problem.invalid(field, rule: "unambiguous", "unit \(ref.unitCode) has several positions titled \(ref.title); say which with its number (title_no, as the export writes it)")
     }
 
     // MARK: bookkeeping
@@ -417,7 +431,7 @@ struct ImportApply {
             }
         }
         check(batch.units, "units", field: "code", key: { $0.code.lowercased() }, row: \.row)
-        check(batch.positions, "positions", field: "title", key: { "\($0.unitCode.lowercased()) / \($0.title)" }, row: \.row)
+        check(batch.positions, "positions", field: "title", key: { "\($0.unitCode.lowercased()) / \($0.title)\($0.titleNo.map { " #\($0)" } ?? "")" }, row: \.row)
         check(batch.people, "people", field: "employee_no", key: \.employeeNo, row: \.row)
     }
 

@@ -1,6 +1,7 @@
 // What an import file asks for, checked before anything is written: units, positions, people
 // and assignments referring to each other by natural keys (unit code, unit code + position
-// title, employee number), so that a file can be written by hand. A CSV (one resource per file)
+// title — with its title_no when the unit has several posts of that title — employee number),
+// so that a file can be written by hand. A CSV (one resource per file)
 // and a JSON document ({"units": [...], ...}) are both read into the same cells, then checked by
 // the same rules as the single-resource endpoints; every broken rule becomes an ImportError with
 // its row and field instead of stopping at the first.
@@ -41,6 +42,7 @@ struct ImportBatch: Sendable {
         var row: Int
         var unitCode: String
         var title: String
+        var titleNo: Int?                   // which post of this title, when the unit has several
         var grade: Cell
         var headcount: (kind: String, min: Int?, max: Int?)?
         var kind: String?
@@ -50,7 +52,7 @@ struct ImportBatch: Sendable {
         var spanMin: Int??
         var spanMax: Int??
         var sortOrder: Int?
-        var ref: ChartPositionRef { ChartPositionRef(unitCode: unitCode, title: title) }
+        var ref: ChartPositionRef { ChartPositionRef(unitCode: unitCode, title: title, titleNo: titleNo) }
     }
 
     struct Person: Sendable {
@@ -144,6 +146,7 @@ struct ImportBatch: Sendable {
             case let nested as [String: Any] where key == "reports_to":
                 fields["reports_to_unit_code"] = nested["unit_code"] as? String ?? ""
                 fields["reports_to_title"] = nested["title"] as? String ?? ""
+                if let number = nested["title_no"] as? NSNumber { fields["reports_to_title_no"] = number.stringValue }
             case let nested as [String: Any] where key == "contact":
                 for (name, text) in nested { fields["contact.\(name)"] = "\(text)" }
             default: fields[key] = "\(value)"
@@ -207,7 +210,7 @@ struct ImportBatch: Sendable {
         switch (cells.cell("reports_to_unit_code"), cells.cell("reports_to_title")) {
         case (nil, nil): reportsTo = nil
         case (.some(.some(let code)), .some(.some(let managerTitle))):
-            reportsTo = .some(ChartPositionRef(unitCode: code, title: managerTitle))
+            reportsTo = .some(ChartPositionRef(unitCode: code, title: managerTitle, titleNo: try cells.titleNo("reports_to_title_no")))
         case (.some(nil), .some(nil)), (.some(nil), nil), (nil, .some(nil)): reportsTo = .some(nil)
         default:
             throw Problem.invalid("reports_to_title", rule: "both_or_neither", "reports_to_unit_code and reports_to_title name the manager's position together")
@@ -221,7 +224,7 @@ struct ImportBatch: Sendable {
         try PositionRoutes.checkSpan(spanMin ?? nil, spanMax ?? nil)
         let order = try cells.integer("sort_order") ?? nil
         if let order { try OrgRules.sortOrder(order) }
-        return Position(row: row, unitCode: unitCode, title: title, grade: grade, headcount: headcount, kind: kind,
+        return Position(row: row, unitCode: unitCode, title: title, titleNo: try cells.titleNo("title_no"), grade: grade, headcount: headcount, kind: kind,
                         reportsTo: reportsTo, duties: duties, forms: forms, spanMin: spanMin, spanMax: spanMax, sortOrder: order)
     }
 
@@ -258,7 +261,7 @@ struct ImportBatch: Sendable {
         if kind == "acting" && (end ?? nil) == nil {
             throw Problem.invalid("end_date", rule: "required", "an acting assignment needs an end_date, on which it ends by itself")
         }
-        return Assignment(row: row, employeeNo: number, position: ChartPositionRef(unitCode: unitCode, title: title), kind: kind,
+        return Assignment(row: row, employeeNo: number, position: ChartPositionRef(unitCode: unitCode, title: title, titleNo: try cells.titleNo("position_title_no")), kind: kind,
                           start: start, end: end, regionCode: try cells.text("region_code"))
     }
 
@@ -284,6 +287,14 @@ struct ImportBatch: Sendable {
             guard let text = cell else { return .some(nil) }
             guard let value = Int(text) else { throw Problem.invalid(name, rule: "integer", "\(name) must be a whole number, got \(text)") }
             return .some(value)
+        }
+
+        /// A title number (title_no and the columns naming a manager's or a holder's post): a
+        /// whole number from 1, nil when absent or empty.
+        func titleNo(_ name: String) throws -> Int? {
+            guard let value = try integer(name) ?? nil else { return nil }
+            guard value >= 1 else { throw Problem.invalid(name, rule: "positive", "\(name) counts the unit's posts of this title from 1, got \(value)") }
+            return value
         }
 
         /// Lines of a list cell, blank ones dropped; nil when the column is absent.

@@ -35,13 +35,18 @@ enum OrgRules {
         (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
     }
 
-    /// Numbered lists (functions, duties, forms): 0–100 non-blank items of at most 1,000 characters.
+    /// Numbered lists (functions, duties, forms): 0–100 non-blank items of at most 1,000
+    /// characters, each one line — a CSV export writes a list one item per line, so an item
+    /// holding a line break would come back from an import as two.
     static func list(_ items: [String], field: String) throws {
         guard items.count <= 100 else { throw Problem.invalid(field, rule: "max_items", "\(field) has at most 100 items") }
         for (index, item) in items.enumerated() {
             let count = item.trimmingCharacters(in: .whitespacesAndNewlines).count
             guard (1...1000).contains(count) else {
                 throw Problem.invalid("\(field)[\(index)]", rule: "length", "\(field)[\(index)] must be 1 to 1000 characters")
+            }
+            guard !item.trimmingCharacters(in: .whitespacesAndNewlines).contains(where: \.isNewline) else {
+                throw Problem.invalid("\(field)[\(index)]", rule: "single_line", "\(field)[\(index)] must be one line; make each line an item of its own")
             }
         }
     }
