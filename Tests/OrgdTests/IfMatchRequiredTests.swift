@@ -1,6 +1,6 @@
-// `Prefer: require-if-match` over HTTP: a client that opts in gets 428 PRECONDITION_REQUIRED (and
-// nothing changes) on every update that honours If-Match when it forgets the header, while
-// clients that do not opt in keep If-Match optional.
+// `Prefer: require-if-match` and the tenant setting require_if_match over HTTP: a client (or a
+// whole tenant) that opts in gets 428 PRECONDITION_REQUIRED (and nothing changes) on every update
+// that honours If-Match when it forgets the header, while others keep If-Match optional.
 
 import Foundation
 import HTTP
@@ -42,6 +42,29 @@ struct IfMatchRequiredTests {
             let accepted = try org.client.request("PATCH", "/v1/units/\(unit)", body: ["name": "客服二部"], headers: withTag)
             #expect(accepted.status == 200, "\(accepted.text)")
             #expect(try org.client.request("PATCH", "/v1/units/\(unit)", body: ["name": "客服三部"], headers: withTag).status == 412)
+        }
+    }
+
+    @Test("the tenant setting require_if_match makes If-Match required for every client; only the board may change it")
+    func tenantSetting() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("ifmatchtenant", port: port)
+            let unit = try org.unit("客服部", code: "SVC")
+            #expect(try org.client.get("/v1/tenant/settings").json["require_if_match"] as? Bool == false)
+            let hr = try org.user("hr", grade: "B+3", role: "Administrator")
+            #expect(try hr.patch("/v1/tenant/settings", json: ["require_if_match": true]).status == 403)
+            let set = try org.client.patch("/v1/tenant/settings", json: ["require_if_match": true])
+            #expect(set.status == 200, "\(set.text)")
+            #expect(set.json["require_if_match"] as? Bool == true)
+
+            let refused = try hr.patch("/v1/units/\(unit)", json: ["name": "客服二部"])
+            #expect(refused.status == 428, "\(refused.text)")
+            #expect(refused.json["code"] as? String == "PRECONDITION_REQUIRED")
+            #expect(try hr.request("PATCH", "/v1/units/\(unit)", body: ["name": "客服二部"], headers: ["If-Match": "\"1\""]).status == 200)
+            #expect(try org.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'tenant.settings.update'")[0]["n"] == "1")
+
+            #expect(try org.client.patch("/v1/tenant/settings", json: ["require_if_match": false]).status == 200)
+            #expect(try hr.patch("/v1/units/\(unit)", json: ["name": "客服三部"]).status == 200)
         }
     }
 

@@ -179,7 +179,7 @@ enum UnitKindRoutes {
         if OrgRules.defaultKinds.contains(name) { throw builtIn(name) }
         guard let revision = try await connection.query("SELECT revision FROM unit_kinds WHERE name = $1 FOR UPDATE", [name])
             .int(0, "revision") else { throw Problem.notFound("unit kind") }
-        try ETag.check(context, revision: revision)
+        try await ETag.check(context, revision: revision, connection)
         return try await read(connection, name)!
     }
 

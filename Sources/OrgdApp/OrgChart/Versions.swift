@@ -51,7 +51,7 @@ enum Versions {
         guard let revision = try await connection.query("SELECT revision FROM \(identity) WHERE id = $1::uuid FOR UPDATE", [id]).int(0, "revision") else {
             return nil
         }
-        try ETag.check(context, revision: revision)
+        try await ETag.check(context, revision: revision, connection)
         return revision
     }
 }
