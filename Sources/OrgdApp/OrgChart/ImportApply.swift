@@ -115,7 +115,7 @@ struct ImportApply {
             && (unit.sortOrder.map { $0 == before.int("sort_order") } ?? true)
             && (unit.plannedEstablishment.map { $0 == before.int("planned_establishment") } ?? true)
         guard !same else { count("units", created: false, changed: false); return }
-        guard try await Versions.lock(connection, context, "units", id: id) != nil else { throw Problem.notFound("unit") }
+        guard try await Versions.lock(connection, nil, "units", id: id) != nil else { throw Problem.notFound("unit") }
         var target = UnitStore.target(caller, before)
         if unit.tier != nil { target.newUnitTier = tier }
         try await context.authorize(caller, .unitUpdate, target, resource: "unit", id: id)
@@ -162,7 +162,7 @@ struct ImportApply {
         let storedContact = Dictionary(ExportLoader.contactPairs(before.string("contact")), uniquingKeysWith: { first, _ in first })
         let same = (person.name.map { $0 == before.string("name") } ?? true) && (person.contact.map { $0 == storedContact } ?? true)
         guard !same else { count("people", created: false, changed: false); return }
-        guard try await Versions.lock(connection, context, "people", id: id) != nil else { throw Problem.notFound("person") }
+        guard try await Versions.lock(connection, nil, "people", id: id) != nil else { throw Problem.notFound("person") }
         try await context.authorize(caller, .personUpdate, PersonRoutes.target(caller, before), resource: "person", id: id)
         if let name = person.name, name != before.string("name") {
             try await PersonRoutes.rename(connection, id: id, to: name, on: date)
@@ -217,7 +217,7 @@ struct ImportApply {
             && (position.sortOrder.map { $0 == before.int("sort_order") } ?? true)
         guard !same else { count("positions", created: false, changed: false); return }
         if manager != nil { try await OrgChange.lockTree(connection, caller, "reports_to") }
-        guard try await Versions.lock(connection, context, "positions", id: id) != nil else { throw Problem.notFound("position") }
+        guard try await Versions.lock(connection, nil, "positions", id: id) != nil else { throw Problem.notFound("position") }
         try PositionRoutes.checkSpan(position.spanMin ?? before.int("span_min"), position.spanMax ?? before.int("span_max"))
         var target = PositionStore.target(caller, before)
         if position.grade != nil {
