@@ -119,9 +119,18 @@ enum UnitKindRoutes {
         return response
     }
 
+    /// Absent fields are kept; null is refused (neither can be cleared).
     struct UpdateBody: Decodable {
         var label: String?
         var retired: Bool?
+
+        enum CodingKeys: String, CodingKey { case label, retired }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            label = try container.decodeIfPresentNotNull(String.self, forKey: .label)
+            retired = try container.decodeIfPresentNotNull(Bool.self, forKey: .retired)
+        }
     }
 
     /// Renames (label) and retires or restores (retired) a kind the tenant added; honours If-Match.

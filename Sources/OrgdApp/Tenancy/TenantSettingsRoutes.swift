@@ -30,7 +30,7 @@ enum TenantSettingsRoutes {
     }
 
     struct Body: Decodable {
-        var require_if_match: Bool?
+        var require_if_match: Bool
     }
 
     static func update(_ context: RequestContext) async throws -> HTTPResponse {
@@ -41,7 +41,7 @@ enum TenantSettingsRoutes {
             let before = try await connection.query(select)[0]
             // Tenants' rows are written in platform mode only; this function changes this one setting.
             let after = try await connection.query("SELECT orgd_set_require_if_match($1::boolean) AS require_if_match",
-                                                   [body.require_if_match ?? before.bool("require_if_match") ?? false])[0]
+                                                   [body.require_if_match])[0]
             try await Audit.record(connection, context, caller, action: "tenant.settings.update", resource: "tenant", id: caller.tenantID,
                                    before: json(before), after: json(after))
             return after
