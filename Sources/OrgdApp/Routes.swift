@@ -13,6 +13,7 @@ enum Routes {
         APIKeyRoutes.add(to: &router)
         AuditRoutes.add(to: &router)
         PlatformRoutes.add(to: &router)
+        TenantSettingsRoutes.add(to: &router)
         AccessRoutes.add(to: &router)
         OrgChartRoutes.add(to: &router)
         return router

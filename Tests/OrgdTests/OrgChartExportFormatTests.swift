@@ -164,12 +164,12 @@ struct OrgChartExportFormatTests {
 
     @Test("headcount text reads back as the document writes it: 7, 1-3, N, 1/region")
     func headcountText() throws {
-        #expect(try ImportBatch.headcount("7").validated() == ("exact", 7, 7))
-        #expect(try ImportBatch.headcount("1-3").validated() == ("range", 1, 3))
-        #expect(try ImportBatch.headcount("N").validated() == ("unbounded", nil, nil))
-        #expect(try ImportBatch.headcount("1/region").validated() == ("per_region", 1, 1))
-        #expect(throws: (any Error).self) { try ImportBatch.headcount("3-1").validated() }
-        #expect(throws: (any Error).self) { try ImportBatch.headcount("many") }
+        #expect(try Headcount.parse("7").validated() == ("exact", 7, 7))
+        #expect(try Headcount.parse("1-3").validated() == ("range", 1, 3))
+        #expect(try Headcount.parse("N").validated() == ("unbounded", nil, nil))
+        #expect(try Headcount.parse("1/region").validated() == ("per_region", 1, 1))
+        #expect(throws: (any Error).self) { try Headcount.parse("3-1").validated() }
+        #expect(throws: (any Error).self) { try Headcount.parse("many") }
     }
 }
 

@@ -1,6 +1,9 @@
 // GET /v1/access/manageable/{kind}: what the caller may perform an action on — users now, units
 // and positions once the org chart's tables exist — paged by id. Rows are read in id order in
 // batches and kept when the policy allows the action (`Principal.manageable`, equal to decide());
+// every action whose object is one of these rows may be asked for ("which posts may I appoint
+// to": positions with assignment.create), except moves and merges, whose answer depends on a
+// destination the list does not have;
 // a page stops at `limit` items or after scanning `scanLimit` rows, and `next_cursor` is set
 // whenever rows remain unexamined, so a list is never cut short silently (a page may hold fewer
 // than `limit` items while next_cursor is set).
@@ -20,10 +23,10 @@ enum ManageableRoutes {
     /// One kind of object: its default action, the actions allowed, its rows and targets.
     struct Kind: Sendable {
         var defaultAction: Action
-        var actions: [Action]
+        var actions: [Action]           // every action whose object is a row of this kind
         var needs: [String]             // relations and functions that must exist
         var sql: String                 // $1 cursor (id), $2 batch size; columns id, …
-        var target: @Sendable (PGRow, Caller) -> Target
+        var target: @Sendable (PGRow, Caller, Action) -> Target   // the row as the object of the action
         var write: @Sendable (PGRow, inout JSONWriter) -> Void
     }
 
@@ -31,14 +34,14 @@ enum ManageableRoutes {
         "users": Kind(
             defaultAction: .userUpdate, actions: [.userRead, .userUpdate, .userDisable, .userLinkPerson], needs: [],
             sql: "SELECT \(UserRoutes.columns) FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2",
-            target: { row, caller in
+            target: { row, caller, _ in
                 var target = Target.tenantWide(caller.tenant)
                 target.grade = UserRoutes.grades(row, caller.ladder).grade
                 return target
             },
             write: UserRoutes.write),
         "units": Kind(
-            defaultAction: .unitUpdate, actions: [.unitRead, .unitUpdate, .unitArchive, .unitDelete],
+            defaultAction: .unitUpdate, actions: [.unitRead, .unitCreate, .unitUpdate, .unitArchive, .unitDelete],
             needs: ["unit_versions", "orgd_unit_path(uuid)"],
             sql: """
                 SELECT u.id::text AS id, v.name, v.tier, orgd_ltree_ids(v.path)::text AS path
@@ -47,9 +50,11 @@ enum ManageableRoutes {
                     ORDER BY valid @> current_date DESC, upper_inf(valid) DESC LIMIT 1) v
                 WHERE ($1::uuid IS NULL OR u.id > $1::uuid) ORDER BY u.id LIMIT $2
                 """,
-            target: { row, caller in
-                .unit(caller.tenant, path: AccessTargets.path(row.string("path")),
-                      tier: row.string("tier").flatMap { caller.ladder.tierIndex(named: $0) })
+            target: { row, caller, action in
+                // unit.create: the row is the parent a new (untiered) unit would go under.
+                action == .unitCreate ? .newUnit(caller.tenant, parent: AccessTargets.path(row.string("path")))
+                    : .unit(caller.tenant, path: AccessTargets.path(row.string("path")),
+                            tier: row.string("tier").flatMap { caller.ladder.tierIndex(named: $0) })
             },
             write: { row, json in
                 json.beginObject()
@@ -60,7 +65,8 @@ enum ManageableRoutes {
                 json.endObject()
             }),
         "positions": Kind(
-            defaultAction: .positionUpdate, actions: [.positionRead, .positionUpdate, .positionArchive],
+            defaultAction: .positionUpdate,
+            actions: [.positionRead, .positionUpdate, .positionArchive, .assignmentCreate, .assignmentUpdate, .assignmentEnd],
             needs: ["position_versions", "orgd_unit_path(uuid)"],
             sql: """
                 SELECT p.id::text AS id, v.title, v.grade, v.unit_id::text AS unit_id, orgd_unit_path(v.unit_id)::text AS path
@@ -69,9 +75,14 @@ enum ManageableRoutes {
                     ORDER BY valid @> current_date DESC, upper_inf(valid) DESC LIMIT 1) v
                 WHERE ($1::uuid IS NULL OR p.id > $1::uuid) ORDER BY p.id LIMIT $2
                 """,
-            target: { row, caller in
-                .position(caller.tenant, unit: AccessTargets.path(row.string("path")),
-                          grade: row.string("grade").flatMap { try? caller.ladder.parse($0) })
+            target: { row, caller, action in
+                let unit = AccessTargets.path(row.string("path"))
+                let grade = row.string("grade").flatMap { try? caller.ladder.parse($0) }
+                // Assignment actions: an appointment to (or in) this post of someone without a
+                // higher post, which is what "may I appoint to it" asks.
+                return action.permission == .assignmentsWrite
+                    ? .assignment(caller.tenant, unit: unit, positionGrade: grade, personGrade: nil)
+                    : .position(caller.tenant, unit: unit, grade: grade)
             },
             write: { row, json in
                 json.beginObject()
@@ -121,7 +132,7 @@ enum ManageableRoutes {
                 for (index, row) in rows.enumerated() {
                     scanned += 1
                     cursor = row.string("id")
-                    if allowed(kind.target(row, caller)) { items.append(row) }
+                    if allowed(kind.target(row, caller, action)) { items.append(row) }
                     let more = index < rows.count - 1 || rows.count == batch
                     if items.count == page.limit || scanned >= scanLimit { return (items, more ? cursor : nil) }
                 }

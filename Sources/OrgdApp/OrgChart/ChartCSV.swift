@@ -1,7 +1,10 @@
 // CSV export of a chart, one file per resource (units, positions, people, assignments), in the
 // columns `POST /v1/org/import` reads back: an export re-imported changes nothing. UTF-8 with a
 // byte-order mark so Excel shows Chinese, CRLF line ends, RFC 4180 quoting. Lists (functions,
-// duties, forms) are one item per line inside a quoted field.
+// duties, forms) are one item per line inside a quoted field. Posts sharing a title in one unit
+// are told apart by `title_no` (1, 2 … in sort then creation order; empty for a unique title),
+// and so are the managers' and holders' posts that name them; these columns come last, so that
+// files read by column position before they existed still read the same.
 //
 // Cells a spreadsheet would run as a formula (starting with = + - @, a tab or a CR: CSV
 // injection) are written behind an apostrophe, which spreadsheets show as plain text; ImportCSV
@@ -15,11 +18,12 @@ enum ChartCSV {
     }
 
     static let columns: [Resource: [String]] = [
-        .units: ["code", "name", "kind", "parent_code", "tier", "role_label", "functions", "sort_order"],
+        .units: ["code", "name", "kind", "parent_code", "tier", "role_label", "functions", "sort_order", "planned_establishment"],
         .positions: ["unit_code", "title", "grade", "headcount", "kind", "reports_to_unit_code", "reports_to_title",
-                     "duties", "forms", "span_min", "span_max", "sort_order", "establishment", "filled", "vacant"],
+                     "duties", "forms", "span_min", "span_max", "sort_order", "establishment", "filled", "vacant",
+                     "title_no", "reports_to_title_no"],
         .people: ["employee_no", "name"],
-        .assignments: ["employee_no", "unit_code", "position_title", "kind", "start_date", "end_date", "region_code", "person_name"],
+        .assignments: ["employee_no", "unit_code", "position_title", "kind", "start_date", "end_date", "region_code", "person_name", "position_title_no"],
     ]
 
     /// Columns an export writes for reading only; import ignores them.
@@ -35,7 +39,8 @@ enum ChartCSV {
         case .units:
             for unit in chart.units {
                 records.append([unit.code, unit.name, unit.kind, unit.parentCode ?? "", unit.tier ?? "", unit.roleLabel ?? "",
-                                unit.functions.joined(separator: "\n"), String(unit.sortOrder)])
+                                unit.functions.joined(separator: "\n"), String(unit.sortOrder),
+                                unit.plannedEstablishment.map(String.init) ?? ""])
             }
         case .positions:
             for unit in chart.units {
@@ -45,7 +50,8 @@ enum ChartCSV {
                                     seat.duties.joined(separator: "\n"), seat.forms.joined(separator: "\n"),
                                     seat.spanMin.map(String.init) ?? "", seat.spanMax.map(String.init) ?? "", String(seat.sortOrder),
                                     seat.establishment.map(String.init) ?? "", String(seat.holders.count),
-                                    seat.establishment == nil ? "" : String(seat.vacant)])
+                                    seat.establishment == nil ? "" : String(seat.vacant),
+                                    number(seat.titleNo), number(seat.reportsTo?.titleNo)])
                 }
             }
         case .people:
@@ -62,7 +68,7 @@ enum ChartCSV {
                 for seat in unit.seats {
                     for holder in seat.holders {
                         records.append([holder.employeeNo, unit.code, seat.title, holder.kind, holder.since, holder.until ?? "",
-                                        holder.regionCode ?? "", holder.name])
+                                        holder.regionCode ?? "", holder.name, number(seat.titleNo)])
                     }
                 }
             }
@@ -72,6 +78,9 @@ enum ChartCSV {
         for record in records { out += Array(line(record).utf8) }
         return out
     }
+
+    /// A title number's cell: empty when the title is unique in its unit.
+    static func number(_ value: Int?) -> String { value.map(String.init) ?? "" }
 
     /// One CRLF-terminated record.
     static func line(_ fields: [String]) -> String {

@@ -36,12 +36,14 @@ enum ChartJSON {
         json.field("tier", unit.tier)
         json.field("role_label", unit.roleLabel)
         json.field("functions", strings: unit.functions)
+        json.field("planned_establishment", unit.plannedEstablishment)
         json.key("positions")
         json.beginArray()
         for seat in unit.seats {
             json.beginObject()
             json.field("id", seat.id)
             json.field("title", seat.title)
+            if let number = seat.titleNo { json.field("title_no", number) }
             json.field("grade", seat.grade)
             json.field("kind", seat.kind)
             json.field("headcount", seat.headcount)
@@ -53,6 +55,7 @@ enum ChartJSON {
                 json.beginObject()
                 json.field("unit_code", manager.unitCode)
                 json.field("title", manager.title)
+                if let number = manager.titleNo { json.field("title_no", number) }
                 json.endObject()
             }
             json.field("duties", strings: seat.duties)

@@ -31,6 +31,7 @@ struct ChartUnit: Sendable {
     var parentCode: String?                 // nil for the chart's root when it has no parent
     var functions: [String] = []
     var sortOrder = 0
+    var plannedEstablishment: Int? = nil    // 满额配置, when the unit states one
     var seats: [ChartSeat] = []
     var children: [ChartUnit] = []
 }
@@ -39,6 +40,7 @@ struct ChartUnit: Sendable {
 struct ChartSeat: Sendable {
     var id: String
     var title: String
+    var titleNo: Int? = nil                 // which of the unit's posts of this title (ChartPositionRef)
     var grade: String?
     var kind = "regular"                    // regular, head, trainee
     var headcount = "1"                     // as the document writes it: "7", "1-3", "N", "1/region"
@@ -62,10 +64,13 @@ struct ChartSeat: Sendable {
     }
 }
 
-/// A position named the way a person writes it in a file: its unit's code and its title.
+/// A position named the way a person writes it in a file: its unit's code and its title, and
+/// when the unit has several posts of that title, which one (`titleNo`, 1-based, in sort order
+/// then creation order; nil when the title is unique in its unit).
 struct ChartPositionRef: Sendable, Hashable {
     var unitCode: String
     var title: String
+    var titleNo: Int? = nil
 }
 
 struct ChartHolder: Sendable {

@@ -131,6 +131,7 @@ enum DemoChart {
             let center = try await unit("客服中心", "CC", "center", tier: "B+", label: "business", parent: office, functions: [
                 "受理客户咨询与投诉并记录客户档案", "分类处理平台、设备及其他问题", "回访客户", "按月汇总问题并反馈相关部门",
             ], order: 6)
+            _ = try await connection.query("UPDATE unit_versions SET planned_establishment = 21 WHERE unit_id = $1::uuid", [center])
             let intake = try await unit("业务受理室", "CC-IN", "room", tier: nil, label: nil, parent: center)
             let ask = try await unit("咨询受理组", "CC-ASK", "group", tier: nil, label: nil, parent: intake)
             let followUp = try await unit("回访组", "CC-FU", "group", tier: nil, label: nil, parent: center)

@@ -55,6 +55,7 @@ enum ExportLoader {
                 duties: jsonStrings(row.string("duties")), forms: jsonStrings(row.string("forms")),
                 spanMin: row.int("span_min"), spanMax: row.int("span_max"), sortOrder: row.int("sort_order") ?? 0))
         }
+        for (unit, seats) in seatsByUnit { seatsByUnit[unit] = numberTitles(seats) }
         var rowsByParent: [String: [PGRow]] = [:]
         var codeOf: [String: String] = [:]
         for row in subtree.units {
@@ -71,6 +72,7 @@ enum ExportLoader {
                 tier: row.string("tier"), roleLabel: row.string("role_label"),
                 parentCode: row.string("parent_id").flatMap { codeOf[$0] } ?? (id == root ? rootParentCode : nil),
                 functions: jsonStrings(row.string("functions")), sortOrder: row.int("sort_order") ?? 0,
+                plannedEstablishment: row.int("planned_establishment"),
                 seats: seatsByUnit[id] ?? [], children: (rowsByParent[id] ?? []).map(build))
         }
         guard let rootUnit = subtree.units.first(where: { $0.string("id") == root }) else { return nil }
@@ -99,16 +101,39 @@ enum ExportLoader {
         return people
     }
 
-    /// Managers' positions (possibly outside the chart) by id, named by unit code and title.
+    /// A unit's seats (in sort order, then title, then creation order) with `titleNo` set on
+    /// the posts whose title the unit holds more than once: 1, 2 … in that order.
+    static func numberTitles(_ seats: [ChartSeat]) -> [ChartSeat] {
+        var total: [String: Int] = [:]
+        for seat in seats { total[seat.title, default: 0] += 1 }
+        var seen: [String: Int] = [:]
+        return seats.map { seat in
+            var numbered = seat
+            seen[seat.title, default: 0] += 1
+            if total[seat.title]! > 1 { numbered.titleNo = seen[seat.title] }
+            return numbered
+        }
+    }
+
+    /// Managers' positions (possibly outside the chart) by id, named by unit code and title, and
+    /// by their title number when their unit has several posts of that title (as `numberTitles`).
     static func managerRefs(_ connection: PGConnection, _ ids: [String], on date: String) async throws -> [String: ChartPositionRef] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            SELECT v.position_id::text AS id, v.title, uv.code FROM position_versions v
+            SELECT v.position_id::text AS id, v.title, uv.code, s.same_title, s.before + 1 AS title_no
+            FROM position_versions v JOIN positions p ON p.id = v.position_id
             JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> $2::date
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS same_title, count(*) FILTER (WHERE (o.sort_order, op.seq) < (v.sort_order, p.seq)) AS before
+                FROM position_versions o JOIN positions op ON op.id = o.position_id
+                WHERE o.unit_id = v.unit_id AND o.title = v.title AND o.valid @> $2::date AND NOT o.archived) s
             WHERE v.position_id = ANY ($1::uuid[]) AND v.valid @> $2::date
             """, [Array(Set(ids)), date])
         var refs: [String: ChartPositionRef] = [:]
-        for row in rows { refs[row.string("id")!] = ChartPositionRef(unitCode: row.string("code") ?? "", title: row.string("title") ?? "") }
+        for row in rows {
+            refs[row.string("id")!] = ChartPositionRef(unitCode: row.string("code") ?? "", title: row.string("title") ?? "",
+                                                       titleNo: (row.int("same_title") ?? 0) > 1 ? row.int("title_no") : nil)
+        }
         return refs
     }
 

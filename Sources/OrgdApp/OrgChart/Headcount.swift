@@ -1,20 +1,24 @@
-// Headcount (编制) of a position: exact ("7人"), a range ("1-3名"), unbounded ("N名") or n per
-// region covered ("1名/区域"). Stored as kind + min + max; the establishment (the most seats)
-// of a per-region post is n times the regions it covers (RegionCoverage: the child regions of
+// Headcount (编制) of a position: exact ("7人"), a range ("1-3名"), at least n ("2名以上": a range
+// without a maximum, written "2+"), unbounded ("N名") or n per region covered ("1名/区域"). Every
+// endpoint takes the same forms — the object or its text, parsed here once (`parse`) — whether
+// it is POST/PATCH /v1/positions or the import. Stored as kind + min + max; the establishment
+// (the most seats; none for "N" and "n+" posts, which are vacant only below n) of a per-region post is n times the regions it covers (RegionCoverage: the child regions of
 // the unit's region, else that region itself, or the tenant's top-level regions when the unit
 // has none; at least one), and each region's n seats are enforced by HeadcountCheck.
 
 import HTTP
 import Postgres
 
-struct Headcount: Decodable, Sendable {
+struct Headcount: Sendable {
     var kind: String
     var n: Int?
     var min: Int?
     var max: Int?
+    var text: String? = nil             // the written form ("1-3", "2+"), parsed by `validated`
 
     /// The stored shape (kind, min, max) after checking the rules; 422 naming the field otherwise.
     func validated(field: String = "headcount") throws -> (kind: String, min: Int?, max: Int?) {
+        if let text { return try Self.parse(text, field: field).validated(field: field) }
         func count(_ value: Int?, _ name: String) throws -> Int {
             guard let value else { throw Problem.invalid("\(field).\(name)", rule: "required", "\(field).\(name) is required for a headcount of kind \(kind)") }
             guard value >= 0 else { throw Problem.invalid("\(field).\(name)", rule: "not_negative", "\(field).\(name) must not be negative, got \(value)") }
@@ -34,6 +38,7 @@ struct Headcount: Decodable, Sendable {
             return (kind, value, value)
         case "range":
             let low = try count(min, "min")
+            guard let max else { return (kind, low, nil) }      // at least `low`, no maximum
             let high = try count(max, "max")
             guard high >= low else {
                 throw Problem.invalid("\(field).max", rule: "not_below_min", "\(field).max (\(high)) must not be below \(field).min (\(low))")
@@ -49,6 +54,36 @@ struct Headcount: Decodable, Sendable {
             throw Problem.invalid("\(field).kind", rule: "one_of", "\(field).kind must be exact, range, unbounded or per_region")
         }
     }
+
+    /// The written forms: "7" (or 7名, 7人) exact, "1-3" a range, "2+" (or 2名以上) at least 2, "N"
+    /// unbounded, "1/region" (or 1名/区域) per region. 422 naming `field` for anything else.
+    static func parse(_ written: String, field: String = "headcount") throws -> Headcount {
+        var compact = written.filter { $0 != " " && $0 != "名" && $0 != "人" }
+        let format = Problem.invalid(field, rule: "format", "\(field) must be n, min-max, n+, N or n/region, got \(written)")
+        if compact == "N" || compact == "n" { return Headcount(kind: "unbounded") }
+        if compact.hasSuffix("以上") { compact = String(compact.dropLast(2)) + "+" }
+        if compact.hasSuffix("+") {
+            guard let low = Int(compact.dropLast()) else { throw format }
+            return Headcount(kind: "range", min: low)
+        }
+        if let slash = compact.firstIndex(of: "/") {
+            guard let n = Int(compact[..<slash]), ["region", "区域"].contains(compact[compact.index(after: slash)...]) else { throw format }
+            return Headcount(kind: "per_region", n: n)
+        }
+        if let dash = compact.dropFirst().firstIndex(of: "-") {
+            guard let low = Int(compact[..<dash]), let high = Int(compact[compact.index(after: dash)...]) else { throw format }
+            return Headcount(kind: "range", min: low, max: high)
+        }
+        guard let n = Int(compact) else { throw format }
+        return Headcount(kind: "exact", n: n)
+    }
+
+    /// SQL for the seats a position must have filled not to be vacant: its establishment, or for
+    /// "n+" posts (a range without a maximum, which has none) the minimum n.
+    static let toFillSQL = """
+        CASE WHEN v.headcount_kind = 'range' AND v.headcount_max IS NULL THEN v.headcount_min
+             ELSE \(establishmentSQL) END
+        """
 
     /// SQL for the establishment of `position_versions v` whose unit version is `uv`.
     static let establishmentSQL = """
@@ -73,13 +108,33 @@ struct Headcount: Decodable, Sendable {
         json.endObject()
     }
 
-    /// How the document writes it: "7", "1-3", "N", "1/region".
+    /// How the document writes it: "7", "1-3", "2+", "N", "1/region".
     static func text(_ row: PGRow) -> String {
         switch row.string("headcount_kind") {
-        case "range": "\(row.int("headcount_min") ?? 0)-\(row.int("headcount_max") ?? 0)"
+        case "range": row.int("headcount_max").map { "\(row.int("headcount_min") ?? 0)-\($0)" } ?? "\(row.int("headcount_min") ?? 0)+"
         case "unbounded": "N"
         case "per_region": "\(row.int("headcount_min") ?? 0)/region"
         default: "\(row.int("headcount_min") ?? 0)"
         }
+    }
+}
+
+extension Headcount: Decodable {
+    enum CodingKeys: String, CodingKey { case kind, n, min, max }
+
+    /// The object `{"kind", "n" | "min", "max"}` (kind may be left out: `n` alone is exact, `min`
+    /// with or without `max` a range) or the text the import and exports write ("1-3", "2+").
+    init(from decoder: any Decoder) throws {
+        if let written = try? decoder.singleValueContainer().decode(String.self) {
+            self.init(kind: "", text: written)
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let n = try container.decodeIfPresent(Int.self, forKey: .n)
+        let min = try container.decodeIfPresent(Int.self, forKey: .min)
+        let max = try container.decodeIfPresent(Int.self, forKey: .max)
+        let kind = try container.decodeIfPresent(String.self, forKey: .kind)
+            ?? (n != nil ? "exact" : min != nil || max != nil ? "range" : "")
+        self.init(kind: kind, n: n, min: min, max: max)
     }
 }

@@ -1,6 +1,8 @@
 // GET /v1/units/{id}/headcount?as_of=: establishment, filled and vacant seats per unit of a
-// subtree, the unit's own and rolled up over its descendants, by grade. Unbounded posts ("N名")
-// have no establishment: their holders count as filled and the positions are counted apart.
+// subtree, the unit's own and rolled up over its descendants, by grade, and for a unit that
+// states a planned establishment (满额配置) the plan against its posts and holders. Unbounded posts ("N名")
+// and "at least n" posts ("n+") have no establishment: their holders count as filled and the
+// positions are counted apart; an "n+" post with fewer than n holders counts its missing ones as vacant.
 
 import HTTP
 import Policy
@@ -17,11 +19,12 @@ enum HeadcountReport {
         var vacant = 0
         var unbounded = 0                   // positions without an establishment
 
-        mutating func add(establishment seats: Int?, filled holders: Int) {
+        /// `toFill`: the seats that must be held not to be vacant (the establishment, or n of "n+").
+        mutating func add(establishment seats: Int?, toFill: Int?, filled holders: Int) {
             filled += holders
+            vacant += max(0, (toFill ?? 0) - holders)
             if let seats {
                 establishment += seats
-                vacant += max(0, seats - holders)
             } else {
                 unbounded += 1
             }
@@ -35,6 +38,20 @@ enum HeadcountReport {
             json.field("unbounded_positions", unbounded)
             json.endObject()
         }
+    }
+
+    /// The unit's planned establishment (满额配置) against the sum of its subtree's posts and their
+    /// holders: `{"planned", "positions", "filled", "positions_short", "filled_short"}` (a shortfall
+    /// is negative when above plan); null when the unit states no plan.
+    static func writePlan(_ planned: Int?, _ total: Tally, to json: inout JSONWriter) {
+        guard let planned else { json.null(); return }
+        json.beginObject()
+        json.field("planned", planned)
+        json.field("positions", total.establishment)
+        json.field("filled", total.filled)
+        json.field("positions_short", planned - total.establishment)
+        json.field("filled_short", planned - total.filled)
+        json.endObject()
     }
 
     static func report(_ context: RequestContext) async throws -> HTTPResponse {
@@ -54,7 +71,7 @@ enum HeadcountReport {
             let unitIDs = units.map { $0.string("id")! }
             let seats = unitIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
                 SELECT v.position_id::text AS position_id, v.unit_id::text AS unit_id, v.grade,
-                       \(Headcount.establishmentSQL) AS establishment
+                       \(Headcount.establishmentSQL) AS establishment, \(Headcount.toFillSQL) AS to_fill
                 FROM position_versions v \(TreeQuery.perRegionUnit)
                 WHERE v.unit_id = ANY ($2::uuid[]) AND v.valid @> $1::date AND NOT v.archived
                 """, [date, unitIDs])
@@ -79,12 +96,13 @@ enum HeadcountReport {
         for (position, filled) in positions {
             let unit = position.string("unit_id")!
             let seats = position.int("establishment")
+            let toFill = position.int("to_fill")
             let grade = position.string("grade") ?? "none"
-            own[unit, default: Tally()].add(establishment: seats, filled: filled)
+            own[unit, default: Tally()].add(establishment: seats, toFill: toFill, filled: filled)
             // Every ancestor inside the subtree, the unit itself included.
             for ancestor in pathOf[unit] ?? [unit] where pathOf[ancestor] != nil {
-                total[ancestor, default: Tally()].add(establishment: seats, filled: filled)
-                byGrade[ancestor, default: [:]][grade, default: Tally()].add(establishment: seats, filled: filled)
+                total[ancestor, default: Tally()].add(establishment: seats, toFill: toFill, filled: filled)
+                byGrade[ancestor, default: [:]][grade, default: Tally()].add(establishment: seats, toFill: toFill, filled: filled)
             }
         }
         let ladder = caller.ladder
@@ -107,6 +125,7 @@ enum HeadcountReport {
                 json.field("depth", unit.int("depth"))
                 json.key("own"); (own[unitID] ?? Tally()).write(to: &json)
                 json.key("total"); (total[unitID] ?? Tally()).write(to: &json)
+                json.key("plan"); writePlan(unit.int("planned_establishment"), total[unitID] ?? Tally(), to: &json)
                 json.key("by_grade")
                 json.beginArray()
                 for (grade, tally) in (byGrade[unitID] ?? [:]).sorted(by: { rank($0.key) < rank($1.key) }) {

@@ -53,8 +53,8 @@ struct ImportApply {
             try await step("units", unit.row) { run in try await run.apply(unit) }
         }
         for person in batch.people { try await step("people", person.row) { run in try await run.apply(person) } }
-        for position in ordered(batch.positions, key: { "\($0.unitCode)\u{1}\($0.title)" },
-                                parent: { ($0.reportsTo ?? nil).map { "\($0.unitCode)\u{1}\($0.title)" } }, row: \.row, resource: "positions") {
+        for position in ordered(batch.positions, key: { Self.fileKey($0.ref) },
+                                parent: { ($0.reportsTo ?? nil).map(Self.fileKey) }, row: \.row, resource: "positions") {
             try await step("positions", position.row) { run in try await run.apply(position) }
         }
         for assignment in batch.assignments {
@@ -70,7 +70,7 @@ struct ImportApply {
         let parentID = try unit.parentCode.map { code in try code.map { try resolveUnit($0, field: "parent_code") } }
         let before = try await connection.query("SELECT \(UnitStore.columns) FROM \(UnitStore.from(1)) WHERE v.code = $2",
                                                 [date, unit.code]).first
-        if let kind = unit.kind { try await OrgRules.kind(kind, connection) }
+        if let kind = unit.kind { try await OrgRules.kind(kind, connection, current: before?.string("kind")) }
         let tier = try (unit.tier ?? nil).map { try OrgRules.tier($0, caller.ladder) }
         guard let before else {
             guard let name = unit.name, let kind = unit.kind else {
@@ -87,13 +87,14 @@ struct ImportApply {
             do {
                 id = try await connection.query("""
                     WITH u AS (INSERT INTO units (tenant_id) VALUES ($1::uuid) RETURNING id)
-                    INSERT INTO unit_versions (tenant_id, unit_id, valid, parent_id, path, name, code, kind, tier, role_label, functions, sort_order)
+                    INSERT INTO unit_versions (tenant_id, unit_id, valid, parent_id, path, name, code, kind, tier, role_label, functions, sort_order,
+                                               planned_establishment)
                     SELECT $1::uuid, u.id, daterange($2::date, NULL), $3::uuid,
                            coalesce((SELECT path FROM unit_versions WHERE unit_id = $3::uuid AND valid @> $2::date), ''::ltree) || orgd_uuid_label(u.id),
-                           $4, $5, $6, $7, $8, $9::jsonb, $10
+                           $4, $5, $6, $7, $8, $9::jsonb, $10, $11::integer
                     FROM u RETURNING unit_id::text AS id
                     """, [caller.tenantID!, date, parentID ?? nil, name, unit.code, kind, unit.tier ?? nil, unit.roleLabel ?? nil,
-                          OrgRules.jsonList(unit.functions ?? []), unit.sortOrder ?? 0]).string(0, "id")!
+                          OrgRules.jsonList(unit.functions ?? []), unit.sortOrder ?? 0, unit.plannedEstablishment ?? nil]).string(0, "id")!
             } catch {
                 // `query` throws PGError only (typed), so no cast is needed.
                 if error.isExclusionViolation { throw UnitRoutes.codeTaken(unit.code, date) }
@@ -117,8 +118,9 @@ struct ImportApply {
             && (unit.roleLabel.map { $0 == before.string("role_label") } ?? true)
             && (unit.functions.map { $0 == functions } ?? true)
             && (unit.sortOrder.map { $0 == before.int("sort_order") } ?? true)
+            && (unit.plannedEstablishment.map { $0 == before.int("planned_establishment") } ?? true)
         guard !same else { count("units", created: false, changed: false); return }
-        guard try await Versions.lock(connection, context, "units", id: id) != nil else { throw Problem.notFound("unit") }
+        guard try await Versions.lock(connection, nil, "units", id: id) != nil else { throw Problem.notFound("unit") }
         var target = UnitStore.target(caller, before)
         if unit.tier != nil { target.newUnitTier = tier }
         try await context.authorize(caller, .unitUpdate, target, resource: "unit", id: id)
@@ -127,10 +129,12 @@ struct ImportApply {
             UPDATE unit_versions SET name = coalesce($2, name), kind = coalesce($3, kind),
                 tier = CASE WHEN $4::boolean THEN $5 ELSE tier END,
                 role_label = CASE WHEN $6::boolean THEN $7 ELSE role_label END,
-                functions = coalesce($8::jsonb, functions), sort_order = coalesce($9::integer, sort_order)
+                functions = coalesce($8::jsonb, functions), sort_order = coalesce($9::integer, sort_order),
+                planned_establishment = CASE WHEN $11::boolean THEN $12::integer ELSE planned_establishment END
             WHERE unit_id = $1::uuid AND lower(valid) >= $10::date
             """, [id, unit.name, unit.kind, unit.tier != nil, unit.tier ?? nil, unit.roleLabel != nil, unit.roleLabel ?? nil,
-                  unit.functions.map(OrgRules.jsonList), unit.sortOrder, date])
+                  unit.functions.map(OrgRules.jsonList), unit.sortOrder, date,
+                  unit.plannedEstablishment != nil, unit.plannedEstablishment ?? nil])
         _ = try await Versions.bump(connection, "units", id: id)
         let after = try await UnitStore.read(connection, id: id, on: date)!
         try await OrgChange.record(connection, context, caller, action: "unit.update", resource: "unit", id: id,
@@ -169,7 +173,7 @@ struct ImportApply {
         let storedContact = Dictionary(ExportLoader.contactPairs(before.string("contact")), uniquingKeysWith: { first, _ in first })
         let same = (person.name.map { $0 == before.string("name") } ?? true) && (person.contact.map { $0 == storedContact } ?? true)
         guard !same else { count("people", created: false, changed: false); return }
-        guard try await Versions.lock(connection, context, "people", id: id) != nil else { throw Problem.notFound("person") }
+        guard try await Versions.lock(connection, nil, "people", id: id) != nil else { throw Problem.notFound("person") }
         try await context.authorize(caller, .personUpdate, PersonRoutes.target(caller, before), resource: "person", id: id)
         if let name = person.name, name != before.string("name") {
             try await PersonRoutes.rename(connection, id: id, to: name, on: date)
@@ -184,10 +188,9 @@ struct ImportApply {
     private mutating func apply(_ position: ImportBatch.Position) async throws {
         let unitID = try resolveUnit(position.unitCode, field: "unit_code")
         let manager = try position.reportsTo.map { ref in try ref.map { try resolvePosition($0, field: "reports_to_title") } }
-        let existing = positionIDs[Self.key(position.ref)] ?? []
-        guard existing.count <= 1 else { throw ambiguous(position.ref, field: "title") }
+        let existing = try stored(position.ref, field: "title")
         let grade = try (position.grade ?? nil).map { try UserRoutes.parseGrade($0, caller.ladder) }
-        guard let id = existing.first, let before = try await PositionStore.read(connection, id: id, on: date) else {
+        guard let id = existing, let before = try await PositionStore.read(connection, id: id, on: date) else {
             let unit = try await UnitStore.require(connection, id: unitID, field: "unit_code", on: date)
             guard unit.bool("archived") == false else { throw Problem.invalid("unit_code", rule: "not_archived", "the unit is archived on \(date)") }
             guard let headcount = position.headcount else {
@@ -206,7 +209,7 @@ struct ImportApply {
                 """, [caller.tenantID!, date, unitID, position.title, position.grade ?? nil, headcount.kind, headcount.min, headcount.max,
                       OrgRules.jsonList(position.duties ?? []), OrgRules.jsonList(position.forms ?? []), position.kind ?? "regular",
                       manager ?? nil, position.spanMin ?? nil, position.spanMax ?? nil, position.sortOrder ?? 0]).string(0, "id")!
-            positionIDs[Self.key(position.ref)] = [id]
+            positionIDs[Self.key(position.ref), default: []].append(id)      // the next of its title
             let row = try await PositionStore.read(connection, id: id, on: date)!
             try await OrgChange.record(connection, context, caller, action: "position.create", resource: "position", id: id,
                                        effective: date, after: PositionStore.json(row))
@@ -225,7 +228,7 @@ struct ImportApply {
             && (position.sortOrder.map { $0 == before.int("sort_order") } ?? true)
         guard !same else { count("positions", created: false, changed: false); return }
         if manager != nil { try await OrgChange.lockTree(connection, caller, "reports_to") }
-        guard try await Versions.lock(connection, context, "positions", id: id) != nil else { throw Problem.notFound("position") }
+        guard try await Versions.lock(connection, nil, "positions", id: id) != nil else { throw Problem.notFound("position") }
         try PositionRoutes.checkSpan(position.spanMin ?? before.int("span_min"), position.spanMax ?? before.int("span_max"))
         var target = PositionStore.target(caller, before)
         if position.grade != nil {
@@ -359,8 +362,10 @@ struct ImportApply {
         }
         for row in try await connection.query("""
             SELECT v.position_id::text AS id, v.title, uv.code FROM position_versions v
+            JOIN positions p ON p.id = v.position_id
             JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> $1::date
             WHERE v.valid @> $1::date AND NOT v.archived AND uv.code = ANY ($2::text[])
+            ORDER BY v.sort_order, p.seq
             """, [date, Array(unitCodes)]) {
             positionIDs[Self.key(ChartPositionRef(unitCode: row.string("code")!, title: row.string("title")!)), default: []].append(row.string("id")!)
         }
@@ -386,13 +391,26 @@ struct ImportApply {
         return id
     }
 
-    private func resolvePosition(_ ref: ChartPositionRef, field: String) throws -> String {
+    /// The stored (or already imported) position a reference names: the `titleNo`-th of its
+    /// title in its unit (in sort order, then creation order, as the exports number them), or
+    /// the only one; nil when there is none yet. Several without a number is ambiguous.
+    private func stored(_ ref: ChartPositionRef, field: String) throws -> String? {
         let ids = positionIDs[Self.key(ref)] ?? []
+        if let number = ref.titleNo { return number <= ids.count ? ids[number - 1] : nil }
         guard ids.count <= 1 else { throw ambiguous(ref, field: field) }
-        guard let id = ids.first else {
-            throw Problem.invalid(field, rule: "exists", "no position \(ref.title) in unit \(ref.unitCode) on \(date), stored or in this import")
+        return ids.first
+    }
+
+    private func resolvePosition(_ ref: ChartPositionRef, field: String) throws -> String {
+        guard let id = try stored(ref, field: field) else {
+            throw Problem.invalid(field, rule: "exists", "no position \(ref.title)\(ref.titleNo.map { " (no. \($0))" } ?? "") in unit \(ref.unitCode) on \(date), stored or in this import")
         }
         return id
+    }
+
+    /// A position reference as one string, for ordering a file's positions managers first.
+    private static func fileKey(_ ref: ChartPositionRef) -> String {
+        "\(ref.unitCode)\u{1}\(ref.title)\u{1}\(ref.titleNo ?? 1)"
     }
 
     /// Unit codes compare without case, as the database's code lookups do not: one spelling per key.
@@ -401,7 +419,7 @@ struct ImportApply {
     }
 
     private func ambiguous(_ ref: ChartPositionRef, field: String) -> Problem {
-        Problem.invalid(field, rule: "unambiguous", "unit \(ref.unitCode) has several positions titled \(ref.title); rename one before importing")
+        Problem.invalid(field, rule: "unambiguous", "unit \(ref.unitCode) has several positions titled \(ref.title); say which with its number (title_no, as the export writes it)")
     }
 
     // MARK: bookkeeping
@@ -447,7 +465,7 @@ struct ImportApply {
             }
         }
         check(batch.units, "units", field: "code", key: { $0.code.lowercased() }, row: \.row)
-        check(batch.positions, "positions", field: "title", key: { "\($0.unitCode.lowercased()) / \($0.title)" }, row: \.row)
+        check(batch.positions, "positions", field: "title", key: { "\($0.unitCode.lowercased()) / \($0.title)\($0.titleNo.map { " #\($0)" } ?? "")" }, row: \.row)
         check(batch.people, "people", field: "employee_no", key: \.employeeNo, row: \.row)
     }
 

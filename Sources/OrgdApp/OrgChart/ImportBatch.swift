@@ -1,6 +1,7 @@
 // What an import file asks for, checked before anything is written: units, positions, people
 // and assignments referring to each other by natural keys (unit code, unit code + position
-// title, employee number), so that a file can be written by hand. A CSV (one resource per file)
+// title — with its title_no when the unit has several posts of that title — employee number),
+// so that a file can be written by hand. A CSV (one resource per file)
 // and a JSON document ({"units": [...], ...}) are both read into the same cells, then checked by
 // the same rules as the single-resource endpoints; every broken rule becomes an ImportError with
 // its row and field instead of stopping at the first.
@@ -34,12 +35,14 @@ struct ImportBatch: Sendable {
         var roleLabel: Cell
         var functions: [String]?
         var sortOrder: Int?
+        var plannedEstablishment: Int?? = nil
     }
 
     struct Position: Sendable {
         var row: Int
         var unitCode: String
         var title: String
+        var titleNo: Int?                   // which post of this title, when the unit has several
         var grade: Cell
         var headcount: (kind: String, min: Int?, max: Int?)?
         var kind: String?
@@ -49,7 +52,7 @@ struct ImportBatch: Sendable {
         var spanMin: Int??
         var spanMax: Int??
         var sortOrder: Int?
-        var ref: ChartPositionRef { ChartPositionRef(unitCode: unitCode, title: title) }
+        var ref: ChartPositionRef { ChartPositionRef(unitCode: unitCode, title: title, titleNo: titleNo) }
     }
 
     struct Person: Sendable {
@@ -152,8 +155,10 @@ struct ImportBatch: Sendable {
         if let functions { try OrgRules.list(functions, field: "functions") }
         let order = try cells.integer("sort_order") ?? nil
         if let order { try OrgRules.sortOrder(order) }
+        let planned = try cells.integer("planned_establishment")
+        try OrgRules.plannedEstablishment(planned ?? nil)
         return Unit(row: row, code: code, name: name, kind: try cells.text("kind"), parentCode: parent, tier: tier,
-                    roleLabel: label, functions: functions, sortOrder: order)
+                    roleLabel: label, functions: functions, sortOrder: order, plannedEstablishment: planned)
     }
 
     private func position(_ cells: Cells, row: Int, ladder: GradeLadder) throws -> Position {
@@ -162,14 +167,14 @@ struct ImportBatch: Sendable {
         try OrgRules.name(title, field: "title")
         let grade = cells.cell("grade")
         if let grade = grade ?? nil { _ = try UserRoutes.parseGrade(grade, ladder) }
-        let headcount = try cells.text("headcount").map { try Self.headcount($0).validated() }
+        let headcount = try cells.text("headcount").map { try Headcount.parse($0).validated() }
         let kind = try cells.text("kind")
         if let kind { try PositionRoutes.checkKind(kind) }
         var reportsTo: ChartPositionRef?? = nil
         switch (cells.cell("reports_to_unit_code"), cells.cell("reports_to_title")) {
         case (nil, nil): reportsTo = nil
         case (.some(.some(let code)), .some(.some(let managerTitle))):
-            reportsTo = .some(ChartPositionRef(unitCode: code, title: managerTitle))
+            reportsTo = .some(ChartPositionRef(unitCode: code, title: managerTitle, titleNo: try cells.titleNo("reports_to_title_no")))
         case (.some(nil), .some(nil)), (.some(nil), nil), (nil, .some(nil)): reportsTo = .some(nil)
         default:
             throw Problem.invalid("reports_to_title", rule: "both_or_neither", "reports_to_unit_code and reports_to_title name the manager's position together")
@@ -183,7 +188,7 @@ struct ImportBatch: Sendable {
         try PositionRoutes.checkSpan(spanMin ?? nil, spanMax ?? nil)
         let order = try cells.integer("sort_order") ?? nil
         if let order { try OrgRules.sortOrder(order) }
-        return Position(row: row, unitCode: unitCode, title: title, grade: grade, headcount: headcount, kind: kind,
+        return Position(row: row, unitCode: unitCode, title: title, titleNo: try cells.titleNo("title_no"), grade: grade, headcount: headcount, kind: kind,
                         reportsTo: reportsTo, duties: duties, forms: forms, spanMin: spanMin, spanMax: spanMax, sortOrder: order)
     }
 
@@ -220,30 +225,8 @@ struct ImportBatch: Sendable {
         if kind == "acting" && (end ?? nil) == nil {
             throw Problem.invalid("end_date", rule: "required", "an acting assignment needs an end_date, on which it ends by itself")
         }
-        return Assignment(row: row, employeeNo: number, position: ChartPositionRef(unitCode: unitCode, title: title), kind: kind,
+        return Assignment(row: row, employeeNo: number, position: ChartPositionRef(unitCode: unitCode, title: title, titleNo: try cells.titleNo("position_title_no")), kind: kind,
                           start: start, end: end, regionCode: try cells.text("region_code"))
-    }
-
-    /// "7" exact, "1-3" a range, "N" unbounded, "1/region" per region (as ChartCSV writes them).
-    static func headcount(_ text: String) throws -> Headcount {
-        let compact = text.filter { $0 != " " }
-        if compact == "N" || compact == "n" { return Headcount(kind: "unbounded") }
-        if let slash = compact.firstIndex(of: "/") {
-            guard let n = Int(compact[..<slash]), ["region", "区域"].contains(compact[compact.index(after: slash)...]) else {
-                throw Problem.invalid("headcount", rule: "format", "headcount must be n, min-max, N or n/region, got \(text)")
-            }
-            return Headcount(kind: "per_region", n: n)
-        }
-        if let dash = compact.dropFirst().firstIndex(of: "-") {
-            guard let low = Int(compact[..<dash]), let high = Int(compact[compact.index(after: dash)...]) else {
-                throw Problem.invalid("headcount", rule: "format", "headcount must be n, min-max, N or n/region, got \(text)")
-            }
-            return Headcount(kind: "range", min: low, max: high)
-        }
-        guard let n = Int(compact) else {
-            throw Problem.invalid("headcount", rule: "format", "headcount must be n, min-max, N or n/region, got \(text)")
-        }
-        return Headcount(kind: "exact", n: n)
     }
 
     /// Typed access to one record's cells, each refusal naming the column.
@@ -284,6 +267,14 @@ struct ImportBatch: Sendable {
                     try TextRules.orgd.check(raw.trimmingSpaces, field: name, name: name)
                 }
             }
+        }
+
+        /// A title number (title_no and the columns naming a manager's or a holder's post): a
+        /// whole number from 1, nil when absent or empty.
+        func titleNo(_ name: String) throws -> Int? {
+            guard let value = try integer(name) ?? nil else { return nil }
+            guard value >= 1 else { throw Problem.invalid(name, rule: "positive", "\(name) counts the unit's posts of this title from 1, got \(value)") }
+            return value
         }
 
         /// Lines of a list cell, blank ones dropped; nil when the column is absent.

@@ -16,7 +16,9 @@ enum ImportJSON {
     static func kind(of key: String, in resource: ChartCSV.Resource) -> Kind? {
         if ChartCSV.readOnly.contains(key) { return ChartCSV.columns[resource]!.contains(key) ? .readOnly : nil }
         switch (resource, key) {
-        case (_, "sort_order"), (.positions, "span_min"), (.positions, "span_max"): return .integer
+        case (_, "sort_order"), (.positions, "span_min"), (.positions, "span_max"), (.units, "planned_establishment"),
+             (.positions, "title_no"), (.positions, "reports_to_title_no"), (.assignments, "position_title_no"):
+            return .integer
         case (.units, "functions"), (.positions, "duties"), (.positions, "forms"): return .list
         case (.positions, "headcount"): return .headcount
         case (.positions, "reports_to"): return .reportsTo
@@ -87,7 +89,7 @@ enum ImportJSON {
             }
             if value == .null, kind != .readOnly {
                 if kind == .reportsTo {
-                    fields["reports_to_unit_code"] = ""; fields["reports_to_title"] = ""
+                    fields["reports_to_unit_code"] = ""; fields["reports_to_title"] = ""; fields["reports_to_title_no"] = ""
                 } else {
                     fields[key] = ""
                 }
@@ -105,10 +107,13 @@ enum ImportJSON {
                 fields[key] = lines.joined(separator: "\n")
             case .headcount: fields[key] = try headcount(value, path)
             case .reportsTo:
-                let parts = try object(value, key, path, keys: ["unit_code", "title"])
+                let parts = try object(value, key, path, keys: ["unit_code", "title", "title_no"])
                 for (name, column) in [("unit_code", "reports_to_unit_code"), ("title", "reports_to_title")] {
                     guard let part = parts[name] else { fields[column] = ""; continue }
                     fields[column] = part == .null ? "" : try text(part, key, path + ".reports_to", name: name)
+                }
+                if let number = parts["title_no"], number != .null {
+                    fields["reports_to_title_no"] = try integer(number, key, path + ".reports_to", name: "title_no")
                 }
             case .contact:
                 guard case .object(let entries) = value else { throw wrong(key, path, "an object of strings", value) }
@@ -121,22 +126,32 @@ enum ImportJSON {
         return fields
     }
 
-    /// `{"kind": ..., "n" | "min", "max"}` as the CSV's text: "7", "1-3", "N", "7/region".
+    /// `{"kind": ..., "n" | "min", "max"}` as the CSV's text: "7", "1-3", "2+" (a range without
+    /// a maximum), "N", "7/region". Without `kind`, a `min` means a range and an `n` an exact count,
+    /// as on POST /v1/positions.
     private static func headcount(_ value: JSONTree, _ path: String) throws(FieldError) -> String {
         if case .string(let text) = value { return text }
         let parts = try object(value, "headcount", path, keys: ["kind", "n", "min", "max"])
         let at = path + ".headcount"
-        guard let kindValue = parts["kind"] else {
+        let kind: String
+        if let kindValue = parts["kind"] {
+            kind = try text(kindValue, "headcount", at, name: "kind")
+        } else if parts["min"] != nil {
+            kind = "range"
+        } else if parts["n"] != nil {
+            kind = "exact"
+        } else {
             throw FieldError(field: "headcount", rule: "required", message: "\(at).kind is required")
         }
-        let kind = try text(kindValue, "headcount", at, name: "kind")
         func count(_ name: String) throws(FieldError) -> String {
             guard let value = parts[name] else { return "" }
             return try integer(value, "headcount", at, name: name)
         }
         switch kind {
         case "exact": return try count("n")
-        case "range": return "\(try count("min"))-\(try count("max"))"
+        case "range":
+            let low = try count("min"), high = try count("max")
+            return high.isEmpty ? "\(low)+" : "\(low)-\(high)"
         case "unbounded": return "N"
         case "per_region": return "\(try count("n"))/region"
         default: throw FieldError(field: "headcount", rule: "one_of", message: "\(at).kind must be exact, range, unbounded or per_region")

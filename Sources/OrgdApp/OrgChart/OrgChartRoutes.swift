@@ -1,4 +1,4 @@
-// Every org-chart endpoint under /v1: units, hand-off links, regions, positions, people,
+// Every org-chart endpoint under /v1: units, unit kinds, hand-off links, regions, positions, people,
 // assignments, the queries over them and the change history. Routes.swift calls `add` once.
 
 import HTTP
@@ -6,6 +6,7 @@ import HTTP
 enum OrgChartRoutes {
     static func add(to router: inout Router<RouteHandler>) {
         UnitRoutes.add(to: &router)
+        UnitKindRoutes.add(to: &router)
         PositionRoutes.add(to: &router)
         PersonRoutes.add(to: &router)
         AssignmentRoutes.add(to: &router)

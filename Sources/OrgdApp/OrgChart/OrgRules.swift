@@ -7,7 +7,13 @@ import Policy
 import Postgres
 
 enum OrgRules {
-    static let defaultKinds = ["board", "office", "center", "department", "room", "group", "regional_office"]
+    /// Kinds every tenant has (read-only); a tenant adds its own through /v1/unit-kinds.
+    static let defaultKinds = ["board", "office", "center", "department", "room", "group", "regional_office",
+                               "alliance", "secretariat", "substation"]
+    /// How the source document writes the built-in kinds.
+    static let defaultKindLabels = ["board": "董事会", "office": "办公室", "center": "中心", "department": "部门", "room": "室",
+                                    "group": "组", "regional_office": "驻外办事处", "alliance": "联盟", "secretariat": "秘书处",
+                                    "substation": "分站"]
     static let roleLabels = ["decision", "functional_management", "functional", "assistant", "business"]
 
     static func name(_ text: String, field: String = "name") throws {
@@ -29,13 +35,18 @@ enum OrgRules {
         (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte)
     }
 
-    /// Numbered lists (functions, duties, forms): 0–100 non-blank items of at most 1,000 characters.
+    /// Numbered lists (functions, duties, forms): 0–100 non-blank items of at most 1,000
+    /// characters, each one line — a CSV export writes a list one item per line, so an item
+    /// holding a line break would come back from an import as two.
     static func list(_ items: [String], field: String) throws {
         guard items.count <= 100 else { throw Problem.invalid(field, rule: "max_items", "\(field) has at most 100 items") }
         for (index, item) in items.enumerated() {
             let count = item.trimmingCharacters(in: .whitespacesAndNewlines).count
             guard (1...1000).contains(count) else {
                 throw Problem.invalid("\(field)[\(index)]", rule: "length", "\(field)[\(index)] must be 1 to 1000 characters")
+            }
+            guard !item.trimmingCharacters(in: .whitespacesAndNewlines).contains(where: \.isNewline) else {
+                throw Problem.invalid("\(field)[\(index)]", rule: "single_line", "\(field)[\(index)] must be one line; make each line an item of its own")
             }
         }
     }
@@ -64,12 +75,16 @@ enum OrgRules {
         }
     }
 
-    /// A unit kind: a default or one the tenant added (unit_kinds).
-    static func kind(_ text: String, _ connection: PGConnection) async throws {
-        if defaultKinds.contains(text) { return }
-        let found = try await connection.query("SELECT 1 FROM unit_kinds WHERE name = $1", [text]).count > 0
-        guard found else {
-            throw Problem.invalid("kind", rule: "vocabulary", "kind \(text) is neither a default kind (\(defaultKinds.joined(separator: ", "))) nor one the tenant added")
+    /// A unit kind: a built-in one or one the tenant added (unit_kinds) and has not retired. A
+    /// unit keeping the kind it has (`current`) passes even when that kind is retired, so a
+    /// retired kind refuses new units without making its units' other fields unchangeable.
+    static func kind(_ text: String, _ connection: PGConnection, current: String? = nil) async throws {
+        if defaultKinds.contains(text) || text == current { return }
+        guard let row = try await connection.query("SELECT retired_at IS NOT NULL AS retired FROM unit_kinds WHERE name = $1", [text]).first else {
+            throw Problem.invalid("kind", rule: "vocabulary", "kind \(text) is neither a built-in kind (\(defaultKinds.joined(separator: ", "))) nor one the tenant added (POST /v1/unit-kinds)")
+        }
+        if row.bool("retired") == true {
+            throw Problem.invalid("kind", rule: "not_retired", "kind \(text) is retired: units that have it keep it, no unit gets it any more")
         }
     }
 
@@ -78,6 +93,14 @@ enum OrgRules {
     static func id(_ value: String?, field: String) throws {
         if let value, EntityID(uuid: value) == nil {
             throw Problem.invalid(field, rule: "uuid", "\(field) must be an id (a UUID), not \(value)")
+        }
+    }
+
+    /// A unit's planned establishment (满额配置): a count of people, 0 to 1,000,000.
+    static func plannedEstablishment(_ value: Int?) throws {
+        guard let value else { return }
+        guard (0...1_000_000).contains(value) else {
+            throw Problem.invalid("planned_establishment", rule: "range", "planned_establishment must be between 0 and 1000000, got \(value)")
         }
     }
 

@@ -83,12 +83,12 @@ enum TreeQuery {
             \(subtreeCTE(date: 1, root: 2, levels: 3))
             SELECT \(UnitStore.columns) FROM \(subtreeFrom)
             WHERE NOT v.archived OR u.id = $2::uuid
-            ORDER BY nlevel(v.path), v.sort_order, v.name
+            ORDER BY nlevel(v.path), v.sort_order, v.name, v.code
             """, [date, root, depth])
         let ids = units.map { $0.string("id")! }
         let positions = try await connection.query("""
             SELECT \(positionColumns) FROM \(positionsFrom)
-            WHERE v.unit_id = ANY ($2::uuid[]) AND NOT v.archived ORDER BY v.sort_order, v.title
+            WHERE v.unit_id = ANY ($2::uuid[]) AND NOT v.archived ORDER BY v.sort_order, v.title, p.seq
             """, [date, ids])
         return (rootRow, Subtree(units: units, positions: positions))
     }

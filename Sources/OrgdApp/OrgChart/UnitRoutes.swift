@@ -63,6 +63,7 @@ enum UnitRoutes {
         var parent_id: String?
         var region_id: String?
         var sort_order: Int?
+        var planned_establishment: Int?
         var effective_date: String?
     }
 
@@ -75,6 +76,7 @@ enum UnitRoutes {
         if let label = body.role_label { try OrgRules.roleLabel(label) }
         try OrgRules.list(body.functions ?? [], field: "functions")
         try OrgRules.sortOrder(body.sort_order ?? 0)
+        try OrgRules.plannedEstablishment(body.planned_establishment)
         let date = try OrgDate.body(body.effective_date)
         let row = try await context.transaction(caller) { connection in
             try await OrgRules.kind(body.kind, connection)
@@ -94,14 +96,14 @@ enum UnitRoutes {
                 inserted = try await connection.query("""
                     WITH u AS (INSERT INTO units (tenant_id) VALUES ($1::uuid) RETURNING id)
                     INSERT INTO unit_versions (tenant_id, unit_id, valid, parent_id, path, name, code, kind, tier, role_label,
-                                               functions, region_id, sort_order)
+                                               functions, region_id, sort_order, planned_establishment)
                     SELECT $1::uuid, u.id, daterange($2::date, NULL), $3::uuid,
                            coalesce((SELECT path FROM unit_versions WHERE unit_id = $3::uuid AND valid @> $2::date), ''::ltree) || orgd_uuid_label(u.id),
-                           $4, $5, $6, $7, $8, $9::jsonb, $10::uuid, $11
+                           $4, $5, $6, $7, $8, $9::jsonb, $10::uuid, $11, $12::integer
                     FROM u RETURNING unit_id::text AS id
                     """, [caller.tenantID!, date, body.parent_id?.lowercased(), body.name.trimmingCharacters(in: .whitespacesAndNewlines),
                           body.code, body.kind, body.tier, body.role_label, OrgRules.jsonList(body.functions ?? []),
-                          body.region_id?.lowercased(), body.sort_order ?? 0])
+                          body.region_id?.lowercased(), body.sort_order ?? 0, body.planned_establishment])
             } catch let error as PGError where error.isExclusionViolation {
                 throw codeTaken(body.code, date)
             }
@@ -132,10 +134,11 @@ enum UnitRoutes {
         var functions: [String]?
         var region_id: String??
         var sort_order: Int?
+        var planned_establishment: Int??
         var effective_date: String?
 
         enum CodingKeys: String, CodingKey {
-            case name, code, kind, tier, role_label, functions, region_id, sort_order, effective_date
+            case name, code, kind, tier, role_label, functions, region_id, sort_order, planned_establishment, effective_date
         }
 
         init(from decoder: any Decoder) throws {
@@ -148,6 +151,7 @@ enum UnitRoutes {
             functions = try container.decodeIfPresent([String].self, forKey: .functions)
             region_id = try container.patch(String.self, forKey: .region_id)
             sort_order = try container.decodeIfPresent(Int.self, forKey: .sort_order)
+            planned_establishment = try container.patch(Int.self, forKey: .planned_establishment)
             effective_date = try container.decodeIfPresent(String.self, forKey: .effective_date)
         }
     }
@@ -163,6 +167,7 @@ enum UnitRoutes {
         if let label = body.role_label.flatMap({ $0 }) { try OrgRules.roleLabel(label) }
         if let functions = body.functions { try OrgRules.list(functions, field: "functions") }
         if let order = body.sort_order { try OrgRules.sortOrder(order) }
+        try OrgRules.plannedEstablishment(body.planned_establishment ?? nil)
         try OrgRules.id(body.region_id ?? nil, field: "region_id")
         let date = try OrgDate.body(body.effective_date)
         let row = try await context.transaction(caller) { connection in
@@ -170,7 +175,7 @@ enum UnitRoutes {
                   let before = try await UnitStore.read(connection, id: id, on: date) else {
                 throw Problem.notFound("unit")
             }
-            if let kind = body.kind { try await OrgRules.kind(kind, connection) }
+            if let kind = body.kind { try await OrgRules.kind(kind, connection, current: before.string("kind")) }
             if let region = body.region_id.flatMap({ $0 }) { _ = try await UnitStore.regionPath(connection, id: region) }
             var target = UnitStore.target(caller, before)
             if body.tier != nil { target.newUnitTier = newTier }
@@ -183,12 +188,13 @@ enum UnitRoutes {
                         role_label = CASE WHEN $7::boolean THEN $8 ELSE role_label END,
                         functions = coalesce($9::jsonb, functions),
                         region_id = CASE WHEN $10::boolean THEN $11::uuid ELSE region_id END,
-                        sort_order = coalesce($12::integer, sort_order)
+                        sort_order = coalesce($12::integer, sort_order),
+                        planned_establishment = CASE WHEN $14::boolean THEN $15::integer ELSE planned_establishment END
                     WHERE unit_id = $1::uuid AND lower(valid) >= $13::date
                     """, [id, body.name?.trimmingCharacters(in: .whitespacesAndNewlines), body.code, body.kind,
                           body.tier != nil, body.tier.flatMap { $0 }, body.role_label != nil, body.role_label.flatMap { $0 },
                           body.functions.map(OrgRules.jsonList), body.region_id != nil, body.region_id.flatMap { $0 }?.lowercased(),
-                          body.sort_order, date])
+                          body.sort_order, date, body.planned_establishment != nil, body.planned_establishment ?? nil])
             } catch let error as PGError where error.isExclusionViolation {
                 throw codeTaken(body.code ?? "", date)
             }

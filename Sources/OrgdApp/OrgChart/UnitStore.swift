@@ -9,7 +9,7 @@ enum UnitStore {
     /// Columns of `units u` joined with `unit_versions v` and `regions r` (region may be NULL).
     static let columns = """
         u.id::text AS id, u.revision, v.name, v.code, v.kind, v.tier, v.role_label, v.functions::text AS functions,
-        v.parent_id::text AS parent_id, v.region_id::text AS region_id, v.sort_order, v.archived,
+        v.parent_id::text AS parent_id, v.region_id::text AS region_id, v.sort_order, v.archived, v.planned_establishment,
         v.merged_into::text AS merged_into, orgd_ltree_ids(v.path)::text AS path_ids, nlevel(v.path) AS depth,
         lower(v.valid)::text AS valid_from, upper(v.valid)::text AS valid_to, orgd_ltree_ids(r.path)::text AS region_path
         """
@@ -41,6 +41,7 @@ enum UnitStore {
         json.field("path", strings: OrgPath.ids(row.string("path_ids")))
         json.field("region_id", row.string("region_id"))
         json.field("sort_order", row.int("sort_order"))
+        json.field("planned_establishment", row.int("planned_establishment"))
         json.field("archived", row.bool("archived") ?? false)
         json.field("merged_into", row.string("merged_into"))
         json.field("effective_from", row.string("valid_from"))

@@ -1,5 +1,5 @@
-// GET /v1/org/vacancies?unit_id=&as_of=: positions with fewer holders than their establishment,
-// with the number of vacant seats and the days vacant: since the last holder left, or since the
+// GET /v1/org/vacancies?unit_id=&as_of=: positions with fewer holders than their establishment
+// (an "n+" post, which has none: fewer than n; an "N" post is never vacant), with the number of vacant seats and the days vacant: since the last holder left, or since the
 // position began when nobody ever left it (for a post that was never full, its first day). A
 // per-region post also lists its regions with their holders and vacant seats. The subtree is
 // found by walking parent ids (see TreeQuery.subtreeCTE); holders, the day the last one left and
@@ -75,7 +75,7 @@ enum VacancyQuery {
     /// walk's size) and nested loops re-read one set per row of the other: 1.8–4.8 s, varying
     /// from run to run, for 5,000 positions.
     static func vacantSeats(_ connection: PGConnection, under unit: String?, on date: String) async throws -> [VacantSeat] {
-        let columns = "SELECT p.id::text AS id, v.title, \(Headcount.establishmentSQL) AS establishment FROM \(TreeQuery.positionsFrom)"
+        let columns = "SELECT p.id::text AS id, v.title, \(Headcount.toFillSQL) AS establishment FROM \(TreeQuery.positionsFrom)"
         let positions: PGResult
         if let unit {
             let units = try await connection.query("""

@@ -46,12 +46,13 @@ enum Versions {
                                    [id]).int(0, "revision") ?? 0
     }
 
-    /// Locks the identity row and checks If-Match; nil when there is no such row.
-    static func lock(_ connection: PGConnection, _ context: RequestContext, _ identity: String, id: String) async throws -> Int? {
+    /// Locks the identity row and checks If-Match (none for a nil context: the importer, whose one
+    /// request changes many records, has no If-Match to honour or require); nil when there is no such row.
+    static func lock(_ connection: PGConnection, _ context: RequestContext?, _ identity: String, id: String) async throws -> Int? {
         guard let revision = try await connection.query("SELECT revision FROM \(identity) WHERE id = $1::uuid FOR UPDATE", [id]).int(0, "revision") else {
             return nil
         }
-        try ETag.check(context, revision: revision)
+        if let context { try await ETag.check(context, revision: revision, connection) }
         return revision
     }
 }
