@@ -91,7 +91,7 @@ struct PagingTests {
         try await TestEnvironment.withServer { port in
             let org = try OrgClient.start("paging1", port: port)
             let unit = try org.unit("一部", code: "P1")
-            let ids = try Self.crossingDigitBoundaries(org, unit: unit)
+            let ids = try Self.crossingDigitBoundaries(org, unit: unit, powers: 15...17)
             let newest = try Self.page(org.client, "/v1/audit", limit: 1).items.first?["id"] as? String
             #expect(newest == String(ids.max()!))
             let window = "from=\(orgDay(-30))&to=\(orgDay(30))"
@@ -121,13 +121,13 @@ struct PagingTests {
             try org.position("岗位\(n)", unit: unit)
             try org.person("员工\(n)", "E\(n)")
         }
-        _ = try crossingDigitBoundaries(org, unit: root)
+        _ = try crossingDigitBoundaries(org, unit: root, powers: 10...13)
     }
 
-    /// Writes audit and org-change rows with ids just below and above 10^k and 10^(k+1) (k drawn at
-    /// random, so a rerun against the same cluster does not collide); returns the audit ids.
-    static func crossingDigitBoundaries(_ org: OrgClient, unit: String) throws -> [Int64] {
-        let k = Int.random(in: 10...16)
+    /// Writes audit and org-change rows with ids just below and above 10^k and 10^(k+1), k drawn
+    /// from `powers` (audit ids are global: each test draws from its own range); returns the audit ids.
+    static func crossingDigitBoundaries(_ org: OrgClient, unit: String, powers: ClosedRange<Int>) throws -> [Int64] {
+        let k = Int.random(in: powers)
         var ids: [Int64] = []
         for power in [k, k + 1] {
             let boundary = (0..<power).reduce(Int64(1)) { value, _ in value * 10 }
