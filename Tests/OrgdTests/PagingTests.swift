@@ -16,6 +16,7 @@ struct PagingTests {
         case uuidAscending                  // by id
         case numberDescending               // newest first (the audit log)
         case effectiveThenNumber            // by (effective_on, id) (org changes)
+        case startThenUUID                  // by (start_date, id) (assignments)
 
         /// True when `a` must come strictly before `b`.
         func before(_ a: [String: Any], _ b: [String: Any]) -> Bool {
@@ -28,6 +29,9 @@ struct PagingTests {
             case .effectiveThenNumber:
                 let (dx, dy) = (a["effective_on"] as? String ?? "", b["effective_on"] as? String ?? "")
                 return dx != dy ? dx < dy : (Int64(x) ?? .min) < (Int64(y) ?? .min)
+            case .startThenUUID:
+                let (dx, dy) = (a["start_date"] as? String ?? "", b["start_date"] as? String ?? "")
+                return dx != dy ? dx < dy : x < y
             }
         }
     }
@@ -57,6 +61,7 @@ struct PagingTests {
                 Listing(path: "/v1/access/roles", order: .uuidAscending, client: org.client),
                 Listing(path: "/v1/access/grants", order: .uuidAscending, client: org.client),
                 Listing(path: "/v1/org/changes?\(window)", order: .effectiveThenNumber, client: org.client),
+                Listing(path: "/v1/assignments?all=true", order: .startThenUUID, client: org.client),
                 Listing(path: "/v1/access/manageable/users", order: .uuidAscending, client: org.client),
                 Listing(path: "/v1/access/manageable/units", order: .uuidAscending, client: org.client),
                 Listing(path: "/v1/access/manageable/positions", order: .uuidAscending, client: org.client),
@@ -103,7 +108,7 @@ struct PagingTests {
 
     // MARK: - The fixture
 
-    /// Eight of each kind of row over HTTP, and audit and change rows whose ids cross digit boundaries.
+    /// Eight of each kind of row over HTTP (assignments on three different first days), and audit and change rows whose ids cross digit boundaries.
     static func fill(_ org: OrgClient) throws {
         let viewer = try #require(try org.client.get("/v1/access/roles").items.first { $0["name"] as? String == "Viewer" }?["id"] as? String)
         let root = try org.unit("总部", code: "HQ")
@@ -118,8 +123,10 @@ struct PagingTests {
             #expect(try org.client.post("/v1/api-keys", json: ["name": "key \(n)"]).status == 201)
             #expect(try org.client.post("/v1/access/roles", json: ["name": "Role \(n)", "permissions": ["org.read"]]).status == 201)
             let unit = try org.unit("部门\(n)", code: "D\(n)", parent: root)
-            try org.position("岗位\(n)", unit: unit)
-            try org.person("员工\(n)", "E\(n)")
+            let position = try org.position("岗位\(n)", unit: unit)
+            let person = try org.person("员工\(n)", "E\(n)")
+            let assigned = try org.assign(person, to: position, start: orgDay(n % 3))
+            #expect(assigned.status == 201, "\(assigned.text)")
         }
         _ = try crossingDigitBoundaries(org, unit: root, powers: 10...13)
     }
