@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks for (and, as root, installs with apt-get) what building, running, testing and benching
 # orgd needs: a PostgreSQL server and client, libpq and OpenSSL headers, pkg-config, curl;
-# with --bench also wrk, nginx and pgbench; with --fuzz also python3, pip and schemathesis.
+# with --bench also wrk, nginx and pgbench; with --fuzz also python3, pip, schemathesis and the
+# contract check's openapi-spec-validator and openapi-python-client.
 # Quiet when everything is present. Not root and something missing: says what to install, exits 1.
 #
 # Usage: scripts/deps.sh [--bench] [--fuzz]
@@ -11,6 +12,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The schemathesis releases whose CLI scripts/test.sh is written against.
 SCHEMATHESIS_SPEC='schemathesis>=4,<5'
+# The releases Tests/contract/check.py (scripts/test.sh's contract stage) is written against.
+CONTRACT_SPECS=('openapi-spec-validator>=0.7,<1' 'openapi-python-client>=0.29,<0.30')
 
 want_bench=0
 want_fuzz=0
@@ -118,6 +121,18 @@ install_schemathesis() {
   "$bin" --version >/dev/null 2>&1 || die "$bin --version failed"
 }
 
+# The contract check imports both packages (the generator's Python must also run the client).
+install_contract_tools() {
+  python3 -c 'import openapi_spec_validator, openapi_python_client' 2>/dev/null && return 0
+  log "installing ${CONTRACT_SPECS[*]} with pip"
+  python3 -m pip install -q --disable-pip-version-check "${CONTRACT_SPECS[@]}" >&2 </dev/null ||
+    python3 -m pip install -q --disable-pip-version-check --user --break-system-packages \
+      "${CONTRACT_SPECS[@]}" >&2 </dev/null ||
+    die "pip could not install ${CONTRACT_SPECS[*]}"
+  python3 -c 'import openapi_spec_validator, openapi_python_client' ||
+    die "${CONTRACT_SPECS[*]} installed but python3 cannot import them"
+}
+
 main() {
   parse_args "$@"
   check_base
@@ -125,6 +140,7 @@ main() {
   ((want_fuzz)) && check_fuzz
   install_missing
   ((want_fuzz)) && install_schemathesis
+  ((want_fuzz)) && install_contract_tools
   return 0
 }
 

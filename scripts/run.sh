@@ -5,7 +5,8 @@
 # http://127.0.0.1:8080 until Ctrl-C, which stops orgd and then the private cluster.
 #
 # Usage: scripts/run.sh [orgd serve arguments...]
-# Reads: DATABASE_URL, ORGD_DATABASE_URL, ORGD_ADMIN_DATABASE_URL (any set: no private cluster),
+# Reads: DATABASE_URL, ORGD_DATABASE_URL, ORGD_ADMIN_DATABASE_URL (any set: no private cluster;
+#        DATABASE_URL alone of a superuser or owner role migrates, and orgd serves as orgd_app),
 #        ORGD_HOST (127.0.0.1), ORGD_PORT (8080), ORGD_LOOPS, ORGD_SQL_DIR (./sql),
 #        ORGD_DOCS_DIR (./docs), ORGD_SEED_DEMO (1 with the private cluster, 0 with DATABASE_URL).
 set -euo pipefail
@@ -43,8 +44,11 @@ build() {
 # Point ORGD_DATABASE_URL / ORGD_ADMIN_DATABASE_URL at DATABASE_URL or the private cluster.
 setup_database() {
   if [[ -n ${DATABASE_URL:-} || -n ${ORGD_DATABASE_URL:-} ]]; then
-    export ORGD_DATABASE_URL="${ORGD_DATABASE_URL:-$DATABASE_URL}"
     export ORGD_ADMIN_DATABASE_URL="${ORGD_ADMIN_DATABASE_URL:-${DATABASE_URL:-$ORGD_DATABASE_URL}}"
+    if [[ -z ${ORGD_DATABASE_URL:-} ]]; then
+      ORGD_DATABASE_URL="$(serving_url "$DATABASE_URL")" || exit 1
+      export ORGD_DATABASE_URL
+    fi
     log "using the database from the environment (no private cluster)"
     SEED_DEMO=${ORGD_SEED_DEMO:-0}
     return
@@ -62,6 +66,43 @@ setup_database() {
   env_lines="$("$ORGD_ROOT/scripts/pg-cluster.sh" start "$PGDATA_REQ" 8>&-)"
   eval "$env_lines"
   SEED_DEMO=${ORGD_SEED_DEMO:-1}
+}
+
+# The URL to serve on when only DATABASE_URL is set. Row-level security does not bind a
+# superuser, a BYPASSRLS role or the database's owner, and orgd refuses to serve as one (see
+# docs/security.md): DATABASE_URL is then used to migrate, and orgd serves as orgd_app, created
+# here with a generated password (kept in .orgd/orgd_app.password) when it does not exist yet.
+# Prints the URL; fails with what to set when it cannot make one.
+serving_url() {
+  local url=$1 unsafe pw_file="$ORGD_ROOT/.orgd/orgd_app.password" pw="" exists
+  local psql bindir
+  bindir="$(pg_bindir)"
+  psql="${bindir:+$bindir/psql}"
+  [[ -x $psql ]] || psql="$(command -v psql)" || die "psql is needed to check DATABASE_URL's role (scripts/deps.sh installs it)"
+  unsafe="$("$psql" -X -At -d "$url" -c "SELECT r.rolsuper OR r.rolbypassrls OR pg_has_role(current_user, d.datdba, 'MEMBER')
+      FROM pg_roles r, pg_database d WHERE r.rolname = current_user AND d.datname = current_database()")" ||
+    die "cannot connect with DATABASE_URL"
+  if [[ $unsafe != t ]]; then printf '%s' "$url"; return; fi
+  [[ $url =~ ^(postgres(ql)?://)([^@/]*@)?(.*)$ ]] ||
+    die "DATABASE_URL is not a postgresql:// URL: set ORGD_DATABASE_URL to the serving role orgd_app's URL (deploy/README.md)"
+  local scheme=${BASH_REMATCH[1]} rest=${BASH_REMATCH[4]}
+  exists="$("$psql" -X -At -d "$url" -c "SELECT count(*) FROM pg_roles WHERE rolname = 'orgd_app'")" || exit 1
+  [[ -f $pw_file ]] && pw="$(<"$pw_file")"
+  if [[ $exists == 0 ]]; then
+    mkdir -p "$(dirname "$pw_file")"
+    pw="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    (umask 077 && printf '%s' "$pw" >"$pw_file")
+    log "DATABASE_URL's role bypasses row-level security: creating the serving role orgd_app (password in $pw_file)"
+    "$psql" -X -q -v ON_ERROR_STOP=1 -d "$url" -v pw="$pw" >&2 <<'SQL' || die "could not create orgd_app"
+CREATE ROLE orgd_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'pw';
+SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO orgd_app', current_database()) \gexec
+SQL
+  fi
+  local serving="${scheme}orgd_app${pw:+:$pw}@$rest"
+  "$psql" -X -At -d "$serving" -c 'SELECT 1' >/dev/null 2>&1 ||
+    die "DATABASE_URL logs in as a role that bypasses row-level security, and orgd_app cannot log in without its password: set ORGD_DATABASE_URL to orgd_app's URL and DATABASE_URL (or ORGD_ADMIN_DATABASE_URL) to the owner's (deploy/README.md, \"Roles and database\")"
+  log "serving as orgd_app; DATABASE_URL's role runs the migrations"
+  printf '%s' "$serving"
 }
 
 # The demo tenant, once per cluster (a marker in its data folder); its output is kept.

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The README's test command (and CI's, through .ci/run): installs what is missing, builds orgd
 # and its tests, starts a throwaway PostgreSQL cluster, runs `swift test` against it, then fuzzes
-# a live orgd with schemathesis from docs/openapi.yaml. Always stops the cluster and deletes its
-# temp folder; exits non-zero when any stage failed and ends with a one-line summary.
+# a live orgd with schemathesis from docs/openapi.yaml and checks the document's contract (valid
+# OpenAPI; a generated Python client works against a live orgd). Always stops the cluster and
+# deletes its temp folder; exits non-zero when any stage failed and ends with a one-line summary.
 #
 # Usage: scripts/test.sh [--no-fuzz] [swift test arguments, e.g. --filter HTTPTests]
+#   (--no-fuzz skips schemathesis and the contract check, the two stages that need pip packages)
 # Exports to the tests: ORGD_TEST_DATABASE_URL (role orgd_app), ORGD_TEST_ADMIN_DATABASE_URL
 #   (role orgd_owner, owner of database orgd), ORGD_TEST_SUPERUSER_DATABASE_URL (postgres),
 #   ORGD_TEST_PGDATA and ORGD_TEST_PG_CLUSTER (`"$ORGD_TEST_PG_CLUSTER" stop|start
@@ -12,7 +14,8 @@
 #   orgd binary), ORGD_SQL_DIR and ORGD_DOCS_DIR (absolute).
 # Reads: ORGD_TEST_TIMEOUT (seconds for swift test, 2700), ORGD_FUZZ_TIMEOUT (900),
 #   ORGD_FUZZ_MAX_EXAMPLES (50), ORGD_FUZZ_SEED (a fixed seed, so a run can be replayed; set
-#   another to explore), ORGD_FUZZ_ARGS (extra schemathesis run arguments).
+#   another to explore), ORGD_FUZZ_ARGS (extra schemathesis run arguments), ORGD_CONTRACT_TIMEOUT
+#   (seconds for the contract check, 600).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -34,7 +37,7 @@ parse_args() {
   while (($#)); do
     case $1 in
       --no-fuzz) fuzz=0 ;;
-      -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
       *) swift_test_args+=("$1") ;;
     esac
     shift
@@ -188,6 +191,28 @@ schemathesis_stage() {
   return "$rc"
 }
 
+# The contract check (Tests/contract/check.py): docs/openapi.yaml passes openapi-spec-validator,
+# openapi-python-client generates a client from it without warnings (into a temp dir), and that
+# client signs in, creates a unit, reads its tree and decodes a problem against a live orgd.
+contract_stage() {
+  local port url log created secret rc=0
+  "$ORGD_DEBUG_BIN" migrate >/dev/null || { log "orgd migrate failed"; return 1; }
+  port="$(free_port)"
+  url="http://127.0.0.1:$port"
+  log="$tmp/orgd-contract.log"
+  "$ORGD_DEBUG_BIN" serve --host 127.0.0.1 --port "$port" >"$log" 2>&1 &
+  orgd_pid=$!
+  wait_for_http "$url/healthz" "$orgd_pid" 60 || { tail -n 30 "$log" >&2; return 1; }
+  created="$("$ORGD_DEBUG_BIN" tenant create --slug contract --name "Contract tenant 契约")" || return 1
+  secret="$(sed -n 's/^setup secret[^:]*: //p' <<<"$created")"
+  (cd "$tmp" && run_bounded "${ORGD_CONTRACT_TIMEOUT:-600}" \
+    python3 "$ORGD_ROOT/Tests/contract/check.py" "$url" contract admin "$secret") || rc=$?
+  stop_process "$orgd_pid" 15 || rc=1
+  orgd_pid=""
+  ((rc == 0)) || { log "last lines of orgd's log ($log):"; tail -n 30 "$log" >&2; }
+  return "$rc"
+}
+
 summary() {
   local line="${stages[*]}"
   if ((failed)); then
@@ -211,6 +236,7 @@ main() {
   if [[ ${stages[-1]} != build=ok ]]; then
     record swift-test skipped
     record schemathesis skipped
+    record contract skipped
     summary
     exit 1
   fi
@@ -219,8 +245,10 @@ main() {
   stage swift-test swift_tests
   if ((fuzz)); then
     stage schemathesis schemathesis_stage
+    stage contract contract_stage
   else
     record schemathesis skipped
+    record contract skipped
   fi
   summary
   exit "$failed"

@@ -31,6 +31,10 @@ enum ErrorMapping {
                                   detail: "the database cannot be reached right now; retry shortly")
             problem.title = "Service Unavailable"
             return problem
+        case .refused:
+            var problem = Problem(status: 503, code: "DATABASE_ROLE_UNSAFE", detail: error.message)
+            problem.title = "Service Unavailable"
+            return problem
         case .timeout:
             return Problem(status: 503, code: "DATABASE_TIMEOUT", detail: "the database did not answer in time")
         case .protocolError:

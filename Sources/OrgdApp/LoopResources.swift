@@ -15,7 +15,7 @@ final class LoopResources: @unchecked Sendable {
     init(loop: EventLoop, configuration: Configuration) {
         self.loop = loop
         pool = PGPool(url: configuration.databaseURL, loop: loop, size: configuration.poolSize,
-                      statementTimeoutMillis: configuration.statementTimeoutMillis)
+                      statementTimeoutMillis: configuration.statementTimeoutMillis, check: ServingRoleCheck.verify)
     }
 
     /// Subscribes to access changes: a NOTIFY on `orgd_access` drops that tenant's cached

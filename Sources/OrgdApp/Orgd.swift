@@ -146,6 +146,10 @@ public final class RunningServer: Sendable {
         let group = EventLoopGroup(count: configuration.loops)
         let migrations = (try? Migrator(url: configuration.adminDatabaseURL, directory: configuration.sqlDirectory).latestVersion()) ?? 0
         let resources = Resources(configuration: configuration, loops: group.loops, expectedMigration: migrations)
+        if let refusal = firstConnectionRefusal(resources, group) {
+            group.shutdown()
+            throw refusal
+        }
         group.onEach { _, loop in resources.on(loop).startListening(url: configuration.databaseURL) }
         let metrics = HTTPMetrics(shards: group.loops.count)
         metrics.addGauge("orgd_db_pool_connections") {
@@ -170,6 +174,28 @@ public final class RunningServer: Sendable {
             throw error
         }
         return RunningServer(server: server, group: group, resources: resources)
+    }
+
+    /// Opens the first pooled connection, which runs the serving-role check (ServingRoleCheck);
+    /// returns its refusal. A database that cannot be reached yet is no refusal: orgd starts,
+    /// answers 503 and checks each connection it opens once the database is back.
+    static func firstConnectionRefusal(_ resources: Resources, _ group: EventLoopGroup) -> PGError? {
+        let loop = group.loops[0]
+        let done = DispatchSemaphore(value: 0)
+        let outcome = RefusalBox()
+        loop.execute {
+            let pool = resources.on(loop).pool
+            Task(executorPreference: loop) {
+                do throws(PGError) {
+                    _ = try await pool.query("SELECT 1")
+                } catch where error.kind == .refused {
+                    outcome.error = error
+                } catch {}
+                done.signal()
+            }
+        }
+        done.wait()
+        return outcome.error
     }
 
     /// Waits until every loop's LISTEN connection for cache invalidation is subscribed; false if
@@ -208,6 +234,11 @@ public final class RunningServer: Sendable {
         group.shutdown()
         return clean
     }
+}
+
+/// The start-up check's refusal: written once by its task, read after the task signals.
+final class RefusalBox: @unchecked Sendable {
+    var error: PGError?
 }
 
 /// An Int shared between threads.

@@ -1,5 +1,11 @@
 // Cursor pagination: `limit` (1–500, default 100) and `cursor` (the last id of the previous
 // page). A page never drops rows silently: `next_cursor` is set whenever more rows exist.
+//
+// The order and the cursor must compare the same values. Lists select `id::text AS id`, and in
+// Postgres a bare `ORDER BY id` names that output column, not the table's: bigint ids then sort
+// as text (9, 8, 7, 56, 55 … 5, 49) while `id < $cursor` compares numbers, so pages skip and
+// repeat rows. Every paged query therefore orders by the qualified column (`audit_log.id`,
+// `u.id`), the one its cursor condition compares (PagingTests walks every list to the end).
 
 import HTTP
 import Policy

@@ -10,6 +10,8 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         case timeout         // statement_timeout (57014) or our own deadline
         case protocolError   // libpq or the server did something this module does not handle
         case poolClosed      // the pool or connection was closed by its owner
+        case refused         // connected, but the pool's connection check refused the session
+                             // (e.g. a serving role that bypasses row-level security): HTTP 503
     }
 
     public var kind: Kind

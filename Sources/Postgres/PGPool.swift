@@ -18,6 +18,11 @@ public final class PGPool: @unchecked Sendable {
     public let statementTimeoutMillis: Int?
     public let waitTimeout: Duration                  // a task waits this long for a connection
     public let connectTimeout: Duration
+    public let check: ConnectionCheck?                // runs on every new connection before its first use
+
+    /// Vets a new connection before the pool lends it; throwing `.refused` discards it, and tasks
+    /// waiting for a connection get that error until a later connect passes the check.
+    public typealias ConnectionCheck = @Sendable (PGConnection) async throws(PGError) -> Void
 
     private var idle: [PGConnection] = [] {           // most recently returned last, lent first
         didSet { idleCount.store(idle.count, ordering: .relaxed) }
@@ -38,7 +43,8 @@ public final class PGPool: @unchecked Sendable {
     private var closed = false
 
     public init(url: String, loop: EventLoop, size: Int, statementTimeoutMillis: Int? = nil,
-                waitTimeout: Duration = .seconds(5), connectTimeout: Duration = .seconds(5)) {
+                waitTimeout: Duration = .seconds(5), connectTimeout: Duration = .seconds(5),
+                check: ConnectionCheck? = nil) {
         precondition(size > 0, "a pool needs at least one connection")
         self.url = url
         self.loop = loop
@@ -46,6 +52,7 @@ public final class PGPool: @unchecked Sendable {
         self.statementTimeoutMillis = statementTimeoutMillis
         self.waitTimeout = waitTimeout
         self.connectTimeout = connectTimeout
+        self.check = check
     }
 
     /// Safe from any thread; the three counts are each exact but read one after the other.
@@ -172,6 +179,9 @@ public final class PGPool: @unchecked Sendable {
                 let connection = try await PGConnection.connect(url, on: loop,
                                                                 statementTimeoutMillis: statementTimeoutMillis,
                                                                 timeout: connectTimeout)
+                if let check {
+                    do throws(PGError) { try await check(connection) } catch { connection.close(); throw error }
+                }
                 policy.succeeded()
                 lastError = nil
                 if closed {
@@ -222,7 +232,8 @@ public final class PGPool: @unchecked Sendable {
     }
 
     private func unavailableError() -> PGError {
-        .unavailable("database unavailable: \(lastError?.message ?? "connect failed")")
+        if let lastError, lastError.kind == .refused { return lastError }
+        return .unavailable("database unavailable: \(lastError?.message ?? "connect failed")")
     }
 }
 

@@ -33,7 +33,7 @@ enum ManageableRoutes {
     static let kinds: [String: Kind] = [
         "users": Kind(
             defaultAction: .userUpdate, actions: [.userRead, .userUpdate, .userDisable, .userLinkPerson], needs: [],
-            sql: "SELECT \(UserRoutes.columns) FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2",
+            sql: "SELECT \(UserRoutes.columns) FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY users.id LIMIT $2",
             target: { row, caller, _ in
                 var target = Target.tenantWide(caller.tenant)
                 target.grade = UserRoutes.grades(row, caller.ladder).grade

@@ -22,7 +22,7 @@ enum RoleRoutes {
         let page = try Page(context)
         let rows = try await context.transaction(caller) { connection in
             try await connection.query("""
-                SELECT \(AccessStore.roleColumns) FROM roles WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2
+                SELECT \(AccessStore.roleColumns) FROM roles WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY roles.id LIMIT $2
                 """, [page.after, page.limit + 1])
         }
         return page.response(rows) { row, json in AccessStore.writeRole(row, to: &json) }

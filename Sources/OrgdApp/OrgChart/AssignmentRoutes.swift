@@ -79,7 +79,8 @@ enum AssignmentRoutes {
         return target
     }
 
-    /// Assignments of a person or a position, on `as_of` (or all with `all=true`).
+    /// Assignments of a person or a position, on `as_of` (or all with `all=true`), by first day
+    /// then id, paged (the cursor is the last assignment's id).
     static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let date = try OrgDate.asOf(context)
@@ -89,6 +90,7 @@ enum AssignmentRoutes {
             throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "\(name) must be an id", field: name, rule: "uuid")
         }
         let all = try context.flag("all")
+        let page = try Page(context)
         let rows = try await context.transaction(caller) { connection in
             try await connection.query("""
                 SELECT \(columns), orgd_ltree_ids(uv.path)::text AS path_ids, v.grade
@@ -97,23 +99,16 @@ enum AssignmentRoutes {
                 LEFT JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> lower(v.valid)
                 WHERE ($2::uuid IS NULL OR a.person_id = $2::uuid) AND ($3::uuid IS NULL OR a.position_id = $3::uuid)
                   AND ($4::boolean OR a.valid @> $1::date)
-                ORDER BY lower(a.valid), a.id LIMIT 1000
-                """, [date, person, position, all])
+                  AND ($5::uuid IS NULL OR (lower(a.valid), a.id) > ((SELECT lower(valid) FROM assignments WHERE id = $5::uuid), $5::uuid))
+                ORDER BY lower(a.valid), a.id LIMIT $6
+                """, [date, person, position, all, page.after, page.limit + 1])
         }
         let now = caller.context(now: .now)
-        return JSONResponse.make { json in
-            json.beginObject()
-            json.key("items")
-            json.beginArray()
-            for row in rows where decide(caller.principal, .positionRead,
-                                         .position(caller.tenant, unit: OrgPath.tree(row.string("path_ids")) ?? TreePath([]),
-                                                   grade: PositionStore.grade(caller, row)), now).isAllowed {
-                write(row, to: &json)
-            }
-            json.endArray()
-            json.field("as_of", all ? nil : date)
-            json.endObject()
-        }
+        return page.response(rows, include: { row in
+            decide(caller.principal, .positionRead,
+                   .position(caller.tenant, unit: OrgPath.tree(row.string("path_ids")) ?? TreePath([]),
+                             grade: PositionStore.grade(caller, row)), now).isAllowed
+        }, extra: { json in json.field("as_of", all ? nil : date) }) { row, json in write(row, to: &json) }
     }
 
     static func read(_ context: RequestContext) async throws -> HTTPResponse {

@@ -30,7 +30,7 @@ enum OrgChangeRoutes {
                 FROM org_changes
                 WHERE effective_on BETWEEN $1::date AND $2::date
                   AND ($3::bigint IS NULL OR (effective_on, id) > ((SELECT effective_on FROM org_changes WHERE id = $3::bigint), $3::bigint))
-                ORDER BY effective_on, id LIMIT $4
+                ORDER BY org_changes.effective_on, org_changes.id LIMIT $4
                 """, [from, to, page.after, page.limit + 1])
         }
         return page.response(rows) { row, json in

@@ -37,7 +37,7 @@ enum APIKeyRoutes {
         try await context.authorize(caller, .apiKeyRead, .tenantWide(caller.tenant), resource: "api_key", id: nil)
         let page = try Page(context)
         let rows = try await context.transaction(caller) { connection in
-            try await connection.query("SELECT \(columns) FROM api_keys WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2",
+            try await connection.query("SELECT \(columns) FROM api_keys WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY api_keys.id LIMIT $2",
                                        [page.after, page.limit + 1])
         }
         return page.response(rows) { row, json in write(row, to: &json) }

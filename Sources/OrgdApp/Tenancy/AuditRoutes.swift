@@ -34,7 +34,7 @@ enum AuditRoutes {
                   AND ($5::text IS NULL OR action = $5)
                   AND ($6::timestamptz IS NULL OR at >= $6::timestamptz)
                   AND ($7::timestamptz IS NULL OR at < $7::timestamptz)
-                ORDER BY id DESC LIMIT $8
+                ORDER BY audit_log.id DESC LIMIT $8
                 """, [page.after, actor, context.query("resource_type"), context.query("resource_id"),
                       context.query("action"), from, to, page.limit + 1])
         }

@@ -52,7 +52,7 @@ enum PlatformRoutes {
         _ = try await operator_(context)
         let page = try Page(context)
         let rows = try await platform(context) { connection in
-            try await connection.query("SELECT \(columns) FROM tenants WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2",
+            try await connection.query("SELECT \(columns) FROM tenants WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY tenants.id LIMIT $2",
                                        [page.after, page.limit + 1])
         }
         return page.response(rows) { row, json in write(row, to: &json) }

@@ -64,7 +64,7 @@ enum UserRoutes {
         let page = try Page(context)
         let rows = try await context.transaction(caller) { connection in
             try await connection.query("""
-                SELECT \(columns) FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2
+                SELECT \(columns) FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY users.id LIMIT $2
                 """, [page.after, page.limit + 1])
         }
         return page.response(rows) { row, json in write(row, ladder: caller.ladder, to: &json) }
