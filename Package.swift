@@ -40,3 +40,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, declared only when ORGD_FUZZ is set: scripts/fuzz.sh compiles them with
+// -sanitize=fuzzer,address in .build-fuzz and links each with libFuzzer's own main (SwiftPM's
+// executable targets bring a main of their own), so a normal `swift build` never sees them.
+if Context.environment["ORGD_FUZZ"] != nil {
+    package.targets += ["FuzzHTTPParser", "FuzzHTTPConnection", "FuzzJSONBody"].map {
+        .target(name: $0, dependencies: ["HTTP"], path: "Fuzz/\($0)")
+    }
+}

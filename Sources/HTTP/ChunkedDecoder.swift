@@ -15,6 +15,7 @@ struct ChunkedDecoder: Sendable {
     static let maxSizeLineBytes = 4096 // a size line plus extensions longer than this is a 400
 
     private(set) var body: [UInt8] = []
+    private(set) var consumed = 0      // input bytes taken so far, framing included
     private var phase = Phase.size
     private var scanned = 0            // bytes past `start` already searched for the current line's LF
     private var trailerBytes = 0       // trailer section so far; bounded by maxHeaderBytes (431)
@@ -26,6 +27,8 @@ struct ChunkedDecoder: Sendable {
     /// ended; throws 400 on bad syntax, 413 as soon as a chunk size would take the body past
     /// the limit (before its data arrives), 431 for an oversized trailer section.
     mutating func decode(_ bytes: [UInt8], start: inout Int) throws(HTTPParseError) -> Progress {
+        let entry = start
+        defer { consumed += start - entry }
         while true {
             switch phase {
             case .size:

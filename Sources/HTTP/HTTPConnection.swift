@@ -17,6 +17,9 @@ final class HTTPConnection: IOHandler {
     private var output: [UInt8] = []           // bytes of responses not yet written
     private var outputStart = 0
     private var watchingWritable = false
+    private var interest: Interest = .read     // what the epoll registration asks for now
+    private var parsing = false                // parseBuffered's loop is on the stack
+    private var parsePending = false           // a response was written: parse the next request
     private var generation = 0                 // bumps per request; stale `respond` calls are ignored
     // The request being answered. started: ns; method "-" when unparsed; client: the peer, or the
     // address a trusted proxy named (TrustedProxies).
@@ -27,25 +30,29 @@ final class HTTPConnection: IOHandler {
         self.client = client
         self.server = server
         parser = HTTPParser(limits: server.configuration.limits)
-        state = HTTPConnectionStateMachine(now: Clock.nowMillis(), timeouts: server.configuration.timeouts)
+        state = HTTPConnectionStateMachine(now: Clock.nowMillis(), timeouts: server.configuration.timeouts,
+                                           limits: server.configuration.limits)
     }
 
     // MARK: Events from the loop
 
     func ioReady(readable: Bool, writable: Bool, hangup: Bool) {
+        state.newTurn()
         if readable { readAvailable() }
         if writable && state.phase != .closed { flush() }
         if hangup && !readable && state.phase != .closed { apply(state.peerClosed()) }
+        updateInterest()
     }
 
+    /// Reads while the state machine wants input (back pressure: it stops wanting it while
+    /// pipelined requests or an unsent response are over their bounds), then parses.
     private func readAvailable() {
         var sawEOF = false
-        while true {
+        while state.wantsInput(unparsed: input.count - inputStart, unsent: output.count - outputStart) {
             let count = server.scratch.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
                 input.append(contentsOf: server.scratch[0..<count])
                 if count < server.scratch.count { break }
-                if input.count - inputStart > server.configuration.limits.maxHeaderBytes + server.configuration.limits.maxBodyBytes + 65_536 { break }
             } else if count == 0 {
                 sawEOF = true
                 break
@@ -64,21 +71,33 @@ final class HTTPConnection: IOHandler {
 
     // MARK: Requests
 
-    /// Parses at most one request and hands it over; the next waits for this one's response.
+    /// Parses and dispatches buffered requests one after another, by iteration, never by
+    /// recursion: a synchronous responder answers inside `dispatch`, its response is written,
+    /// and the state machine asks for the next request while this call is still on the stack.
+    /// That nested call only sets `parsePending`; this loop picks it up once the stack has
+    /// unwound. However many requests are pipelined, the stack stays as deep as one.
     private func parseBuffered() {
+        parsePending = true
+        guard !parsing else { return }
+        parsing = true
+        defer { parsing = false }
+        while parsePending && state.phase != .closed {
+            parsePending = false
+            parseOne()
+        }
+    }
+
+    /// Parses at most one request and hands it over; the next waits for this one's response.
+    private func parseOne() {
         let now = Clock.nowMillis()
-        while state.phase != .closed {
+        while state.phase == .idle || state.phase == .receivingHead || state.phase == .receivingBody {
             switch parser.next(input, start: &inputStart) {
             case .needMore:
                 compactInput()
-                if input.isEmpty {
-                    state.nothingBuffered(now: now)
-                } else {
-                    state.partialRequest(now: now, headComplete: parser.isReadingBody)
-                }
+                noteProgress(now: now)
                 return
             case .expectContinue:
-                state.partialRequest(now: now, headComplete: true)
+                noteProgress(now: now)
                 enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                 flush()
             case .request(var request):
@@ -92,6 +111,20 @@ final class HTTPConnection: IOHandler {
                 send(Problem.from(error).response, generation: generation, head: false)
                 return
             }
+        }
+    }
+
+    /// Tells the state machine how far the request being received has come. A body counts as
+    /// in progress even when the parser has consumed every byte so far (chunked data), so its
+    /// deadlines keep running instead of turning into the idle timeout.
+    private func noteProgress(now: Int64) {
+        if parser.isReadingBody {
+            state.partialRequest(now: now, headComplete: true,
+                                 bodyBytes: parser.bodyBytesArrived(input, start: inputStart))
+        } else if inputStart == input.count {
+            state.nothingBuffered(now: now)
+        } else {
+            state.partialRequest(now: now, headComplete: false)
         }
     }
 
@@ -124,6 +157,7 @@ final class HTTPConnection: IOHandler {
                                    status: response.status, bytes: response.body.count, seconds: max(0, elapsed))
         }
         flush()
+        updateInterest()       // an asynchronous answer arrives outside ioReady
     }
 
     // MARK: Writing
@@ -158,9 +192,22 @@ final class HTTPConnection: IOHandler {
     }
 
     private func watchWritable(_ on: Bool) {
-        guard on != watchingWritable, let registration else { return }
         watchingWritable = on
-        server.loop.modify(registration, interest: on ? [.read, .write] : .read)
+        updateInterest()
+    }
+
+    /// Asks epoll for what the connection can use now: writability while a response is stuck,
+    /// readability only while the state machine wants input. Dropping readability is the back
+    /// pressure: the client's further bytes wait in the kernel, then in the client.
+    private func updateInterest() {
+        guard let registration else { return }
+        var wanted: Interest = watchingWritable ? .write : []
+        if state.wantsInput(unparsed: input.count - inputStart, unsent: output.count - outputStart) {
+            wanted.insert(.read)
+        }
+        guard wanted != interest else { return }
+        interest = wanted
+        server.loop.modify(registration, interest: wanted)
     }
 
     // MARK: State machine actions
@@ -171,15 +218,36 @@ final class HTTPConnection: IOHandler {
             break
         case .parseMore:
             parseBuffered()
+        case .parseNextTurn:
+            server.loop.schedule(after: .zero) { [self] in
+                guard state.phase != .closed else { return }
+                state.newTurn()
+                parseBuffered()
+                updateInterest()
+            }
         case .close:
             close()
         case .timeoutResponse:
-            var problem = Problem(status: 408, code: "HTTP_REQUEST_TIMEOUT",
-                                  detail: "the request was not received in time")
+            var problem = Problem(status: 408, code: "HTTP_REQUEST_TIMEOUT", detail: timeoutDetail())
             problem.title = "Request Timeout"
             ResponseWriter.write(problem.response, into: &output, date: server.dateHeader(),
                                  requestID: server.makeRequestID(nil), close: true, omitBody: false)
             flushThenClose()
+        }
+    }
+
+    /// Names the rule a 408 enforced, with the configured number.
+    private func timeoutDetail() -> String {
+        let timeouts = server.configuration.timeouts
+        switch state.expired {
+        case .bodyTotal?:
+            return "the request body did not arrive within \(timeouts.bodyTotalMillis) ms of its head"
+        case .bodySilence?:
+            return "nothing of the request body arrived for \(timeouts.bodyMillis) ms"
+        case .bodyRate?:
+            return "the request body arrived slower than \(timeouts.bodyMinBytesPerSecond) bytes/s"
+        case .head?, nil:
+            return "the request head did not arrive within \(timeouts.headMillis) ms"
         }
     }
 

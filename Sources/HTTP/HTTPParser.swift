@@ -7,16 +7,6 @@
 // before `start` (shifting `start` down to match), but must not change bytes at or after
 // `start`. Positions the parser remembers are relative to `start`.
 
-public struct HTTPLimits: Sendable {
-    public var maxHeaderBytes: Int = 16 * 1024   // request line + headers + blank line; beyond → 431
-    public var maxBodyBytes: Int = 1 << 20       // decoded body; beyond → 413
-
-    public init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1 << 20) {
-        self.maxHeaderBytes = maxHeaderBytes
-        self.maxBodyBytes = maxBodyBytes
-    }
-}
-
 public struct HTTPParser: Sendable {
     public enum Event: Sendable {
         case needMore                 // the buffer holds no complete message yet
@@ -41,6 +31,17 @@ public struct HTTPParser: Sendable {
     /// True while a head has been read and its body has not all arrived (the connection uses
     /// this to choose between the head and the body timeout).
     public var isReadingBody: Bool { head != nil }
+
+    /// Bytes of the body being read that have arrived so far, counted as sent (chunk framing
+    /// included), for the connection's minimum-rate rule; 0 when no body is being read.
+    public func bodyBytesArrived(_ buffer: [UInt8], start: Int) -> Int {
+        guard let head else { return 0 }
+        switch head.framing {
+        case .none: return 0
+        case .length(let length): return min(length, buffer.count - start)
+        case .chunked: return chunked.consumed + buffer.count - start
+        }
+    }
 
     public init(limits: HTTPLimits = HTTPLimits()) {
         self.limits = limits

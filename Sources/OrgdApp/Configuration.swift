@@ -17,6 +17,9 @@ public struct Configuration: Sendable {
     public var headTimeoutMillis: Int64 = 10_000
     public var bodyTimeoutMillis: Int64 = 30_000
     public var idleTimeoutMillis: Int64 = 60_000
+    public var bodyDeadlineMillis: Int64 = 60_000      // a whole body, from the end of its head
+    public var bodyMinRate = 1_024                     // bytes/s a body must average after the grace; 0: none
+    public var bodyRateGraceMillis: Int64 = 5_000
     public var shutdownTimeoutSeconds = 10
     public var migrateOnStart = false
     public var accessLog = true
@@ -49,6 +52,9 @@ public struct Configuration: Sendable {
         Option(flag: "--max-connections", env: "ORGD_MAX_CONNECTIONS", help: "open client connections before 503 (10000)") { $0.maxConnections = try int($1, "--max-connections", 1...1_000_000) },
         Option(flag: "--head-timeout-ms", env: "ORGD_HEAD_TIMEOUT_MS", help: "time to receive a request head (10000)") { $0.headTimeoutMillis = Int64(try int($1, "--head-timeout-ms", 1...3_600_000)) },
         Option(flag: "--body-timeout-ms", env: "ORGD_BODY_TIMEOUT_MS", help: "longest silence inside a body (30000)") { $0.bodyTimeoutMillis = Int64(try int($1, "--body-timeout-ms", 1...3_600_000)) },
+        Option(flag: "--body-deadline-ms", env: "ORGD_BODY_DEADLINE_MS", help: "time for a whole request body after its head (60000)") { $0.bodyDeadlineMillis = Int64(try int($1, "--body-deadline-ms", 1...3_600_000)) },
+        Option(flag: "--body-min-rate", env: "ORGD_BODY_MIN_RATE", help: "bytes/s a body must average after the grace; 0: none (1024)") { $0.bodyMinRate = try int($1, "--body-min-rate", 0...(1 << 30)) },
+        Option(flag: "--body-rate-grace-ms", env: "ORGD_BODY_RATE_GRACE_MS", help: "time before the body rate is enforced (5000)") { $0.bodyRateGraceMillis = Int64(try int($1, "--body-rate-grace-ms", 0...3_600_000)) },
         Option(flag: "--idle-timeout-ms", env: "ORGD_IDLE_TIMEOUT_MS", help: "idle keep-alive connection lifetime (60000)") { $0.idleTimeoutMillis = Int64(try int($1, "--idle-timeout-ms", 1...3_600_000)) },
         Option(flag: "--shutdown-timeout", env: "ORGD_SHUTDOWN_TIMEOUT", help: "seconds to finish in-flight requests on SIGTERM (10)") { $0.shutdownTimeoutSeconds = try int($1, "--shutdown-timeout", 0...3600) },
         Option(flag: "--migrate", env: "ORGD_MIGRATE", help: "apply pending migrations before serving (false)") { $0.migrateOnStart = try bool($1, "--migrate") },
@@ -121,7 +127,9 @@ public struct Configuration: Sendable {
         http.host = host
         http.port = port
         http.limits = HTTPLimits(maxHeaderBytes: 16 * 1024, maxBodyBytes: maxBodyBytes)
-        http.timeouts = HTTPTimeouts(headMillis: headTimeoutMillis, bodyMillis: bodyTimeoutMillis, idleMillis: idleTimeoutMillis)
+        http.timeouts = HTTPTimeouts(headMillis: headTimeoutMillis, bodyMillis: bodyTimeoutMillis, idleMillis: idleTimeoutMillis,
+                                     bodyTotalMillis: bodyDeadlineMillis, bodyMinBytesPerSecond: bodyMinRate,
+                                     bodyRateGraceMillis: bodyRateGraceMillis)
         http.maxConnections = maxConnections
         http.accessLog = accessLog
         http.trustedProxies = trustedProxies
