@@ -2,11 +2,12 @@
 # The README's test command (and CI's, through .ci/run): installs what is missing, builds orgd
 # and its tests, starts a throwaway PostgreSQL cluster, runs `swift test` against it, then fuzzes
 # a live orgd with schemathesis from docs/openapi.yaml and checks the document's contract (valid
-# OpenAPI; a generated Python client works against a live orgd). Always stops the cluster and
-# deletes its temp folder; exits non-zero when any stage failed and ends with a one-line summary.
+# OpenAPI; a generated Python client works against a live orgd), and last runs the libFuzzer
+# targets in Fuzz/ for a short while (scripts/fuzz.sh). Always stops the cluster and deletes its
+# temp folder; exits non-zero when any stage failed and ends with a one-line summary.
 #
 # Usage: scripts/test.sh [--no-fuzz] [swift test arguments, e.g. --filter HTTPTests]
-#   (--no-fuzz skips schemathesis and the contract check, the two stages that need pip packages)
+#   (--no-fuzz skips schemathesis, the contract check and libFuzzer)
 # Exports to the tests: ORGD_TEST_DATABASE_URL (role orgd_app), ORGD_TEST_ADMIN_DATABASE_URL
 #   (role orgd_owner, owner of database orgd), ORGD_TEST_SUPERUSER_DATABASE_URL (postgres),
 #   ORGD_TEST_PGDATA and ORGD_TEST_PG_CLUSTER (`"$ORGD_TEST_PG_CLUSTER" stop|start
@@ -15,7 +16,8 @@
 # Reads: ORGD_TEST_TIMEOUT (seconds for swift test, 2700), ORGD_FUZZ_TIMEOUT (900),
 #   ORGD_FUZZ_MAX_EXAMPLES (50), ORGD_FUZZ_SEED (a fixed seed, so a run can be replayed; set
 #   another to explore), ORGD_FUZZ_ARGS (extra schemathesis run arguments), ORGD_CONTRACT_TIMEOUT
-#   (seconds for the contract check, 600).
+#   (seconds for the contract check, 600), ORGD_LIBFUZZER_SECONDS (seconds per libFuzzer
+#   target, 20).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -213,6 +215,13 @@ contract_stage() {
   return "$rc"
 }
 
+# The libFuzzer targets (HTTP parser, a live connection with pipelining, JSON bodies), each for
+# ORGD_LIBFUZZER_SECONDS from its seed corpus: a short run that catches a regression such as the
+# pipelining stack overflow (found within seconds when reintroduced; docs/security.md).
+libfuzzer_stage() {
+  run_bounded 900 "$ORGD_ROOT/scripts/fuzz.sh" "${ORGD_LIBFUZZER_SECONDS:-20}"
+}
+
 summary() {
   local line="${stages[*]}"
   if ((failed)); then
@@ -237,6 +246,7 @@ main() {
     record swift-test skipped
     record schemathesis skipped
     record contract skipped
+    record libfuzzer skipped
     summary
     exit 1
   fi
@@ -246,9 +256,11 @@ main() {
   if ((fuzz)); then
     stage schemathesis schemathesis_stage
     stage contract contract_stage
+    stage libfuzzer libfuzzer_stage
   else
     record schemathesis skipped
     record contract skipped
+    record libfuzzer skipped
   fi
   summary
   exit "$failed"

@@ -20,16 +20,18 @@ private struct FuzzResponder: HTTPResponder {
     }
 }
 
-/// One server for the whole run.
-private let port: Int = {
+/// One server for the whole run. Held here: its loops refer to it unowned, so a server that
+/// only lived inside this initialiser would be gone by the first request.
+private let server: HTTPServer = {
     var configuration = HTTPServerConfiguration()
     configuration.port = 0
     configuration.accessLog = false
     configuration.limits = HTTPLimits(maxHeaderBytes: 2_048, maxBodyBytes: 8_192)
     let server = HTTPServer(configuration: configuration, group: EventLoopGroup(count: 1), responder: FuzzResponder())
     do { try server.start() } catch { fatalError("the fuzz server could not start: \(error)") }
-    return server.port
+    return server
 }()
+private var port: Int { server.port }
 
 /// The first byte picks how many times the rest is pipelined: 1, 2, 4 … 2,048.
 @_cdecl("LLVMFuzzerTestOneInput")
