@@ -59,6 +59,20 @@ struct InputStrictnessImportTests {
         }
     }
 
+    @Test("regression: a list item holding a line break is refused, not split into two items")
+    func multiLineListItem() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("imline", port: port)
+            let before = try Self.counts(org)
+            let answer = try Self.post(org, #"{"units":[{"code":"U1","name":"n","kind":"department","functions":["a\nb"]}]}"#)
+            #expect(answer.status == 422, "\(answer.text)")
+            let errors = answer.json["errors"] as? [[String: Any]] ?? []
+            #expect(errors.first?["field"] as? String == "functions", "\(answer.text)")
+            #expect(errors.first?["rule"] as? String == "single_line", "\(answer.text)")
+            #expect(try Self.counts(org) == before)
+        }
+    }
+
     @Test("a number as effective_date is refused naming the field, not applied today")
     func effectiveDateNumber() async throws {
         try await TestEnvironment.withServer { port in

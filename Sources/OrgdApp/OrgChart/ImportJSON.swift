@@ -102,7 +102,14 @@ enum ImportJSON {
                 guard case .array(let elements) = value else { throw wrong(key, path, "an array of strings", value) }
                 var lines: [String] = []
                 for (index, element) in elements.enumerated() {
-                    lines.append(try text(element, key, path, item: index))
+                    let line = try text(element, key, path, item: index)
+                    // The cell holds one item per line: a line break inside an item would come
+                    // back as two items, the silent coercion this reader exists to refuse.
+                    guard !line.contains(where: \.isNewline) else {
+                        throw FieldError(field: key, rule: "single_line",
+                                         message: "\(path).\(key)[\(index)] must be one line; make each line an item of its own")
+                    }
+                    lines.append(line)
                 }
                 fields[key] = lines.joined(separator: "\n")
             case .headcount: fields[key] = try headcount(value, path)
