@@ -40,6 +40,9 @@ public struct Pipeline: HTTPResponder {
                     let response: HTTPResponse
                     do {
                         response = try await body(context)
+                    } catch let refusal as Refusal {
+                        // Refused before any transaction began: no connection is held, take one.
+                        response = await Pipeline.audited(refusal, context)
                     } catch {
                         response = ErrorMapping.response(for: error)
                         if response.status >= 500 && response.status != 503 {
@@ -49,6 +52,18 @@ public struct Pipeline: HTTPResponder {
                     reply.value(labelled(response, pattern))
                 }
             }
+        }
+    }
+
+    /// The answer to a refusal that reached the pipeline, after auditing it. An audit that
+    /// cannot be written (the database is down) turns the answer into that failure's problem:
+    /// a refusal is never answered without its record.
+    private static func audited(_ refusal: Refusal, _ context: RequestContext) async -> HTTPResponse {
+        do {
+            try await context.pool.withConnection { try await refusal.audit(on: $0, context) }
+            return Problem.denied(refusal.denial).response
+        } catch {
+            return ErrorMapping.response(for: error)
         }
     }
 

@@ -34,9 +34,10 @@ public struct RequestContext: @unchecked Sendable {
         return caller
     }
 
-    /// Asks the policy module. A refusal is audited (in its own transaction, since the change
-    /// will not happen) and thrown: 404 when the caller may not know the target exists, else 403
-    /// with the rule and the values compared.
+    /// Asks the policy module. A refusal is thrown: 404 when the caller may not know the target
+    /// exists, else 403 with the rule and the values compared. A refused change is thrown as a
+    /// `Refusal`, which `transaction` (after rolling back, on the same connection) or, outside a
+    /// transaction, the pipeline audits before answering.
     func authorize(_ caller: Caller, _ action: Action, _ target: Target, resource: String, id: String?,
                    tenantAdminCount: Int = 0) async throws {
         let decision = decide(caller.principal, action, target, caller.context(now: .now, tenantAdminCount: tenantAdminCount))
@@ -46,18 +47,22 @@ public struct RequestContext: @unchecked Sendable {
         if !denial.visible && denial.code != .notFound && target.location == .tenantWide && target.tenant == caller.tenant {
             denial = Denial(denial.code, rule: denial.rule, values: denial.values, visible: true)
         }
-        if !action.isRead {
-            try? await pool.transaction(tenant: caller.tenantID) { connection in
-                try await Audit.record(connection, self, caller, action: action.rawValue, resource: resource, id: id,
-                                       outcome: "refused", reason: denial)
-            }
-        }
-        throw Problem.denied(denial)
+        if action.isRead { throw Problem.denied(denial) }
+        throw Refusal(caller: caller, action: action, resource: resource, id: id, denial: denial)
     }
 
-    /// Runs `body` in a transaction with the caller's tenant set for row-level security.
+    /// Runs `body` in a transaction with the caller's tenant set for row-level security. A
+    /// refusal thrown inside is audited after the rollback on the same connection: a request
+    /// holds one pooled connection at a time, so a pool of one never waits on itself.
     func transaction<T>(_ caller: Caller, _ body: (PGConnection) async throws -> T) async throws -> T {
-        try await pool.transaction(tenant: caller.tenantID, body)
+        try await pool.withConnection { connection in
+            do {
+                return try await connection.transaction(tenant: caller.tenantID, body)
+            } catch let refusal as Refusal {
+                try await refusal.audit(on: connection, self)
+                throw Problem.denied(refusal.denial)
+            }
+        }
     }
 
     /// Decodes the JSON body under the input limits; a problem naming the field on failure,
@@ -92,6 +97,25 @@ public struct RequestContext: @unchecked Sendable {
             throw Problem.notFound(resource)
         }
         return text.lowercased()
+    }
+}
+
+/// A change the policy refused, carried to where it is audited: the enclosing transaction's
+/// connection, or the pipeline when it was refused before any transaction began.
+struct Refusal: Error {
+    let caller: Caller
+    let action: Action
+    let resource: String
+    let id: String?
+    let denial: Denial
+
+    /// Records the refusal in its own transaction on `connection` (the change itself was rolled
+    /// back, so nothing else can be in it).
+    func audit(on connection: PGConnection, _ context: RequestContext) async throws {
+        try await connection.transaction(tenant: caller.tenantID) { connection in
+            try await Audit.record(connection, context, caller, action: action.rawValue, resource: resource, id: id,
+                                   outcome: "refused", reason: denial)
+        }
     }
 }
 

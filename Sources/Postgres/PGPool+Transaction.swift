@@ -15,23 +15,33 @@ extension PGPool {
     public func transaction<T>(tenant: String? = nil, isolation: PGIsolation = .readCommitted,
                                _ body: (PGConnection) async throws -> T) async throws -> T {
         try await withConnection { connection in
-            var retries = 0
-            while true {
-                do {
-                    try await connection.begin(tenant: tenant, isolation: isolation)
-                    let value = try await body(connection)
-                    try await connection.commit()
-                    return value
-                } catch let error as PGError where error.isSerializationFailure
-                    && retries < PGPool.serializationRetries && !connection.isBroken {
-                    await connection.rollBackQuietly()
-                    retries += 1
-                    // A short, growing, jittered pause so the competing transaction can finish.
-                    await loop.suspend(for: .milliseconds(Int.random(in: 1...5) * retries))
-                } catch {
-                    await connection.rollBackQuietly()
-                    throw error
-                }
+            try await connection.transaction(tenant: tenant, isolation: isolation, body)
+        }
+    }
+}
+
+extension PGConnection {
+    /// `PGPool.transaction` on a connection the caller already holds: for a caller that must do
+    /// more on the same connection after the transaction ends (a refused change audits itself
+    /// there, so one request never needs a second pooled connection).
+    public func transaction<T>(tenant: String? = nil, isolation: PGIsolation = .readCommitted,
+                               _ body: (PGConnection) async throws -> T) async throws -> T {
+        var retries = 0
+        while true {
+            do {
+                try await begin(tenant: tenant, isolation: isolation)
+                let value = try await body(self)
+                try await commit()
+                return value
+            } catch let error as PGError where error.isSerializationFailure
+                && retries < PGPool.serializationRetries && !isBroken {
+                await rollBackQuietly()
+                retries += 1
+                // A short, growing, jittered pause so the competing transaction can finish.
+                await loop.suspend(for: .milliseconds(Int.random(in: 1...5) * retries))
+            } catch {
+                await rollBackQuietly()
+                throw error
             }
         }
     }
