@@ -21,22 +21,25 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
 
-        // Event loop, HTTP/1.1 and routing: knows nothing of the domain.
-        .target(name: "HTTP", dependencies: ["CLinux"]),
-        // Non-blocking libpq on the HTTP module's event loops; migrations.
-        .target(name: "Postgres", dependencies: ["CPostgres", "HTTP", "CLinux"]),
+        // The loops: epoll, timers, the eventfd mailbox, task executor, the one monotonic clock.
+        .target(name: "EventLoop", dependencies: ["CLinux"]),
+        // HTTP/1.1 on the loops, routing, strict JSON: knows nothing of the domain or the database.
+        .target(name: "HTTP", dependencies: ["EventLoop", "CLinux"]),
+        // Non-blocking libpq on the same loops; migrations. Knows nothing of HTTP.
+        .target(name: "Postgres", dependencies: ["CPostgres", "EventLoop", "CLinux"]),
         // Grade ladders, permissions, scopes and decisions: pure Swift, no I/O.
         .target(name: "Policy"),
         // Configuration, wiring, the request pipeline and the endpoints.
-        .target(name: "OrgdApp", dependencies: ["HTTP", "Postgres", "Policy", "COpenSSL", "CLinux"]),
+        .target(name: "OrgdApp", dependencies: ["EventLoop", "HTTP", "Postgres", "Policy", "COpenSSL", "CLinux"]),
         .executableTarget(name: "orgd", dependencies: ["OrgdApp"]),
 
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "EventLoop"]),
         .testTarget(name: "PolicyTests", dependencies: [
             "Policy", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "HTTP"]),
-        .testTarget(name: "OrgdTests", dependencies: ["OrgdApp", "HTTP", "Postgres", "CLinux"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop"]),
+        .testTarget(name: "OrgdTests", dependencies: ["OrgdApp", "EventLoop", "HTTP", "Postgres", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )
@@ -46,6 +49,6 @@ let package = Package(
 // executable targets bring a main of their own), so a normal `swift build` never sees them.
 if Context.environment["ORGD_FUZZ"] != nil {
     package.targets += ["FuzzHTTPParser", "FuzzHTTPConnection", "FuzzJSONBody"].map {
-        .target(name: $0, dependencies: ["HTTP"], path: "Fuzz/\($0)")
+        .target(name: $0, dependencies: ["HTTP", "EventLoop"], path: "Fuzz/\($0)")
     }
 }

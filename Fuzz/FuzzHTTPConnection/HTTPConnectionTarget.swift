@@ -6,6 +6,7 @@
 // nor hang: a connection that neither answers nor closes within 10 s is reported as a finding.
 // Built only by scripts/fuzz.sh; see docs/security.md, "Fuzzing".
 
+import EventLoop
 import Glibc
 import HTTP
 

@@ -1,6 +1,7 @@
 // One structured (JSON) access-log line per request. Lines are buffered per loop and written
 // with one write(2) before the loop sleeps, so logging costs no syscall per request.
 
+import EventLoop
 import Glibc
 
 final class AccessLog {

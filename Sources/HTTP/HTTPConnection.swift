@@ -2,6 +2,7 @@
 // hands requests to the responder and writes responses. All of it runs on the loop thread.
 
 import CLinux
+import EventLoop
 import Glibc
 
 final class HTTPConnection: IOHandler {
@@ -30,7 +31,7 @@ final class HTTPConnection: IOHandler {
         self.client = client
         self.server = server
         parser = HTTPParser(limits: server.configuration.limits)
-        state = HTTPConnectionStateMachine(now: Clock.nowMillis(), timeouts: server.configuration.timeouts,
+        state = HTTPConnectionStateMachine(now: MonotonicClock.nowMillis(), timeouts: server.configuration.timeouts,
                                            limits: server.configuration.limits)
     }
 
@@ -89,7 +90,7 @@ final class HTTPConnection: IOHandler {
 
     /// Parses at most one request and hands it over; the next waits for this one's response.
     private func parseOne() {
-        let now = Clock.nowMillis()
+        let now = MonotonicClock.nowMillis()
         while state.phase == .idle || state.phase == .receivingHead || state.phase == .receivingBody {
             switch parser.next(input, start: &inputStart) {
             case .needMore:
@@ -107,7 +108,7 @@ final class HTTPConnection: IOHandler {
                 return
             case .failure(let error):
                 state.requestReceived(keepAlive: false)
-                current = ("-", "-", server.makeRequestID(nil), Clock.nowPrecise(), client)
+                current = ("-", "-", server.makeRequestID(nil), MonotonicClock.nowPrecise(), client)
                 send(Problem.from(error).response, generation: generation, head: false)
                 return
             }
@@ -135,7 +136,7 @@ final class HTTPConnection: IOHandler {
         let proxies = server.configuration.trustedProxies
         request.clientAddress = proxies.isEmpty ? client
             : proxies.client(peer: client, forwardedFor: request.headers.values("X-Forwarded-For"))
-        current = (request.method.rawValue, request.target, request.requestID, Clock.nowPrecise(), request.clientAddress)
+        current = (request.method.rawValue, request.target, request.requestID, MonotonicClock.nowPrecise(), request.clientAddress)
         let isHead = request.method == .HEAD
         server.responder.handle(request, on: server.loop) { [self] response in
             send(response, generation: generation, head: isHead)
@@ -151,7 +152,7 @@ final class HTTPConnection: IOHandler {
         ResponseWriter.write(response, into: &output, date: server.dateHeader(), requestID: requestID,
                              close: close, omitBody: head)
         if let current {
-            let elapsed = Double(Clock.nowPrecise() - current.started) / 1e9
+            let elapsed = Double(MonotonicClock.nowPrecise() - current.started) / 1e9
             server.requestFinished(method: current.method, target: current.target, requestID: requestID,
                                    client: current.client, route: response.route ?? "unmatched",
                                    status: response.status, bytes: response.body.count, seconds: max(0, elapsed))
@@ -187,7 +188,7 @@ final class HTTPConnection: IOHandler {
         outputStart = 0
         watchWritable(false)
         if state.phase == .writing {
-            apply(state.responseWritten(now: Clock.nowMillis()))
+            apply(state.responseWritten(now: MonotonicClock.nowMillis()))
         }
     }
 
@@ -276,14 +277,5 @@ final class HTTPConnection: IOHandler {
         registration = nil
         Glibc.close(fd)
         server.connectionClosed(self)
-    }
-}
-
-extension Clock {
-    /// Monotonic nanoseconds, for latency measurement.
-    public static func nowPrecise() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 }

@@ -1,6 +1,8 @@
 // The seam between the HTTP server and the application: the server hands each parsed request
 // to a responder, which answers through `respond` exactly once, on the loop thread.
 
+import EventLoop
+
 public protocol HTTPResponder: Sendable {
     /// Answers `request`. Synchronous routes call `respond` before returning (no task, no hop);
     /// others start a task with `executorPreference: loop` and call it when done. Calling

@@ -1,6 +1,7 @@
 // The HTTP/1.1 server: one listener and one LoopServer per event loop, a global connection cap,
 // and graceful shutdown. It knows nothing of orgd's domain: requests go to an HTTPResponder.
 
+import EventLoop
 import Foundation
 import Glibc
 import Synchronization

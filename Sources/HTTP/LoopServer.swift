@@ -2,6 +2,7 @@
 // periodic sweep that enforces timeouts, the cached Date header and the access log buffer.
 
 import CLinux
+import EventLoop
 import Glibc
 
 final class LoopServer: IOHandler {
@@ -100,7 +101,7 @@ final class LoopServer: IOHandler {
 
     private func scheduleSweep() {
         loop.schedule(after: .milliseconds(250)) { [self] in
-            let now = Clock.nowMillis()
+            let now = MonotonicClock.nowMillis()
             for connection in Array(connections.values) {
                 connection.apply(connection.state.tick(now: now))
             }

@@ -2,6 +2,7 @@
 // callers and the LISTEN connection that keeps that cache honest. A request finds these through
 // the loop it runs on, so a query or a cache read never leaves the loop's thread.
 
+import EventLoop
 import HTTP
 import Postgres
 

@@ -2,6 +2,7 @@
 // Postgres pools and the HTTP server together and runs until SIGTERM or SIGINT.
 
 import CLinux
+import EventLoop
 import Foundation
 import Glibc
 import HTTP

@@ -10,6 +10,7 @@
 //
 // Nothing here leaves the loop thread except scrypt at sign-in (HashingPool).
 
+import EventLoop
 import HTTP
 import Postgres
 

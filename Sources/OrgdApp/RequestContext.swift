@@ -2,6 +2,7 @@
 // every endpoint takes in the same order — authenticate, decide, run the tenant's transaction,
 // audit — so that no endpoint can skip one by writing its own.
 
+import EventLoop
 import Foundation
 import HTTP
 import Policy

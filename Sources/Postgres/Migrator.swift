@@ -6,7 +6,7 @@
 
 import CPostgres
 import Glibc
-import HTTP
+import EventLoop
 
 public struct Migrator: Sendable {
     public let url: String
@@ -65,9 +65,9 @@ public struct Migrator: Sendable {
         let pending = try MigrationPlan.pending(files: files, applied: try applied(in: session))
         for migration in pending {
             log("applying \(migration.path)")
-            let started = Clock.nowMillis()
+            let started = MonotonicClock.nowMillis()
             try apply(migration, in: session)
-            log("applied \(migration.path) in \(Clock.nowMillis() - started) ms")
+            log("applied \(migration.path) in \(MonotonicClock.nowMillis() - started) ms")
         }
         return pending
     }

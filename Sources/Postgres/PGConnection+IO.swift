@@ -3,7 +3,7 @@
 // actions. All of it runs on the connection's loop thread.
 
 import CPostgres
-import HTTP
+import EventLoop
 
 extension PGConnection {
     typealias Action = PGConnectionState<Waiter>.Action

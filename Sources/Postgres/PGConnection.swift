@@ -11,7 +11,7 @@
 // production URLs should name a Unix-socket directory or an IP address (or `hostaddr`).
 
 import CPostgres
-import HTTP
+import EventLoop
 
 public final class PGConnection: IOHandler, @unchecked Sendable {
     typealias Waiter = UnsafeContinuation<Result<[PGResult], PGError>, Never>

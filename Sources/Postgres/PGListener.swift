@@ -6,7 +6,7 @@
 // Thread ownership: `start()` and `stop()` may be called from any thread (they post to the
 // loop); everything else, including both callbacks, runs on `loop`'s thread.
 
-import HTTP
+import EventLoop
 
 public final class PGListener: @unchecked Sendable {
     public let url: String
@@ -78,7 +78,7 @@ public final class PGListener: @unchecked Sendable {
                 connecting = false
                 connection?.close()
                 connection = nil
-                policy.failed(now: Clock.nowMillis())
+                policy.failed(now: MonotonicClock.nowMillis())
                 scheduleRetry()
             }
         }

@@ -2,7 +2,7 @@
 // body, COMMIT; ROLLBACK on any error; the whole body retried on serialization failure or
 // deadlock, which is why it must have no effects outside the database.
 
-import HTTP
+import EventLoop
 
 extension PGPool {
     /// Retries after the first attempt when Postgres reports 40001 or 40P01.

@@ -8,7 +8,7 @@
 // `@unchecked Sendable`. The one exception is `stats`, which any thread may read (/metrics
 // renders every loop's pool): it reads atomic copies of the counts, not the pool's state.
 
-import HTTP
+import EventLoop
 import Synchronization
 
 public final class PGPool: @unchecked Sendable {
@@ -108,7 +108,7 @@ public final class PGPool: @unchecked Sendable {
             discard(connection)
         }
         if open < size {
-            if policy.shouldFailFast(now: Clock.nowMillis()) {
+            if policy.shouldFailFast(now: MonotonicClock.nowMillis()) {
                 if open == 0 { throw unavailableError() }
             } else {
                 openConnection()
@@ -158,7 +158,7 @@ public final class PGPool: @unchecked Sendable {
     /// After a connection was discarded: open another if tasks are waiting for one.
     private func replenish() {
         guard waiting > 0, open < size, !closed else { return }
-        if !policy.shouldFailFast(now: Clock.nowMillis()) {
+        if !policy.shouldFailFast(now: MonotonicClock.nowMillis()) {
             openConnection()
         } else if open == 0 {
             failWaiters(unavailableError())
@@ -196,7 +196,7 @@ public final class PGPool: @unchecked Sendable {
             } catch {
                 open -= 1
                 lastError = error
-                policy.failed(now: Clock.nowMillis())
+                policy.failed(now: MonotonicClock.nowMillis())
                 if open == 0 { failWaiters(unavailableError()) }
                 scheduleRetry()
             }

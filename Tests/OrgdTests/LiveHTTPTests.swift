@@ -1,6 +1,7 @@
 // The HTTP/1.1 server over real sockets, without a database: framing, keep-alive, pipelining,
 // bad input, timeouts, the connection cap and graceful shutdown.
 
+import EventLoop
 import Foundation
 import HTTP
 import Synchronization

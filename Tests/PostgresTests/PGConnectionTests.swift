@@ -1,7 +1,7 @@
 // One non-blocking connection against a real Postgres: parameters, prepared statements,
 // SQLSTATE mapping, timeouts, queuing, and what happens when the server drops it.
 
-import HTTP
+import EventLoop
 import Postgres
 import Testing
 
@@ -150,7 +150,7 @@ struct PGConnectionTests {
         try await onLoop { loop in
             let connection = try await PGConnection.connect(url, on: loop, statementTimeoutMillis: 100)
             defer { connection.close() }
-            let start = Clock.nowMillis()
+            let start = MonotonicClock.nowMillis()
             let error = await pgError { _ = try await connection.query("SELECT pg_sleep(2)") }
             #expect(error?.kind == .timeout)
             #expect(error?.sqlState == "57014")
@@ -255,7 +255,7 @@ struct PGConnectionTests {
     @Test("connecting to a port where nothing listens fails quickly as unavailable")
     func unreachable() async throws {
         try await onLoop { loop in
-            let start = Clock.nowMillis()
+            let start = MonotonicClock.nowMillis()
             let error = await pgError { _ = try await PGConnection.connect("postgresql://orgd@127.0.0.1:1/orgd", on: loop) }
             #expect(error?.kind == .unavailable)
             #expect(error?.message.contains("127.0.0.1") == true)

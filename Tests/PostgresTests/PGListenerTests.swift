@@ -1,6 +1,6 @@
 // LISTEN/NOTIFY through a PGListener: delivery, and resubscription after the server drops it.
 
-import HTTP
+import EventLoop
 import Postgres
 import Testing
 

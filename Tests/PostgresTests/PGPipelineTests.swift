@@ -1,7 +1,7 @@
 // Pipeline mode against a real Postgres: several statements in one round trip and one
 // implicit transaction, and the one-round-trip tenant query built on it.
 
-import HTTP
+import EventLoop
 import Postgres
 import Testing
 

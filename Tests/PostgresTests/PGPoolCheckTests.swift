@@ -2,7 +2,7 @@
 // a refusal reaches the waiting task as that error (not a generic "unavailable") and the
 // connection is not kept, and once the check passes the pool serves again by itself.
 
-import HTTP
+import EventLoop
 import Postgres
 import Synchronization
 import Testing

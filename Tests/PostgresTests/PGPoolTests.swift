@@ -2,7 +2,7 @@
 // serialization failure, FIFO hand-off, the bounded wait, and failing fast while the database
 // cannot be reached.
 
-import HTTP
+import EventLoop
 import Postgres
 import Testing
 
@@ -180,7 +180,7 @@ struct PGPoolTests {
             for _ in 0..<500 where !(pool.stats.open == 1 && pool.stats.idle == 0 && pool.stats.waiting == 0) {
                 try await Task.sleep(for: .milliseconds(2))
             }
-            let start = Clock.nowMillis()
+            let start = MonotonicClock.nowMillis()
             let error = await pgError { _ = try await pool.query("SELECT 1") }
             let waited = elapsed(since: start)
             #expect(error?.kind == .unavailable)
@@ -199,7 +199,7 @@ struct PGPoolTests {
             defer { pool.close() }
             let first = await pgError { _ = try await pool.query("SELECT 1") }
             #expect(first?.kind == .unavailable)
-            let start = Clock.nowMillis()
+            let start = MonotonicClock.nowMillis()
             for _ in 0..<100 {
                 let again = await pgError { _ = try await pool.query("SELECT 1") }
                 #expect(again?.kind == .unavailable)

@@ -5,7 +5,7 @@
 
 import Foundation
 import Glibc
-import HTTP
+import EventLoop
 import Postgres
 import Testing
 
@@ -87,7 +87,7 @@ struct PGRestartTests {
                     for _ in 0..<4 {
                         group.addTask {
                             while running.value {
-                                let start = Clock.nowMillis()
+                                let start = MonotonicClock.nowMillis()
                                 do {
                                     _ = try await pool.query("SELECT 1")
                                     outcomes.value.append((start, true, elapsed(since: start), nil))
@@ -101,13 +101,13 @@ struct PGRestartTests {
                 }
             }
             try await Task.sleep(for: .milliseconds(300))
-            let stopping = Clock.nowMillis()
+            let stopping = MonotonicClock.nowMillis()
             try await onThread { try cluster.stop() }
-            let stopped = Clock.nowMillis()
+            let stopped = MonotonicClock.nowMillis()
             try await Task.sleep(for: .milliseconds(1500))
-            let starting = Clock.nowMillis()
+            let starting = MonotonicClock.nowMillis()
             try await onThread { try cluster.start() }
-            let restarted = Clock.nowMillis()       // pg_ctl -w returned: accepting connections
+            let restarted = MonotonicClock.nowMillis()       // pg_ctl -w returned: accepting connections
             while outcomes.value.last(where: \.ok).map({ $0.at < restarted }) ?? true, elapsed(since: restarted) < 10_000 {
                 try await Task.sleep(for: .milliseconds(20))
             }

@@ -2,7 +2,7 @@
 // several tasks sharing a pool), so changes to the connection code can be compared. Asserts
 // only that the numbers are sane; the figures go to docs/performance.md.
 
-import HTTP
+import EventLoop
 import Postgres
 import Testing
 

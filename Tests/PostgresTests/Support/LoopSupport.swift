@@ -2,7 +2,7 @@
 // task that prefers the loop (as orgd's handlers do), and small loop-owned helpers.
 
 import Foundation
-import HTTP
+import EventLoop
 import Synchronization
 
 /// Runs `body` as a task on a fresh event-loop thread and stops the loop afterwards.
@@ -25,7 +25,7 @@ func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thr
 }
 
 /// Milliseconds since `start` (monotonic).
-func elapsed(since start: Int64) -> Int64 { Clock.nowMillis() - start }
+func elapsed(since start: Int64) -> Int64 { MonotonicClock.nowMillis() - start }
 
 /// Values produced by callbacks on the loop, awaited by the test on the same loop.
 final class Inbox<Value: Sendable>: @unchecked Sendable {

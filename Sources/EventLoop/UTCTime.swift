@@ -7,7 +7,7 @@ public enum UTCTime {
     static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    static func now() -> (seconds: Int, millis: Int) {
+    public static func now() -> (seconds: Int, millis: Int) {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return (Int(ts.tv_sec), Int(ts.tv_nsec) / 1_000_000)

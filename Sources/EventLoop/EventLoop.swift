@@ -104,7 +104,7 @@ public final class EventLoop: @unchecked Sendable {
     @discardableResult
     public func schedule(after delay: Duration, _ callback: @escaping () -> Void) -> TimerID {
         assertInLoop()
-        return timers.add(deadline: Clock.nowMillis() + delay.milliseconds, callback)
+        return timers.add(deadline: MonotonicClock.nowMillis() + delay.milliseconds, callback)
     }
 
     public func cancel(_ timer: TimerID) {
@@ -154,12 +154,12 @@ public final class EventLoop: @unchecked Sendable {
             runWork()
             for hook in beforeSleep { hook() }
             if stopping { break }               // posted work may have asked to stop: don't sleep
-            let timeout = localWork.isEmpty ? timers.timeoutMillis(now: Clock.nowMillis()) : 0
+            let timeout = localWork.isEmpty ? timers.timeoutMillis(now: MonotonicClock.nowMillis()) : 0
             let count = epoll.wait(tokens: &tokens, masks: &masks, timeoutMillis: timeout)
             for index in 0..<count {
                 dispatch(token: tokens[index], mask: masks[index])
             }
-            let now = Clock.nowMillis()
+            let now = MonotonicClock.nowMillis()
             while let expired = timers.popExpired(now: now) { expired() }
         }
         runWork()
@@ -224,14 +224,5 @@ extension Duration {
     var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-}
-
-/// Monotonic milliseconds, the loops' only clock.
-public enum Clock {
-    public static func nowMillis() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 }
