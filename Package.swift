@@ -29,8 +29,20 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CPostgres", "EventLoop", "CLinux"]),
         // Grade ladders, permissions, scopes and decisions: pure Swift, no I/O.
         .target(name: "Policy"),
-        // Configuration, wiring, the request pipeline and the endpoints.
-        .target(name: "OrgdApp", dependencies: ["EventLoop", "HTTP", "Postgres", "Policy", "COpenSSL", "CLinux"]),
+        // Pure rendering of a loaded chart: layout, SVG, DOT, CSV, text. No database, no sockets.
+        .target(name: "ChartRender"),
+
+        // The application kernel: request context, caller and authentication, the pipeline,
+        // paging, audit, problem mapping, credentials.
+        .target(name: "App", dependencies: ["EventLoop", "HTTP", "Postgres", "Policy", "COpenSSL", "CLinux"]),
+        // Domain areas, each depending only on those above it in this list.
+        .target(name: "Tenancy", dependencies: ["App", "EventLoop", "HTTP", "Postgres", "Policy"]),
+        .target(name: "Access", dependencies: ["Tenancy", "App", "EventLoop", "HTTP", "Postgres", "Policy"]),
+        .target(name: "OrgChart", dependencies: ["Access", "Tenancy", "App", "ChartRender", "EventLoop", "HTTP", "Postgres", "Policy"]),
+
+        // Wiring: configuration, command line, the route table, the demo seed.
+        .target(name: "OrgdApp", dependencies: ["OrgChart", "Access", "Tenancy", "App", "ChartRender",
+                                               "EventLoop", "HTTP", "Postgres", "Policy", "CLinux"]),
         .executableTarget(name: "orgd", dependencies: ["OrgdApp"]),
 
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
@@ -39,7 +51,8 @@ let package = Package(
             "Policy", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop"]),
-        .testTarget(name: "OrgdTests", dependencies: ["OrgdApp", "EventLoop", "HTTP", "Postgres", "CLinux"]),
+        .testTarget(name: "OrgdTests", dependencies: ["OrgdApp", "OrgChart", "Access", "Tenancy", "App", "ChartRender",
+                                                     "EventLoop", "HTTP", "Postgres", "Policy", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -180,7 +180,7 @@ write_docs() {
 
 main() {
   [[ ${1:-} == --no-docs ]] && update_docs=0
-  command -v wrk >/dev/null || die "wrk is not installed"
+  "$ORGD_ROOT/scripts/deps.sh" --bench   # wrk: installed when missing
   trap cleanup EXIT INT TERM
   tmp="$(mktemp -d)"
   out="$ORGD_ROOT/bench/out/access-$(date -u +%Y%m%dT%H%M%SZ)"

@@ -102,7 +102,7 @@ measure() {
 main() {
   trap cleanup EXIT
   trap 'exit 130' INT TERM
-  command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
+  "$ORGD_ROOT/scripts/deps.sh" --bench   # wrk, pgbench: installed when missing
   mkdir -p "$out"
   tmp="$(mktemp -d)"
   if [[ -n ${BENCH_ORGD_BIN:-} ]]; then ORGD_BIN=$BENCH_ORGD_BIN; else

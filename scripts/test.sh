@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command (and CI's, through .ci/run): installs what is missing, builds orgd
+# The README's test command (and CI's, through .ci/run): installs what is missing, checks that
+# every target imports only those below it (scripts/check-layers.py), builds orgd
 # and its tests, starts a throwaway PostgreSQL cluster, runs `swift test` against it, then fuzzes
 # a live orgd with schemathesis from docs/openapi.yaml and checks the document's contract (valid
 # OpenAPI; a generated Python client works against a live orgd), and last runs the libFuzzer
@@ -243,6 +244,8 @@ main() {
   ((fuzz)) && deps_args+=(--fuzz)
   stage deps "$ORGD_ROOT/scripts/deps.sh" ${deps_args[@]+"${deps_args[@]}"}
   [[ ${stages[-1]} == deps=ok ]] || { summary; exit 1; }
+  # The layering rule (docs/architecture.md): no target imports one beside or above it.
+  stage layers python3 "$ORGD_ROOT/scripts/check-layers.py" --self-test
   stage build build
   if [[ ${stages[-1]} != build=ok ]]; then
     record swift-test skipped

@@ -1,10 +1,12 @@
 // The operator's command line: `orgd tenant create`, `orgd platform-key create`. They run as
 // the owner role (ORGD_ADMIN_DATABASE_URL) on a one-loop event loop group of their own.
 
+import App
 import EventLoop
 import Foundation
 import HTTP
 import Postgres
+import Tenancy
 
 enum AdminCommands {
     static let ownOptions = ["--slug", "--name", "--admin-login"]

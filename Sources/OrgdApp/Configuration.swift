@@ -1,6 +1,7 @@
 // Everything orgd can be told, from flags or the environment (a flag wins), with defaults.
 // README.md's configuration table lists the same names; keep the two in step.
 
+import App
 import Foundation
 import HTTP
 

@@ -1,6 +1,8 @@
 // The orgd process: its subcommands, and `serve`, which wires configuration, event loops,
 // Postgres pools and the HTTP server together and runs until SIGTERM or SIGINT.
 
+import Access
+import App
 import CLinux
 import EventLoop
 import Foundation
@@ -68,9 +70,7 @@ public enum Orgd {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    static func fail(_ message: String) {
-        FileHandle.standardError.write(Data("orgd: \(message)\n".utf8))
-    }
+    static func fail(_ message: String) { Log.error(message) }
 
     // MARK: migrate
 
@@ -146,7 +146,10 @@ public final class RunningServer: Sendable {
     public static func start(_ configuration: Configuration) throws -> RunningServer {
         let group = EventLoopGroup(count: configuration.loops)
         let migrations = (try? Migrator(url: configuration.adminDatabaseURL, directory: configuration.sqlDirectory).latestVersion()) ?? 0
-        let resources = Resources(configuration: configuration, loops: group.loops, expectedMigration: migrations)
+        let database = DatabaseSettings(url: configuration.databaseURL, poolSize: configuration.poolSize,
+                                        statementTimeoutMillis: configuration.statementTimeoutMillis)
+        let resources = Resources(database: database, loops: group.loops, expectedMigration: migrations,
+                                  loadCaller: CallerLoader.load)
         if let refusal = firstConnectionRefusal(resources, group) {
             group.shutdown()
             throw refusal

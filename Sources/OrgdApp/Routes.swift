@@ -1,21 +1,125 @@
-// Every endpoint of orgd, in one table: the router is built here and nowhere else.
+// Every endpoint of orgd, in one table: the router is built here and nowhere else. Each line is
+// method, path and the handler that answers it; a handler's own file says what it decides and
+// audits. Grouped by domain area, in the order the areas depend on each other.
 
+import Access
+import App
 import HTTP
+import OrgChart
+import Tenancy
 
 enum Routes {
     static func all(configuration: Configuration, metrics: HTTPMetrics, resources: Resources,
                     openAPI: [UInt8]) -> Router<RouteHandler> {
         var router = Router<RouteHandler>()
-        SystemRoutes.add(to: &router, metrics: metrics, resources: resources, openAPI: openAPI)
-        SignIn.add(to: &router, tokenTTL: configuration.tokenTTLSeconds,
-                   limits: SignIn.Limits(account: configuration.signInAccountLimit, client: configuration.signInClientLimit))
-        UserRoutes.add(to: &router)
-        APIKeyRoutes.add(to: &router)
-        AuditRoutes.add(to: &router)
-        PlatformRoutes.add(to: &router)
-        TenantSettingsRoutes.add(to: &router)
-        AccessRoutes.add(to: &router)
-        OrgChartRoutes.add(to: &router)
+        let tokenTTL = configuration.tokenTTLSeconds
+        let signInLimits = SignIn.Limits(account: configuration.signInAccountLimit, client: configuration.signInClientLimit)
+
+        // orgd itself: liveness, readiness, metrics, the API description
+        router.add(.GET, "/healthz", .sync(SystemRoutes.healthz))
+        router.add(.GET, "/readyz", .async { try await SystemRoutes.readyz($0, expectedMigration: resources.expectedMigration) })
+        router.add(.GET, "/metrics", .sync { _ in SystemRoutes.metrics(metrics) })
+        router.add(.GET, "/openapi.yaml", .sync { _ in SystemRoutes.openAPI(openAPI) })
+
+        // Sign-in, sessions, API keys, audit, tenant settings (Tenancy)
+        router.add(.POST, "/v1/auth/login", .async { try await SignIn.login($0, tokenTTL: tokenTTL, limits: signInLimits) })
+        router.add(.POST, "/v1/auth/logout", .async(SignIn.logout))
+        router.add(.POST, "/v1/auth/logout-all", .async(SignIn.logoutAll))
+        router.add(.GET, "/v1/auth/session", .async(SignIn.session))
+        router.add(.GET, "/v1/api-keys", .async(APIKeyRoutes.list))
+        router.add(.POST, "/v1/api-keys", .async(APIKeyRoutes.create))
+        router.add(.DELETE, "/v1/api-keys/{id}", .async(APIKeyRoutes.revoke))
+        router.add(.GET, "/v1/audit", .async(AuditRoutes.list))
+        router.add(.GET, "/v1/tenant/settings", .async(TenantSettingsRoutes.read))
+        router.add(.PATCH, "/v1/tenant/settings", .async(TenantSettingsRoutes.update))
+
+        // Platform operators: tenants (Tenancy)
+        router.add(.GET, "/v1/platform/tenants", .async(PlatformRoutes.list))
+        router.add(.POST, "/v1/platform/tenants", .async(PlatformRoutes.create))
+        router.add(.GET, "/v1/platform/tenants/{id}", .async(PlatformRoutes.read))
+        router.add(.PATCH, "/v1/platform/tenants/{id}", .async(PlatformRoutes.rename))
+        router.add(.POST, "/v1/platform/tenants/{id}/suspend", .async { try await PlatformRoutes.setStatus($0, "suspended") })
+        router.add(.POST, "/v1/platform/tenants/{id}/reactivate", .async { try await PlatformRoutes.setStatus($0, "active") })
+
+        // Accounts and their grades (Access)
+        router.add(.GET, "/v1/users", .async(UserRoutes.list))
+        router.add(.POST, "/v1/users", .async(UserRoutes.create))
+        router.add(.GET, "/v1/users/{id}", .async(UserRoutes.read))
+        router.add(.PATCH, "/v1/users/{id}", .async(UserRoutes.update))
+        router.add(.POST, "/v1/users/{id}/disable", .async { try await UserRoutes.setDisabled($0, true) })
+        router.add(.POST, "/v1/users/{id}/enable", .async { try await UserRoutes.setDisabled($0, false) })
+        router.add(.POST, "/v1/users/{id}/password", .async(UserRoutes.setPassword))
+
+        // Ladder, roles, grants, and the questions asked of them (Access)
+        router.add(.GET, "/v1/access/ladder", .async(LadderRoutes.read))
+        router.add(.PUT, "/v1/access/ladder", .async(LadderRoutes.replace))
+        router.add(.POST, "/v1/access/ladder/preview", .async(LadderRoutes.preview))
+        router.add(.GET, "/v1/access/roles", .async(RoleRoutes.list))
+        router.add(.POST, "/v1/access/roles", .async(RoleRoutes.create))
+        router.add(.GET, "/v1/access/roles/{id}", .async(RoleRoutes.read))
+        router.add(.PATCH, "/v1/access/roles/{id}", .async(RoleRoutes.update))
+        router.add(.DELETE, "/v1/access/roles/{id}", .async(RoleRoutes.delete))
+        router.add(.GET, "/v1/access/grants", .async(GrantRoutes.list))
+        router.add(.POST, "/v1/access/grants", .async(GrantRoutes.create))
+        router.add(.GET, "/v1/access/grants/exceeding", .async(GrantRoutes.exceeding))
+        router.add(.POST, "/v1/access/grants/exceeding/revoke", .async(GrantRoutes.revokeExceeding))
+        router.add(.GET, "/v1/access/grants/{id}", .async(GrantRoutes.read))
+        router.add(.DELETE, "/v1/access/grants/{id}", .async(GrantRoutes.revoke))
+        router.add(.POST, "/v1/access/check", .async(CheckRoutes.check))
+        router.add(.GET, "/v1/access/me", .async(WhoCanRoutes.me))
+        router.add(.GET, "/v1/access/who-can", .async(WhoCanRoutes.whoCan))
+        router.add(.GET, "/v1/access/manageable/{kind}", .async(ManageableRoutes.list))
+        router.add(.POST, "/v1/access/preview", .async(PreviewRoutes.preview))
+
+        // Units, kinds, positions, people, assignments, regions, hand-offs (OrgChart)
+        router.add(.GET, "/v1/units", .async(UnitRoutes.list))
+        router.add(.POST, "/v1/units", .async(UnitRoutes.create))
+        router.add(.GET, "/v1/units/{id}", .async(UnitRoutes.read))
+        router.add(.PATCH, "/v1/units/{id}", .async(UnitRoutes.update))
+        router.add(.POST, "/v1/units/{id}/move", .async(UnitRestructuring.move))
+        router.add(.POST, "/v1/units/{id}/merge", .async(UnitRestructuring.merge))
+        router.add(.POST, "/v1/units/{id}/archive", .async(UnitRestructuring.archive))
+        router.add(.DELETE, "/v1/units/{id}", .async(UnitRestructuring.delete))
+        router.add(.GET, "/v1/unit-kinds", .async(UnitKindRoutes.list))
+        router.add(.POST, "/v1/unit-kinds", .async(UnitKindRoutes.create))
+        router.add(.PATCH, "/v1/unit-kinds/{name}", .async(UnitKindRoutes.update))
+        router.add(.DELETE, "/v1/unit-kinds/{name}", .async(UnitKindRoutes.delete))
+        router.add(.GET, "/v1/positions", .async(PositionRoutes.list))
+        router.add(.POST, "/v1/positions", .async(PositionRoutes.create))
+        router.add(.GET, "/v1/positions/{id}", .async(PositionRoutes.read))
+        router.add(.PATCH, "/v1/positions/{id}", .async(PositionRoutes.update))
+        router.add(.POST, "/v1/positions/{id}/move", .async(PositionRoutes.move))
+        router.add(.POST, "/v1/positions/{id}/archive", .async(PositionRoutes.archive))
+        router.add(.GET, "/v1/people", .async(PersonRoutes.list))
+        router.add(.POST, "/v1/people", .async(PersonRoutes.create))
+        router.add(.GET, "/v1/people/{id}", .async(PersonRoutes.read))
+        router.add(.PATCH, "/v1/people/{id}", .async(PersonRoutes.update))
+        router.add(.POST, "/v1/people/{id}/archive", .async(PersonRoutes.archive))
+        router.add(.GET, "/v1/assignments", .async(AssignmentRoutes.list))
+        router.add(.POST, "/v1/assignments", .async(AssignmentRoutes.create))
+        router.add(.GET, "/v1/assignments/{id}", .async(AssignmentRoutes.read))
+        router.add(.POST, "/v1/assignments/{id}/end", .async(AssignmentRoutes.end))
+        router.add(.GET, "/v1/regions", .async(RegionRoutes.list))
+        router.add(.POST, "/v1/regions", .async(RegionRoutes.create))
+        router.add(.GET, "/v1/regions/{id}", .async(RegionRoutes.read))
+        router.add(.PATCH, "/v1/regions/{id}", .async(RegionRoutes.update))
+        router.add(.GET, "/v1/units/{id}/handoffs", .async(HandoffRoutes.list))
+        router.add(.POST, "/v1/units/{id}/handoffs", .async(HandoffRoutes.create))
+        router.add(.DELETE, "/v1/units/{id}/handoffs/{handoff}", .async(HandoffRoutes.remove))
+
+        // Reads over the chart: tree, headcount, vacancies, chains, search, changes, export, import (OrgChart)
+        router.add(.GET, "/v1/units/{id}/tree", .async(TreeQuery.tree))
+        router.add(.GET, "/v1/units/{id}/headcount", .async(HeadcountReport.report))
+        router.add(.GET, "/v1/org/vacancies", .async(VacancyQuery.list))
+        router.add(.GET, "/v1/positions/{id}/chain", .async(ReportingQueries.positionChain))
+        router.add(.GET, "/v1/people/{id}/chain", .async(ReportingQueries.personChain))
+        router.add(.GET, "/v1/positions/{id}/reports", .async(ReportingQueries.reports))
+        router.add(.GET, "/v1/org/span-violations", .async(ReportingQueries.spanViolations))
+        router.add(.GET, "/v1/org/search", .async(SearchQuery.search))
+        router.add(.GET, "/v1/org/changes", .async(OrgChangeRoutes.list))
+        router.add(.GET, "/v1/units/{id}/export", .async(ExportRoutes.export))
+        router.add(.POST, "/v1/org/import", .async(ImportRoutes.importFile))
+
         return router
     }
 }

@@ -3,7 +3,12 @@
 // and the self-promotion and reach rules applied to appointments, regrades and links.
 
 import Foundation
+@testable import Access
+@testable import App
+@testable import ChartRender
+@testable import OrgChart
 @testable import OrgdApp
+@testable import Tenancy
 import Testing
 
 @Suite("an account ranks with its person's posts, over HTTP")

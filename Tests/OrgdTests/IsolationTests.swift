@@ -3,7 +3,12 @@
 
 import Foundation
 import HTTP
+@testable import Access
+@testable import App
+@testable import ChartRender
+@testable import OrgChart
 @testable import OrgdApp
+@testable import Tenancy
 import Postgres
 import Testing
 

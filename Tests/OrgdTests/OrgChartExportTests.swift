@@ -8,7 +8,12 @@ import Foundation
 import FoundationXML
 #endif
 import HTTP
+@testable import Access
+@testable import App
+@testable import ChartRender
+@testable import OrgChart
 @testable import OrgdApp
+@testable import Tenancy
 import Testing
 
 /// Checks an SVG is well-formed XML and collects its text.

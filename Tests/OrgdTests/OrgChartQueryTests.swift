@@ -4,7 +4,12 @@
 
 import Foundation
 import HTTP
+@testable import Access
+@testable import App
+@testable import ChartRender
+@testable import OrgChart
 @testable import OrgdApp
+@testable import Tenancy
 import Testing
 
 /// 客服中心 with a 话务组 (3 agents of 4 seats, a team leader who leads 15–20) and a 回访组 whose

@@ -4,7 +4,12 @@
 
 import Foundation
 import HTTP
+@testable import Access
+@testable import App
+@testable import ChartRender
+@testable import OrgChart
 @testable import OrgdApp
+@testable import Tenancy
 import Postgres
 
 struct TestTenant {

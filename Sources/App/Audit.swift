@@ -1,0 +1,34 @@
+// Writing the audit log: one row per mutation, in the mutation's own transaction (so a change
+// and its record commit or vanish together), and one per refused attempt.
+
+import HTTP
+import Policy
+import Postgres
+
+package enum Audit {
+    /// Appends one row. `before` and `after` are JSON documents of the resource, when it has them.
+    package static func record(_ connection: PGConnection, _ context: RequestContext, _ caller: Caller?,
+                               action: String, resource: String, id: String?, outcome: String = "ok",
+                               reason: Denial? = nil, before: [UInt8]? = nil, after: [UInt8]? = nil,
+                               tenantID: String? = nil) async throws {
+        var reasonJSON: String?
+        if let reason {
+            var json = JSONWriter()
+            json.beginObject()
+            json.key("code"); json.string(reason.code.rawValue)
+            json.key("rule"); json.string(reason.rule)
+            json.key("values"); json.beginObject()
+            for (key, value) in reason.values.sorted(by: { $0.key < $1.key }) { json.key(key); json.string(value) }
+            json.endObject()
+            json.endObject()
+            reasonJSON = String(decoding: json.bytes, as: UTF8.self)
+        }
+        _ = try await connection.query("""
+            INSERT INTO audit_log (tenant_id, actor_kind, actor_id, action, resource_type, resource_id, outcome,
+                                   reason, before, after, request_id, client_addr)
+            VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12)
+            """, [tenantID ?? caller?.tenantID, caller?.kind.rawValue ?? "anonymous", caller?.subjectID, action, resource, id,
+                  outcome, reasonJSON, before.map { String(decoding: $0, as: UTF8.self) },
+                  after.map { String(decoding: $0, as: UTF8.self) }, context.request.requestID, context.request.clientAddress])
+    }
+}

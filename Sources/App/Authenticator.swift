@@ -1,0 +1,46 @@
+// From `Authorization: Bearer …` to a Caller: the loop's cache first, on a miss the loader the
+// wiring gave the loop's resources (Access's CallerLoader: grades and grants live there).
+// Every failure is a 401 (or 403 for a suspended tenant) with a stable code; none says whether
+// a tenant, user or key exists.
+
+import Foundation
+import HTTP
+import Policy
+import Postgres
+
+package enum Authenticator {
+    package static func authenticate(_ request: HTTPRequest, _ resources: LoopResources) async throws -> Caller {
+        guard let header = request.headers["Authorization"] else {
+            throw AuthProblem.missing
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+              let credential = Credential.parse(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+            throw AuthProblem.malformed
+        }
+        let now = Int64(UTCClock.seconds())
+        if let cached = resources.callers.lookup(credential.digest, now: now) { return cached }
+        let generation = CallerCache.currentGeneration
+        let caller = try await resources.loadCaller(credential, resources.pool)
+        resources.callers.store(caller, digest: credential.digest, now: now, loadedSince: generation)
+        return caller
+    }
+}
+
+/// Authentication failures, each with its stable code.
+package enum AuthProblem {
+    package static let missing = Problem(status: 401, code: "AUTH_MISSING", title: "Unauthorized",
+                                         detail: "this endpoint needs an Authorization: Bearer header with a token or API key")
+    package static let malformed = Problem(status: 401, code: "AUTH_MALFORMED", title: "Unauthorized",
+                                           detail: "the Authorization header is not a Bearer orgd token or key")
+    package static let invalid = Problem(status: 401, code: "AUTH_INVALID", title: "Unauthorized",
+                                         detail: "the token or key is unknown, expired or revoked")
+    package static let tenantSuspended = Problem(status: 403, code: "TENANT_SUSPENDED", title: "Forbidden",
+                                                 detail: "this tenant is suspended; its data is kept but no requests are served")
+    package static let badCredentials = Problem(status: 401, code: "AUTH_BAD_CREDENTIALS", title: "Unauthorized",
+                                                detail: "the tenant, login or password is wrong")
+    package static let platformOnly = Problem(status: 403, code: "PLATFORM_KEY_REQUIRED", title: "Forbidden",
+                                              detail: "this endpoint is for platform operators and needs a platform key")
+    package static let tenantOnly = Problem(status: 403, code: "TENANT_CREDENTIAL_REQUIRED", title: "Forbidden",
+                                            detail: "this endpoint needs a user token or API key of a tenant")
+}

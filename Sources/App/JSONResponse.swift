@@ -1,0 +1,22 @@
+// Building JSON responses with the HTTP module's JSONWriter.
+
+import HTTP
+
+package enum JSONResponse {
+    package static func make(_ status: Int = 200, _ build: (inout JSONWriter) -> Void) -> HTTPResponse {
+        var writer = JSONWriter()
+        build(&writer)
+        return HTTPResponse(status: status, contentType: "application/json", body: writer.bytes)
+    }
+
+    package static let noContent = HTTPResponse(status: 204)
+}
+
+extension JSONWriter {
+    package mutating func field(_ key: String, strings values: [String]) {
+        self.key(key)
+        beginArray()
+        for value in values { string(value) }
+        endArray()
+    }
+}

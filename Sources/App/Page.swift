@@ -1,0 +1,54 @@
+// Cursor pagination: `limit` (1–500, default 100) and `cursor` (the last id of the previous
+// page). A page never drops rows silently: `next_cursor` is set whenever more rows exist.
+//
+// The order and the cursor must compare the same values. Lists select `id::text AS id`, and in
+// Postgres a bare `ORDER BY id` names that output column, not the table's: bigint ids then sort
+// as text (9, 8, 7, 56, 55 … 5, 49) while `id < $cursor` compares numbers, so pages skip and
+// repeat rows. Every paged query therefore orders by the qualified column (`audit_log.id`,
+// `u.id`), the one its cursor condition compares (PagingTests walks every list to the end).
+
+import HTTP
+import Policy
+import Postgres
+
+package struct Page {
+    package var limit: Int
+    package var after: String?
+
+    /// Reads `limit` and `cursor`; `cursorIsValid` says what a cursor must look like.
+    package init(_ context: RequestContext, cursorIsValid: (String) -> Bool = { EntityID(uuid: $0) != nil }) throws {
+        if let text = context.query("limit") {
+            guard let value = Int(text), (1...500).contains(value) else {
+                throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
+                              detail: "limit must be a whole number from 1 to 500", field: "limit", rule: "range")
+            }
+            limit = value
+        } else {
+            limit = 100
+        }
+        after = context.query("cursor")
+        if let after, !cursorIsValid(after) {
+            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
+                          detail: "cursor is not one this endpoint returned", field: "cursor", rule: "format")
+        }
+    }
+
+    /// Writes `{"items": [...], "next_cursor": ...}` from `limit + 1` fetched rows. Rows that
+    /// `include` rejects (the policy's per-row read decision) are left out of the page, but the
+    /// cursor still moves past them, so a short page never hides rows that exist beyond it.
+    /// `extra` writes more members after the cursor (e.g. `as_of`).
+    package func response(_ rows: PGResult, cursorColumn: String = "id", include: (PGRow) -> Bool = { _ in true },
+                          extra: (inout JSONWriter) -> Void = { _ in },
+                          _ write: (PGRow, inout JSONWriter) -> Void) -> HTTPResponse {
+        JSONResponse.make { json in
+            json.beginObject()
+            json.key("items")
+            json.beginArray()
+            for index in 0..<min(rows.count, limit) where include(rows[index]) { write(rows[index], &json) }
+            json.endArray()
+            json.field("next_cursor", rows.count > limit ? rows[limit - 1].string(cursorColumn) : nil)
+            extra(&json)
+            json.endObject()
+        }
+    }
+}

@@ -1,0 +1,144 @@
+// GET /v1/units/{id}/headcount?as_of=: establishment, filled and vacant seats per unit of a
+// subtree, the unit's own and rolled up over its descendants, by grade, and for a unit that
+// states a planned establishment (满额配置) the plan against its posts and holders. Unbounded posts ("N名")
+// and "at least n" posts ("n+") have no establishment: their holders count as filled and the
+// positions are counted apart; an "n+" post with fewer than n holders counts its missing ones as vacant.
+
+import App
+import HTTP
+import Policy
+import Postgres
+
+package enum HeadcountReport {
+    package struct Tally {
+        package var establishment = 0
+        package var filled = 0
+        package var vacant = 0
+        package var unbounded = 0                   // positions without an establishment
+
+        /// `toFill`: the seats that must be held not to be vacant (the establishment, or n of "n+").
+        package mutating func add(establishment seats: Int?, toFill: Int?, filled holders: Int) {
+            filled += holders
+            vacant += max(0, (toFill ?? 0) - holders)
+            if let seats {
+                establishment += seats
+            } else {
+                unbounded += 1
+            }
+        }
+
+        package func write(to json: inout JSONWriter) {
+            json.beginObject()
+            json.field("establishment", establishment)
+            json.field("filled", filled)
+            json.field("vacant", vacant)
+            json.field("unbounded_positions", unbounded)
+            json.endObject()
+        }
+    }
+
+    /// The unit's planned establishment (满额配置) against the sum of its subtree's posts and their
+    /// holders: `{"planned", "positions", "filled", "positions_short", "filled_short"}` (a shortfall
+    /// is negative when above plan); null when the unit states no plan.
+    package static func writePlan(_ planned: Int?, _ total: Tally, to json: inout JSONWriter) {
+        guard let planned else { json.null(); return }
+        json.beginObject()
+        json.field("planned", planned)
+        json.field("positions", total.establishment)
+        json.field("filled", total.filled)
+        json.field("positions_short", planned - total.establishment)
+        json.field("filled_short", planned - total.filled)
+        json.endObject()
+    }
+
+    package static func report(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let id = try context.pathID("id", resource: "unit")
+        let date = try OrgDate.asOf(context)
+        let loaded = try await context.transaction(caller) { connection -> (PGRow, PGResult, [(row: PGRow, filled: Int)])? in
+            guard let root = try await UnitStore.read(connection, id: id, on: date) else { return nil }
+            let units = try await connection.query("""
+                \(TreeQuery.subtreeCTE(date: 1, root: 2, levels: 3))
+                SELECT \(UnitStore.columns) FROM \(TreeQuery.subtreeFrom) WHERE NOT v.archived
+                ORDER BY v.path
+                """, [date, id, 10_000])
+            // Positions of archived units count nowhere (they have no row to roll up into), so
+            // only the listed units' positions are read; holders are counted in one grouped
+            // index scan over the position ids instead of a subquery per position.
+            let unitIDs = units.map { $0.string("id")! }
+            let seats = unitIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
+                SELECT v.position_id::text AS position_id, v.unit_id::text AS unit_id, v.grade,
+                       \(Headcount.establishmentSQL) AS establishment, \(Headcount.toFillSQL) AS to_fill
+                FROM position_versions v \(TreeQuery.perRegionUnit)
+                WHERE v.unit_id = ANY ($2::uuid[]) AND v.valid @> $1::date AND NOT v.archived
+                """, [date, unitIDs])
+            let positionIDs = seats.map { $0.string("position_id")! }
+            let counts = positionIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
+                SELECT a.position_id::text AS position_id, count(*) AS filled FROM assignments a
+                WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date GROUP BY a.position_id
+                """, [positionIDs, date])
+            var filled: [String: Int] = [:]
+            for row in counts { filled[row.string("position_id")!] = row.int("filled") ?? 0 }
+            let positions = seats.map { (row: $0, filled: filled[$0.string("position_id")!] ?? 0) }
+            return (root, units, positions)
+        }
+        guard let (root, units, positions) = loaded else { throw Problem.notFound("unit") }
+        try await context.authorize(caller, .unitRead, UnitStore.target(caller, root), resource: "unit", id: id)
+
+        var own: [String: Tally] = [:]
+        var total: [String: Tally] = [:]
+        var byGrade: [String: [String: Tally]] = [:]
+        var pathOf: [String: [String]] = [:]
+        for unit in units { pathOf[unit.string("id")!] = OrgPath.ids(unit.string("path_ids")) }
+        for (position, filled) in positions {
+            let unit = position.string("unit_id")!
+            let seats = position.int("establishment")
+            let toFill = position.int("to_fill")
+            let grade = position.string("grade") ?? "none"
+            own[unit, default: Tally()].add(establishment: seats, toFill: toFill, filled: filled)
+            // Every ancestor inside the subtree, the unit itself included.
+            for ancestor in pathOf[unit] ?? [unit] where pathOf[ancestor] != nil {
+                total[ancestor, default: Tally()].add(establishment: seats, toFill: toFill, filled: filled)
+                byGrade[ancestor, default: [:]][grade, default: Tally()].add(establishment: seats, toFill: toFill, filled: filled)
+            }
+        }
+        let ladder = caller.ladder
+        func rank(_ grade: String) -> (Int, Int) {
+            guard let parsed = try? ladder.parse(grade) else { return (Int.max, 0) }
+            return (parsed.tier, parsed.level)
+        }
+        return JSONResponse.make { json in
+            json.beginObject()
+            json.field("unit_id", id)
+            json.field("as_of", date)
+            json.key("units")
+            json.beginArray()
+            for unit in units {
+                let unitID = unit.string("id")!
+                json.beginObject()
+                json.field("id", unitID)
+                json.field("name", unit.string("name"))
+                json.field("parent_id", unit.string("parent_id"))
+                json.field("depth", unit.int("depth"))
+                json.key("own"); (own[unitID] ?? Tally()).write(to: &json)
+                json.key("total"); (total[unitID] ?? Tally()).write(to: &json)
+                json.key("plan"); writePlan(unit.int("planned_establishment"), total[unitID] ?? Tally(), to: &json)
+                json.key("by_grade")
+                json.beginArray()
+                for (grade, tally) in (byGrade[unitID] ?? [:]).sorted(by: { rank($0.key) < rank($1.key) }) {
+                    json.beginObject()
+                    json.field("grade", grade == "none" ? nil : grade)
+                    json.field("establishment", tally.establishment)
+                    json.field("filled", tally.filled)
+                    json.field("vacant", tally.vacant)
+                    json.field("unbounded_positions", tally.unbounded)
+                    json.endObject()
+                }
+                json.endArray()
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        }
+    }
+}

@@ -1,0 +1,59 @@
+// GET /v1/org/search?q=&as_of=: units, positions and people whose name (or code, or employee
+// number) contains q, case-insensitively. A plain substring test (strpos on lower()), so Chinese
+// works without a word tokenizer; at most 50 of each kind, only those the caller may read.
+
+import App
+import HTTP
+import Policy
+import Postgres
+
+package enum SearchQuery {
+    package static func search(_ context: RequestContext) async throws -> HTTPResponse {
+        let caller = try await context.tenantCaller()
+        let date = try OrgDate.asOf(context)
+        guard let q = context.query("q"), (1...100).contains(q.trimmingCharacters(in: .whitespaces).count) else {
+            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "q must be 1 to 100 characters",
+                          field: "q", rule: "length")
+        }
+        let needle = q.trimmingCharacters(in: .whitespaces)
+        let (units, positions, people) = try await context.transaction(caller) { connection in
+            (try await connection.query("""
+                SELECT \(UnitStore.columns) FROM \(UnitStore.from(1))
+                WHERE strpos(lower(v.name), lower($2)) > 0 OR strpos(lower(v.code), lower($2)) > 0 ORDER BY v.name LIMIT 50
+                """, [date, needle]),
+             try await connection.query("""
+                SELECT \(PositionStore.columns(1)) FROM \(PositionStore.from(1))
+                WHERE strpos(lower(v.title), lower($2)) > 0 ORDER BY v.title LIMIT 50
+                """, [date, needle]),
+             try await connection.query("""
+                SELECT \(PersonRoutes.columns(1)) FROM people pe
+                JOIN person_versions pv ON pv.tenant_id = pe.tenant_id AND pv.person_id = pe.id AND pv.valid @> $1::date
+                WHERE strpos(lower(pv.name), lower($2)) > 0 OR strpos(lower(pe.employee_no), lower($2)) > 0 ORDER BY pv.name LIMIT 50
+                """, [date, needle]))
+        }
+        let now = caller.context(now: .now)
+        return JSONResponse.make { json in
+            json.beginObject()
+            json.field("as_of", date)
+            json.key("units")
+            json.beginArray()
+            for row in units where decide(caller.principal, .unitRead, UnitStore.target(caller, row), now).isAllowed {
+                UnitStore.write(row, to: &json)
+            }
+            json.endArray()
+            json.key("positions")
+            json.beginArray()
+            for row in positions where decide(caller.principal, .positionRead, PositionStore.target(caller, row), now).isAllowed {
+                PositionStore.write(row, to: &json)
+            }
+            json.endArray()
+            json.key("people")
+            json.beginArray()
+            for row in people where decide(caller.principal, .personRead, PersonRoutes.target(caller, row), now).isAllowed {
+                PersonRoutes.write(row, private: false, to: &json)
+            }
+            json.endArray()
+            json.endObject()
+        }
+    }
+}
