@@ -41,6 +41,8 @@ package enum AuthProblem {
                                                 detail: "the tenant, login or password is wrong")
     package static let platformOnly = Problem(status: 403, code: "PLATFORM_KEY_REQUIRED", title: "Forbidden",
                                               detail: "this endpoint is for platform operators and needs a platform key")
+    package static let userOnly = Problem(status: 403, code: "USER_REQUIRED", title: "Forbidden",
+                                          detail: "this action needs a user's token, not an API key")
     package static let tenantOnly = Problem(status: 403, code: "TENANT_CREDENTIAL_REQUIRED", title: "Forbidden",
                                             detail: "this endpoint needs a user token or API key of a tenant")
 }

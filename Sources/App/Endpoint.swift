@@ -1,0 +1,186 @@
+// An endpoint declared, not hand-written: whom it serves, the action the policy decides, how it
+// loads its target, what it performs, what it audits and how it answers. `Pipeline.run` takes
+// the steps in one order for every declared endpoint, so none can skip or reorder one:
+//
+//   authenticate ─► decode ─► check ─► transaction { load ─► decide ─► perform ─► audit }
+//       ─► committed ─► encode
+//
+// Everything inside the transaction shares one pooled connection: a refusal is audited there
+// after the rollback (RequestContext.transaction), a change and its audit row commit together.
+
+import HTTP
+import Policy
+import Postgres
+
+/// The body of an endpoint that takes none (GET, DELETE, actions without input).
+package struct NoBody: Decodable, Sendable {
+    package init() {}
+}
+
+/// Who may call an endpoint at all, before the policy is asked.
+package enum Audience: Sendable {
+    case tenant                 // a tenant's user or API key
+    case user                   // a tenant's user, not an API key
+    case platform               // a platform operator's key
+}
+
+/// What every step of a declared endpoint sees: the request, the authenticated caller and the
+/// decoded body.
+package struct Call<Body: Sendable>: @unchecked Sendable {
+    // @unchecked Sendable: the context belongs to the request's loop, like RequestContext.
+    package let context: RequestContext
+    package let caller: Caller
+    package let body: Body
+
+    package var request: HTTPRequest { context.request }
+
+    /// A path parameter that must be a UUID; 404 naming `resource` otherwise.
+    package func pathID(_ name: String = "id", resource: String) throws -> String {
+        try context.pathID(name, resource: resource)
+    }
+
+    package func query(_ name: String) -> String? { context.query(name) }
+    package func flag(_ name: String) throws -> Bool { try context.flag(name) }
+
+    /// The policy's context for this caller, now.
+    package var now: PolicyContext { caller.context(now: .now) }
+
+    /// Whether the caller may take `action` on `target` (for filtering rows, no audit).
+    package func allows(_ action: Action, _ target: Target) -> Bool {
+        decide(caller.principal, action, target, now).isAllowed
+    }
+}
+
+/// One audit row (and whatever else the endpoint's area records with it).
+package struct Audited: Sendable {
+    package var action: String
+    package var resource: String
+    package var id: String?
+    package var before: [UInt8]?
+    package var after: [UInt8]?
+    package var effective: String?          // the day an org-chart change takes effect
+
+    package init(_ action: String, resource: String, id: String?, before: [UInt8]? = nil, after: [UInt8]? = nil,
+                 effective: String? = nil) {
+        self.action = action
+        self.resource = resource
+        self.id = id
+        self.before = before
+        self.after = after
+        self.effective = effective
+    }
+}
+
+/// Writes an endpoint's audit in its transaction: the audit log alone by default; an area that
+/// records more beside it (the org chart's dated changes) passes its own.
+package typealias AuditWriter = @Sendable (Audited, RequestContext, Caller, PGConnection) async throws -> Void
+
+package struct Endpoint<Body: Decodable & Sendable, Loaded: Sendable, Output: Sendable>: Sendable {
+    package var audience: Audience = .tenant
+    /// The action the policy decides on the loaded target.
+    package var action: Action
+    /// What refusals and audit rows name (`unit`, `api_key`, ...).
+    package var resource: String
+    /// Input rules that need no database (422 naming the field), before the transaction.
+    package var check: @Sendable (Call<Body>) throws -> Void = { _ in }
+    /// Reads what the decision and the change need (404 when the target does not exist).
+    package var load: @Sendable (Call<Body>, PGConnection) async throws -> Loaded
+    /// The policy's view of the loaded target.
+    package var target: @Sendable (Call<Body>, Loaded) -> Target
+    /// The id refusals are audited under, when there is one.
+    package var targetID: @Sendable (Call<Body>, Loaded) -> String? = { _, _ in nil }
+    /// The work, after the policy allowed it.
+    package var perform: @Sendable (Call<Body>, Loaded, PGConnection) async throws -> Output
+    /// The audit row of a change; nil for reads.
+    package var audit: @Sendable (Call<Body>, Loaded, Output) -> Audited? = { _, _, _ in nil }
+    package var writeAudit: AuditWriter = Endpoint.auditLog
+    /// What must happen once the change is committed (dropping cached callers), never before.
+    package var committed: @Sendable (Call<Body>, Output) -> Void = { _, _ in }
+    /// The answer.
+    package var encode: @Sendable (Call<Body>, Output) throws -> HTTPResponse
+
+    package init(audience: Audience = .tenant, action: Action, resource: String,
+                 check: @escaping @Sendable (Call<Body>) throws -> Void = { _ in },
+                 load: @escaping @Sendable (Call<Body>, PGConnection) async throws -> Loaded,
+                 target: @escaping @Sendable (Call<Body>, Loaded) -> Target,
+                 targetID: @escaping @Sendable (Call<Body>, Loaded) -> String? = { _, _ in nil },
+                 perform: @escaping @Sendable (Call<Body>, Loaded, PGConnection) async throws -> Output,
+                 audit: @escaping @Sendable (Call<Body>, Loaded, Output) -> Audited? = { _, _, _ in nil },
+                 writeAudit: @escaping AuditWriter = Endpoint.auditLog,
+                 committed: @escaping @Sendable (Call<Body>, Output) -> Void = { _, _ in },
+                 encode: @escaping @Sendable (Call<Body>, Output) throws -> HTTPResponse) {
+        self.audience = audience
+        self.action = action
+        self.resource = resource
+        self.check = check
+        self.load = load
+        self.target = target
+        self.targetID = targetID
+        self.perform = perform
+        self.audit = audit
+        self.writeAudit = writeAudit
+        self.committed = committed
+        self.encode = encode
+    }
+
+    /// The audit log's row, nothing else.
+    package static func auditLog(_ entry: Audited, _ context: RequestContext, _ caller: Caller,
+                                 _ connection: PGConnection) async throws {
+        try await Audit.record(connection, context, caller, action: entry.action, resource: entry.resource, id: entry.id,
+                               before: entry.before, after: entry.after)
+    }
+
+    /// As a route handler for the route table.
+    package var handler: RouteHandler {
+        .async { context in try await Pipeline.run(self, context) }
+    }
+}
+
+extension Pipeline {
+    /// The whole path of a declared endpoint's request, in order.
+    package static func run<Body, Loaded, Output>(_ endpoint: Endpoint<Body, Loaded, Output>,
+                                                  _ context: RequestContext) async throws -> HTTPResponse {
+        // authenticate
+        let caller = try await context.caller(for: endpoint.audience)
+        // decode
+        let body = Body.self == NoBody.self ? NoBody() as! Body : try context.body(Body.self)
+        let call = Call(context: context, caller: caller, body: body)
+        // check the input's own rules
+        try endpoint.check(call)
+        let output = try await context.transaction(caller) { connection in
+            // load the target
+            let loaded = try await endpoint.load(call, connection)
+            // decide
+            try await context.authorize(caller, endpoint.action, endpoint.target(call, loaded), resource: endpoint.resource,
+                                        id: endpoint.targetID(call, loaded))
+            // perform
+            let output = try await endpoint.perform(call, loaded, connection)
+            // audit, in the same transaction as the change
+            if let entry = endpoint.audit(call, loaded, output) {
+                try await endpoint.writeAudit(entry, context, caller, connection)
+            }
+            return output
+        }
+        endpoint.committed(call, output)
+        // encode
+        return try endpoint.encode(call, output)
+    }
+}
+
+extension RequestContext {
+    /// The authenticated caller if it is of `audience`, else the audience's 403.
+    package func caller(for audience: Audience) async throws -> Caller {
+        switch audience {
+        case .tenant:
+            return try await tenantCaller()
+        case .user:
+            let caller = try await tenantCaller()
+            guard caller.kind == .user else { throw AuthProblem.userOnly }
+            return caller
+        case .platform:
+            let caller = try await authenticate()
+            guard caller.kind == .platform else { throw AuthProblem.platformOnly }
+            return caller
+        }
+    }
+}
