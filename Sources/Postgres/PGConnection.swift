@@ -81,7 +81,8 @@ public final class PGConnection: IOHandler, @unchecked Sendable {
         var list: [PGConnectionState<Waiter>.Statement] = []
         list.reserveCapacity(statements.count)
         for statement in statements {
-            list.append(.init(sql: statement.sql, params: try PGConnection.texts(statement.params)))
+            list.append(.init(sql: statement.sql, params: try PGConnection.texts(statement.params),
+                              format: statement.resultFormat))
         }
         return try await run(.pipeline(list)).get()
     }
@@ -147,6 +148,7 @@ public final class PGConnection: IOHandler, @unchecked Sendable {
 public struct PGStatement {
     public var sql: String
     public var params: [any PGEncodable]
+    public var resultFormat: PGFormat = .text
 
     public init(_ sql: String, _ params: [any PGEncodable] = []) {
         self.sql = sql
