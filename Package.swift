@@ -26,7 +26,7 @@ let package = Package(
         // HTTP/1.1 on the loops, routing, strict JSON: knows nothing of the domain or the database.
         .target(name: "HTTP", dependencies: ["EventLoop", "CLinux"]),
         // Non-blocking libpq on the same loops; migrations. Knows nothing of HTTP.
-        .target(name: "Postgres", dependencies: ["CPostgres", "EventLoop", "CLinux"]),
+        .target(name: "Postgres", dependencies: ["CPostgres", "COpenSSL", "EventLoop", "CLinux"]),
         // Grade ladders, permissions, scopes and decisions: pure Swift, no I/O.
         .target(name: "Policy"),
         // Pure rendering of a loaded chart: layout, SVG, DOT, CSV, text. No database, no sockets.

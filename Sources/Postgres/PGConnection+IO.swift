@@ -113,10 +113,10 @@ extension PGConnection {
         switch command {
         case .prepare(let name, let sql):
             sent = PQsendPrepare(pq, name, sql, 0, nil)
-        case .execute(let name, let params):
-            sent = withCStrings(params) { PQsendQueryPrepared(pq, name, Int32(params.count), $0, nil, nil, 0) }
-        case .unnamed(let sql, let params):
-            sent = withCStrings(params) { PQsendQueryParams(pq, sql, Int32(params.count), nil, $0, nil, nil, 0) }
+        case .execute(let name, let params, let format):
+            sent = withCStrings(params) { PQsendQueryPrepared(pq, name, Int32(params.count), $0, nil, nil, format.rawValue) }
+        case .unnamed(let sql, let params, let format):
+            sent = withCStrings(params) { PQsendQueryParams(pq, sql, Int32(params.count), nil, $0, nil, nil, format.rawValue) }
         case .simple(let sql):
             sent = PQsendQuery(pq, sql)
         case .pipeline(let steps):
@@ -153,10 +153,10 @@ extension PGConnection {
             switch step {
             case .prepare(let name, let sql):
                 sent = PQsendPrepare(pq, name, sql, 0, nil)
-            case .execute(let name, let params):
-                sent = withCStrings(params) { PQsendQueryPrepared(pq, name, Int32(params.count), $0, nil, nil, 0) }
-            case .unnamed(let sql, let params):
-                sent = withCStrings(params) { PQsendQueryParams(pq, sql, Int32(params.count), nil, $0, nil, nil, 0) }
+            case .execute(let name, let params, let format):
+                sent = withCStrings(params) { PQsendQueryPrepared(pq, name, Int32(params.count), $0, nil, nil, format.rawValue) }
+            case .unnamed(let sql, let params, let format):
+                sent = withCStrings(params) { PQsendQueryParams(pq, sql, Int32(params.count), nil, $0, nil, nil, format.rawValue) }
             }
             guard sent == 1 else { return 0 }
         }

@@ -67,6 +67,14 @@ public final class PGConnection: IOHandler, @unchecked Sendable {
         return results.last ?? PGResult(columns: [], rows: [])
     }
 
+    /// Runs one statement built by interpolation: its values are bound as $1, $2, ... and its
+    /// results come in `query.resultFormat`. Prepared and reused like `query(_:_:)`.
+    public func query(_ query: PGQuery) async throws(PGError) -> PGResult {
+        let texts = try PGConnection.checked(query.params)
+        let results = try await run(.query(sql: query.sql, params: texts, format: query.resultFormat)).get()
+        return results.last ?? PGResult(columns: [], rows: [])
+    }
+
     /// Runs one or more statements separated by semicolons with the simple protocol (no
     /// parameters); returns one result per statement. The first error fails the whole call.
     public func simpleQuery(_ sql: String) async throws(PGError) -> [PGResult] {
@@ -81,7 +89,8 @@ public final class PGConnection: IOHandler, @unchecked Sendable {
         var list: [PGConnectionState<Waiter>.Statement] = []
         list.reserveCapacity(statements.count)
         for statement in statements {
-            list.append(.init(sql: statement.sql, params: try PGConnection.texts(statement.params)))
+            list.append(.init(sql: statement.sql, params: try PGConnection.texts(statement.params),
+                              format: statement.resultFormat))
         }
         return try await run(.pipeline(list)).get()
     }
@@ -137,6 +146,14 @@ public final class PGConnection: IOHandler, @unchecked Sendable {
         return texts
     }
 
+    /// `texts` unchanged, once none of them holds a NUL character.
+    static func checked(_ texts: [String?]) throws(PGError) -> [String?] {
+        for (index, text) in texts.enumerated() where text?.utf8.contains(0) == true {
+            throw nulError(index + 1)
+        }
+        return texts
+    }
+
     static func nulError(_ position: Int) -> PGError {
         PGError(kind: .query, sqlState: "22021",
                 message: "parameter $\(position) contains a NUL character, which Postgres text cannot hold")
@@ -147,10 +164,18 @@ public final class PGConnection: IOHandler, @unchecked Sendable {
 public struct PGStatement {
     public var sql: String
     public var params: [any PGEncodable]
+    public var resultFormat: PGFormat = .text
 
     public init(_ sql: String, _ params: [any PGEncodable] = []) {
         self.sql = sql
         self.params = params
+    }
+
+    /// A statement built by interpolation, with its result format.
+    public init(_ query: PGQuery) {
+        sql = query.sql
+        params = query.params.map { $0 as any PGEncodable }
+        resultFormat = query.resultFormat
     }
 }
 

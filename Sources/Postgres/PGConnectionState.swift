@@ -9,7 +9,7 @@
 
 public struct PGConnectionState<Waiter> {
     public enum Command: Equatable, Sendable {
-        case query(sql: String, params: [String?])   // extended protocol, statement prepared once
+        case query(sql: String, params: [String?], format: PGFormat = .text)   // extended protocol, statement prepared once
         case simple(sql: String)                     // simple protocol, several statements allowed
         case pipeline([Statement])                   // pipeline mode, one Sync: one round trip, one implicit transaction
     }
@@ -17,24 +17,26 @@ public struct PGConnectionState<Waiter> {
     public struct Statement: Equatable, Sendable {
         public var sql: String
         public var params: [String?]
-        public init(sql: String, params: [String?]) {
+        public var format: PGFormat                          // of the statement's result
+        public init(sql: String, params: [String?], format: PGFormat = .text) {
             self.sql = sql
             self.params = params
+            self.format = format
         }
     }
 
     /// One command inside a pipeline.
     public enum Step: Equatable, Sendable {
         case prepare(name: String, sql: String)
-        case execute(name: String, params: [String?])
-        case unnamed(sql: String, params: [String?])
+        case execute(name: String, params: [String?], format: PGFormat = .text)
+        case unnamed(sql: String, params: [String?], format: PGFormat = .text)
     }
 
     /// What to hand to libpq next.
     public enum Send: Equatable, Sendable {
         case prepare(name: String, sql: String)            // PQsendPrepare
-        case execute(name: String, params: [String?])      // PQsendQueryPrepared
-        case unnamed(sql: String, params: [String?])       // PQsendQueryParams, once the cache is full
+        case execute(name: String, params: [String?], format: PGFormat = .text)   // PQsendQueryPrepared
+        case unnamed(sql: String, params: [String?], format: PGFormat = .text)    // PQsendQueryParams, once the cache is full
         case simple(sql: String)                           // PQsendQuery
         case pipeline([Step])                              // PQenterPipelineMode, the steps, PQpipelineSync
     }
@@ -145,16 +147,16 @@ public struct PGConnectionState<Waiter> {
     public mutating func commandFinished(_ outcome: Result<[PGResult], PGError>) -> Action {
         switch phase {
         case .preparing(let pending, let name):
-            guard case .success = outcome, case .query(let sql, let params) = pending.command else {
+            guard case .success = outcome, case .query(let sql, let params, let format) = pending.command else {
                 return complete(pending, outcome)
             }
             statements[sql] = name
             phase = .executing(pending)
-            return .send(.execute(name: name, params: params))
+            return .send(.execute(name: name, params: params, format: format))
         case .executing(let pending):
             // The server forgot the statement (DISCARD ALL) or its result type changed under it
             // (ALTER TABLE): prepare it afresh, under a new name, next time.
-            if case .failure(let error) = outcome, case .query(let sql, _) = pending.command,
+            if case .failure(let error) = outcome, case .query(let sql, _, _) = pending.command,
                error.sqlState == "26000" || error.sqlState == "0A000" {
                 statements[sql] = nil
             }
@@ -177,7 +179,7 @@ public struct PGConnectionState<Waiter> {
                 statements[sql] = name
             case (.execute, .success(let stepResults)), (.unnamed, .success(let stepResults)):
                 results.append(stepResults.last ?? PGResult(columns: [], rows: []))
-            case (.execute(let name, _), .failure(let error)) where error.sqlState == "26000" || error.sqlState == "0A000":
+            case (.execute(let name, _, _), .failure(let error)) where error.sqlState == "26000" || error.sqlState == "0A000":
                 statements = statements.filter { $0.value != name }     // forgotten or stale: prepare afresh
                 if firstError == nil { firstError = error }
             case (_, .failure(let error)):
@@ -247,14 +249,14 @@ public struct PGConnectionState<Waiter> {
         case .simple(let sql):
             phase = .executing(pending)
             return .simple(sql: sql)
-        case .query(let sql, let params):
+        case .query(let sql, let params, let format):
             if let name = statements[sql] {
                 phase = .executing(pending)
-                return .execute(name: name, params: params)
+                return .execute(name: name, params: params, format: format)
             }
             if statements.count >= maxPreparedStatements {
                 phase = .executing(pending)
-                return .unnamed(sql: sql, params: params)
+                return .unnamed(sql: sql, params: params, format: format)
             }
             let name = "s\(nextStatement)"
             nextStatement += 1
@@ -274,15 +276,15 @@ public struct PGConnectionState<Waiter> {
         var preparing: [String: String] = [:]
         for statement in list {
             if let name = statements[statement.sql] ?? preparing[statement.sql] {
-                steps.append(.execute(name: name, params: statement.params))
+                steps.append(.execute(name: name, params: statement.params, format: statement.format))
             } else if statements.count + preparing.count >= maxPreparedStatements {
-                steps.append(.unnamed(sql: statement.sql, params: statement.params))
+                steps.append(.unnamed(sql: statement.sql, params: statement.params, format: statement.format))
             } else {
                 let name = "s\(nextStatement)"
                 nextStatement += 1
                 preparing[statement.sql] = name
                 steps.append(.prepare(name: name, sql: statement.sql))
-                steps.append(.execute(name: name, params: statement.params))
+                steps.append(.execute(name: name, params: statement.params, format: statement.format))
             }
         }
         return steps

@@ -26,23 +26,36 @@ extension Optional: PGEncodable where Wrapped: PGEncodable {
 
 /// A one-dimensional array literal, `{"a","b\"c",NULL}`: every element quoted, `"` and `\`
 /// escaped with a backslash, nil elements as unquoted NULL. Nested arrays are not supported.
+/// Built from the elements' UTF-8 bytes in one pass (uuid-array parameters are on the hot path
+/// of tree reads); both escaped characters are ASCII, so no multi-byte sequence is split.
 extension Array: PGEncodable where Element: PGEncodable {
     public var pgText: String? {
-        var literal = "{"
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        var literal: [UInt8] = []
+        literal.reserveCapacity(2 + count * 40)          // a quoted uuid and its comma
+        literal.append(UInt8(ascii: "{"))
         for (index, element) in enumerated() {
-            if index > 0 { literal += "," }
-            guard let text = element.pgText else {
-                literal += "NULL"
+            if index > 0 { literal.append(UInt8(ascii: ",")) }
+            guard var text = element.pgText else {
+                literal.append(contentsOf: "NULL".utf8)
                 continue
             }
-            literal += "\""
-            for character in text.unicodeScalars {
-                if character == "\"" || character == "\\" { literal += "\\" }
-                literal.unicodeScalars.append(character)
+            literal.append(quote)
+            text.withUTF8 { bytes in
+                // Copy runs between the characters to escape; each such character starts the
+                // next run, after its backslash.
+                var run = 0
+                for index in bytes.indices where bytes[index] == quote || bytes[index] == backslash {
+                    literal.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                    literal.append(backslash)
+                    run = index
+                }
+                literal.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
             }
-            literal += "\""
+            literal.append(quote)
         }
-        return literal + "}"
+        literal.append(UInt8(ascii: "}"))
+        return String(decoding: literal, as: UTF8.self)
     }
 }
 

@@ -53,9 +53,18 @@ extension PGPool {
     /// The fast path for tenant-scoped reads and single-statement writes; retried like
     /// `transaction` on serialization failure (nothing took effect).
     public func query(tenant: String, _ sql: String, _ params: [any PGEncodable] = []) async throws(PGError) -> PGResult {
+        try await query(tenant: tenant, PGStatement(sql, params))
+    }
+
+    /// `query(tenant:_:_:)` for a statement built by interpolation, in its result format.
+    public func query(tenant: String, _ query: PGQuery) async throws(PGError) -> PGResult {
+        try await self.query(tenant: tenant, PGStatement(query))
+    }
+
+    private func query(tenant: String, _ statement: PGStatement) async throws(PGError) -> PGResult {
         let connection = try await acquire()
         defer { release(connection) }
-        let statements = [PGStatement("SELECT set_config('orgd.tenant_id', $1, true)", [tenant]), PGStatement(sql, params)]
+        let statements = [PGStatement("SELECT set_config('orgd.tenant_id', $1, true)", [tenant]), statement]
         var retries = 0
         while true {
             do {

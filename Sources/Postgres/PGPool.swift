@@ -86,6 +86,13 @@ public final class PGPool: @unchecked Sendable {
         return try await connection.query(sql, params)
     }
 
+    /// One statement built by interpolation on any free connection.
+    public func query(_ query: PGQuery) async throws(PGError) -> PGResult {
+        let connection = try await acquire()
+        defer { release(connection) }
+        return try await connection.query(query)
+    }
+
     /// Closes idle connections and fails waiters with `.poolClosed`; connections lent out are
     /// closed when they come back.
     public func close() {
