@@ -51,6 +51,7 @@ let package = Package(
             "Policy", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop"]),
+        .testTarget(name: "AppTests", dependencies: ["App"]),
         .testTarget(name: "OrgdTests", dependencies: ["OrgdApp", "OrgChart", "Access", "Tenancy", "App", "ChartRender",
                                                      "EventLoop", "HTTP", "Postgres", "Policy", "CLinux"]),
     ],

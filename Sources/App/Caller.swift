@@ -1,6 +1,7 @@
 // Who is asking, once the bearer secret has been checked: the tenant, the subject, and the
 // policy principal with its grants, plus the tenant's ladder the decisions are made with.
 
+import EventLoop
 import Policy
 
 package struct Caller: Sendable {
@@ -46,12 +47,8 @@ extension Timestamp {
     package static var now: Timestamp { Timestamp(secondsSinceEpoch: Int64(UTCClock.seconds())) }
 }
 
+/// Wall-clock seconds since the epoch, for credentials' expiry: read from UTCTime, the one wall
+/// clock (EventLoop), like the Date header and Day.today.
 package enum UTCClock {
-    package static func seconds() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int(ts.tv_sec)
-    }
+    package static func seconds() -> Int { UTCTime.now().seconds }
 }
-
-import Glibc
