@@ -9,7 +9,6 @@ import Foundation
 import Glibc
 import HTTP
 import Postgres
-import Synchronization
 
 public enum Orgd {
     static let usage = """
@@ -202,33 +201,6 @@ public final class RunningServer: Sendable {
         return outcome.error
     }
 
-    /// Waits until every loop's LISTEN connection for cache invalidation is subscribed; false if
-    /// that takes longer than `timeout`. Revocations made before then reach this instance only
-    /// through the cache's time limit, so tests that revoke across instances wait for this.
-    public func waitUntilListening(timeout: Duration = .seconds(5)) -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        let resources = self.resources
-        while ContinuousClock.now < deadline {
-            let ready = ManagedAtomicFlag()
-            ready.set(true)
-            group.onEach { _, loop in
-                if resources.on(loop).listener?.isListening != true { ready.set(false) }
-            }
-            if ready.value { return true }
-            usleep(10_000)
-        }
-        return false
-    }
-
-    /// How many callers of `tenant` this instance has cached, over all loops. For tests that
-    /// check a revocation reached every loop, whatever the request latency under load.
-    public func cachedCallers(tenant: String) -> Int {
-        let resources = self.resources
-        let total = AtomicCounter()
-        group.onEach { _, loop in total.add(resources.on(loop).callers.count(tenant: tenant)) }
-        return total.value
-    }
-
     /// Graceful stop: drain HTTP, close the pools and listeners, stop the loops.
     @discardableResult
     public func stop(timeout: Duration) -> Bool {
@@ -243,18 +215,4 @@ public final class RunningServer: Sendable {
 /// The start-up check's refusal: written once by its task, read after the task signals.
 final class RefusalBox: @unchecked Sendable {
     var error: PGError?
-}
-
-/// An Int shared between threads.
-final class AtomicCounter: Sendable {
-    private let storage = Atomic<Int>(0)
-    func add(_ amount: Int) { storage.add(amount, ordering: .relaxed) }
-    var value: Int { storage.load(ordering: .relaxed) }
-}
-
-/// A Bool shared between threads.
-final class ManagedAtomicFlag: Sendable {
-    private let storage = Atomic<Bool>(false)
-    func set(_ value: Bool) { storage.store(value, ordering: .relaxed) }
-    var value: Bool { storage.load(ordering: .relaxed) }
 }
