@@ -19,8 +19,7 @@ package struct Page {
     package init(_ context: RequestContext, cursorIsValid: (String) -> Bool = { EntityID(uuid: $0) != nil }) throws {
         if let text = context.query("limit") {
             guard let value = Int(text), (1...500).contains(value) else {
-                throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
-                              detail: "limit must be a whole number from 1 to 500", field: "limit", rule: "range")
+                throw Problem.invalidQuery("limit", rule: "range", "limit must be a whole number from 1 to 500")
             }
             limit = value
         } else {
@@ -28,8 +27,7 @@ package struct Page {
         }
         after = context.query("cursor")
         if let after, !cursorIsValid(after) {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
-                          detail: "cursor is not one this endpoint returned", field: "cursor", rule: "format")
+            throw Problem.invalidQuery("cursor", rule: "format", "cursor is not one this endpoint returned")
         }
     }
 

@@ -87,8 +87,7 @@ public struct RequestContext: @unchecked Sendable {
         case nil, "false": return false
         case "true": return true
         case let other?:
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
-                          detail: "\(name) must be true or false, not \(other)", field: name, rule: "boolean")
+            throw Problem.invalidQuery(name, rule: "boolean", "\(name) must be true or false, not \(other)")
         }
     }
 
@@ -135,6 +134,11 @@ extension Problem {
     /// The same answer for a missing object and for another tenant's object.
     package static func notFound(_ resource: String) -> Problem {
         Problem(status: 404, code: "NOT_FOUND", title: "Not Found", detail: "no such \(resource)")
+    }
+
+    /// A query parameter that breaks its rule, 400.
+    package static func invalidQuery(_ field: String, rule: String, _ detail: String) -> Problem {
+        Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: detail, field: field, rule: rule)
     }
 
     /// A rule about one field, 422.
