@@ -73,9 +73,9 @@ enum Routes {
 
         // Units, kinds, positions, people, assignments, regions, hand-offs (OrgChart)
         router.add(.GET, "/v1/units", .async(UnitRoutes.list))
-        router.add(.POST, "/v1/units", .async(UnitRoutes.create))
-        router.add(.GET, "/v1/units/{id}", .async(UnitRoutes.read))
-        router.add(.PATCH, "/v1/units/{id}", .async(UnitRoutes.update))
+        router.add(.POST, "/v1/units", UnitRoutes.create.handler)
+        router.add(.GET, "/v1/units/{id}", UnitRoutes.read.handler)
+        router.add(.PATCH, "/v1/units/{id}", UnitRoutes.update.handler)
         router.add(.POST, "/v1/units/{id}/move", .async(UnitRestructuring.move))
         router.add(.POST, "/v1/units/{id}/merge", .async(UnitRestructuring.merge))
         router.add(.POST, "/v1/units/{id}/archive", .async(UnitRestructuring.archive))
