@@ -191,7 +191,7 @@ package enum UnitRoutes {
     /// The unit of the path's `id` under a row lock, after If-Match, as it is on `date`; 404
     /// when there is no such unit or it does not exist on `date`.
     package static func lockedUnit(_ call: Call<some Sendable>, _ connection: PGConnection,
-                                   on date: String) async throws -> (date: String, unit: Unit) {
+                                   on date: String) async throws -> (date: String, before: Unit) {
         let id = try call.pathID(resource: "unit")
         guard try await Versions.lock(connection, call.context, "units", id: id) != nil,
               let unit = try await UnitStore.unit(connection, id: id, on: date) else {
