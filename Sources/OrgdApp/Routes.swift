@@ -103,9 +103,9 @@ enum Routes {
         router.add(.POST, "/v1/regions", RegionRoutes.create.handler)
         router.add(.GET, "/v1/regions/{id}", RegionRoutes.read.handler)
         router.add(.PATCH, "/v1/regions/{id}", RegionRoutes.update.handler)
-        router.add(.GET, "/v1/units/{id}/handoffs", .async(HandoffRoutes.list))
-        router.add(.POST, "/v1/units/{id}/handoffs", .async(HandoffRoutes.create))
-        router.add(.DELETE, "/v1/units/{id}/handoffs/{handoff}", .async(HandoffRoutes.remove))
+        router.add(.GET, "/v1/units/{id}/handoffs", HandoffRoutes.list.handler)
+        router.add(.POST, "/v1/units/{id}/handoffs", HandoffRoutes.create.handler)
+        router.add(.DELETE, "/v1/units/{id}/handoffs/{handoff}", HandoffRoutes.remove.handler)
 
         // Reads over the chart: tree, headcount, vacancies, chains, search, changes, export, import (OrgChart)
         router.add(.GET, "/v1/units/{id}/tree", .async(TreeQuery.tree))
