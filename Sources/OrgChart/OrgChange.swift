@@ -11,12 +11,9 @@ package enum OrgChange {
                                before: [UInt8]? = nil, after: [UInt8]? = nil) async throws {
         try await Audit.record(connection, context, caller, action: action, resource: resource, id: id,
                                before: before, after: after)
-        let actor = caller.kind == .user ? caller.subjectID : nil
-        _ = try await connection.query("""
-            INSERT INTO org_changes (tenant_id, effective_on, actor_id, action, resource_type, resource_id, before, after)
-            VALUES (\(caller.tenantID!)::uuid, \(effective)::date, \(actor)::uuid, \(action), \(resource), \(id)::uuid,
-                    \(before.map { PGJSON($0) })::jsonb, \(after.map { PGJSON($0) })::jsonb)
-            """ as PGQuery)
+        try await OrgChangeStore.insert(connection, tenant: caller.tenantID!, effective: effective,
+                                        actor: caller.kind == .user ? caller.subjectID : nil, action: action, resource: resource,
+                                        id: id, before: before, after: after)
     }
 
     /// A declared endpoint's audit writer for org-chart changes: the audit row and the

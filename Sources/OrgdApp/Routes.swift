@@ -116,7 +116,7 @@ enum Routes {
         router.add(.GET, "/v1/positions/{id}/reports", .async(ReportingQueries.reports))
         router.add(.GET, "/v1/org/span-violations", .async(ReportingQueries.spanViolations))
         router.add(.GET, "/v1/org/search", .async(SearchQuery.search))
-        router.add(.GET, "/v1/org/changes", .async(OrgChangeRoutes.list))
+        router.add(.GET, "/v1/org/changes", OrgChangeRoutes.list.handler)
         router.add(.GET, "/v1/units/{id}/export", .async(ExportRoutes.export))
         router.add(.POST, "/v1/org/import", .async(ImportRoutes.importFile))
 
