@@ -34,19 +34,10 @@ package enum RegionRoutes {
     }
 
     /// The region on `as_of`; 404 when it did not exist yet that day.
-    package static let read = Endpoint<NoBody, Region, Region>(
-        action: .regionRead, resource: "region",
-        load: { call, connection in
-            let id = try call.pathID(resource: "region")
-            guard let region = try await RegionStore.region(connection, id: id, on: try OrgDate.asOf(call.context)) else {
-                throw Problem.notFound("region")
-            }
-            return region
-        },
-        target: { call, region in region.target(call.caller) },
-        targetID: { _, region in region.id },
-        perform: { _, region, _ in region },
-        encode: { _, region in ETag.response(revision: region.revision, body: region.json) })
+    package static let read = DatedRead.endpoint(
+        .regionRead, resource: "region", read: { try await RegionStore.region($0, id: $1, on: $2) },
+        target: { caller, region in region.target(caller) }, id: \.id,
+        answer: { region in ETag.response(revision: region.revision, body: region.json) })
 
     package struct CreateBody: Decodable, Sendable {
         package var name: String

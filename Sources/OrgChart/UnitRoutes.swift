@@ -31,19 +31,9 @@ package enum UnitRoutes {
     }
 
     /// The unit on `as_of`; 404 when it did not exist that day.
-    package static let read = Endpoint<NoBody, Unit, Unit>(
-        action: .unitRead, resource: "unit",
-        load: { call, connection in
-            let id = try call.pathID(resource: "unit")
-            guard let unit = try await UnitStore.unit(connection, id: id, on: try OrgDate.asOf(call.context)) else {
-                throw Problem.notFound("unit")
-            }
-            return unit
-        },
-        target: { call, unit in unit.target(call.caller) },
-        targetID: { _, unit in unit.id },
-        perform: { _, unit, _ in unit },
-        encode: { _, unit in ETag.response(revision: unit.revision, body: unit.json()) })
+    package static let read = DatedRead.endpoint(
+        .unitRead, resource: "unit", read: { try await UnitStore.unit($0, id: $1, on: $2) },
+        target: { caller, unit in unit.target(caller) }, id: \.id, answer: \.response)
 
     package struct CreateBody: Decodable, Sendable {
         package var name: String

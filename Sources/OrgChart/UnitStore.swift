@@ -57,6 +57,12 @@ package enum UnitStore {
         return unit
     }
 
+    /// The policy's view of a unit (`Unit.target`), for callers converting from the row version.
+    package static func target(_ caller: Caller, _ unit: Unit) -> Target { unit.target(caller) }
+
+    /// The unit's location (`Unit.location`), for callers converting from the row version.
+    package static func location(_ unit: Unit) -> Location { unit.location }
+
     /// A region named in a request body; its path as uuid-array text.
     package static func regionPath(_ connection: PGConnection, id: String, field: String = "region_id") async throws -> String {
         guard EntityID(uuid: id) != nil,
