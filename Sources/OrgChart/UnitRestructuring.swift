@@ -60,9 +60,9 @@ package enum UnitRestructuring {
             try await Versions.prepare(connection, Versions.units, id: id, on: move.date)
             try await UnitStore.repath(connection, unit: id, newParent: move.parentLtree, on: move.date)
             try await UnitStore.setParent(connection, id: id, parent: call.body.parent_id, from: move.date)
-            _ = try await Versions.bump(connection, "units", id: id)
+            let change = try await UnitRoutes.bumped(connection, (move.date, move.before))
             try await UnitStore.refreshGrantPaths(connection, below: id)
-            return UnitChange(date: move.date, before: move.before, after: try await UnitStore.unit(connection, id: id, on: move.date)!)
+            return change
         },
         audit: { _, _, changed in changed.audited("unit.move") },
         writeAudit: OrgChange.writer,

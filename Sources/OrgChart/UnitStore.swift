@@ -18,11 +18,12 @@ package enum UnitStore {
         lower(v.valid)::text AS valid_from, upper(v.valid)::text AS valid_to, orgd_ltree_ids(r.path)::text AS region_path
         """
 
-    /// `columns` as a statement fragment.
-    static let unitColumns = PGQuery(unsafeSQL: columns)
+    /// `columns` as a statement fragment: `SELECT \(unescaped: UnitStore.unitColumns) FROM …`
+    /// decodes as `Unit` (with `joined(on:)`, or any FROM naming `u`, `v` and `r` the same way).
+    package static let unitColumns = PGQuery(unsafeSQL: columns)
 
     /// FROM clause of `columns` for the units existing on `date`.
-    static func joined(on date: String) -> PGQuery {
+    package static func joined(on date: String) -> PGQuery {
         """
         units u JOIN unit_versions v ON v.tenant_id = u.tenant_id AND v.unit_id = u.id AND v.valid @> \(date)::date
         LEFT JOIN regions r ON r.tenant_id = v.tenant_id AND r.id = v.region_id
@@ -160,7 +161,7 @@ extension UnitStore {
     }
 
     package static func read(_ connection: PGConnection, id: String, on date: String) async throws -> PGRow? {
-        try await connection.query("SELECT \(columns) FROM \(from(2)) WHERE u.id = $1::uuid", [id, date]).first
+        try await connection.query("SELECT \(unescaped: unitColumns) FROM \(unescaped: joined(on: date)) WHERE u.id = \(id)::uuid").first
     }
 
     package static func write(_ row: PGRow, to json: inout JSONWriter, extra: (inout JSONWriter) -> Void = { _ in }) {
