@@ -81,10 +81,10 @@ package enum OrgRules {
     /// retired kind refuses new units without making its units' other fields unchangeable.
     package static func kind(_ text: String, _ connection: PGConnection, current: String? = nil) async throws {
         if defaultKinds.contains(text) || text == current { return }
-        guard let row = try await connection.query("SELECT retired_at IS NOT NULL AS retired FROM unit_kinds WHERE name = $1", [text]).first else {
+        guard let retired = try await UnitKindStore.isRetired(connection, text) else {
             throw Problem.invalid("kind", rule: "vocabulary", "kind \(text) is neither a built-in kind (\(defaultKinds.joined(separator: ", "))) nor one the tenant added (POST /v1/unit-kinds)")
         }
-        if row.bool("retired") == true {
+        if retired {
             throw Problem.invalid("kind", rule: "not_retired", "kind \(text) is retired: units that have it keep it, no unit gets it any more")
         }
     }

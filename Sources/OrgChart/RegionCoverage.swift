@@ -15,18 +15,14 @@ package enum RegionCoverage {
 
     /// Covered regions of a position row (PositionStore.columns), by code; empty when the tenant
     /// has no regions, in which case the post has n seats and holders name no region.
+    /// (By name, for the callers whose position rows are not typed yet.)
     package static func regions(_ connection: PGConnection, of position: PGRow) async throws -> [Region] {
         try await regions(connection, unitRegion: OrgPath.ids(position.string("region_path")).last)
     }
 
+    /// Covered regions of a post in a unit of region `unitRegion` (nil: a unit without one).
     package static func regions(_ connection: PGConnection, unitRegion: String?) async throws -> [Region] {
-        try await connection.query("""
-            SELECT r.id::text AS id, r.code, r.name FROM regions r
-            WHERE CASE WHEN $1::uuid IS NULL THEN r.parent_id IS NULL
-                       WHEN EXISTS (SELECT 1 FROM regions c WHERE c.parent_id = $1::uuid) THEN r.parent_id = $1::uuid
-                       ELSE r.id = $1::uuid END
-            ORDER BY r.code
-            """, [unitRegion]).map { Region(id: $0.string("id")!, code: $0.string("code") ?? "", name: $0.string("name") ?? "") }
+        try await RegionStore.covered(connection, unitRegion: unitRegion)
     }
 
     /// "EAST, NORTH, SOUTH" for messages.

@@ -13,32 +13,48 @@ package enum RegionSeats {
         package var vacant: Int
     }
 
+    /// A per-region post ("n名/区域"): `perRegion` seats in each region it covers.
+    package struct Post: Sendable {
+        package var id: String
+        package var perRegion: Int
+        package var unitRegion: String?         // the region of the post's unit, nil for none
+
+        package init(id: String, perRegion: Int, unitRegion: String?) {
+            self.id = id
+            self.perRegion = perRegion
+            self.unitRegion = unitRegion
+        }
+    }
+
     /// Region seats by position id, for the rows (PositionStore.columns) that are per-region posts.
+    /// (By name, for the callers whose position rows are not typed yet.)
     package static func vacant(_ connection: PGConnection, positions rows: [PGRow], on date: String) async throws -> [String: [Seat]] {
-        let perRegion = rows.filter { $0.string("headcount_kind") == "per_region" }
-        guard !perRegion.isEmpty else { return [:] }
+        let posts = rows.filter { $0.string("headcount_kind") == "per_region" }.map { row in
+            Post(id: row.string("id")!, perRegion: row.int("headcount_min") ?? 1, unitRegion: OrgPath.ids(row.string("region_path")).last)
+        }
+        return try await vacant(connection, posts: posts, on: date)
+    }
+
+    /// Region seats by post id.
+    package static func vacant(_ connection: PGConnection, posts: [Post], on date: String) async throws -> [String: [Seat]] {
+        guard !posts.isEmpty else { return [:] }
         var coverage: [String: [RegionCoverage.Region]] = [:]      // by the unit's region id ("" for none)
-        for row in perRegion {
-            let unitRegion = OrgPath.ids(row.string("region_path")).last
-            if coverage[unitRegion ?? ""] == nil {
-                coverage[unitRegion ?? ""] = try await RegionCoverage.regions(connection, unitRegion: unitRegion)
-            }
+        for post in posts where coverage[post.unitRegion ?? ""] == nil {
+            coverage[post.unitRegion ?? ""] = try await RegionCoverage.regions(connection, unitRegion: post.unitRegion)
         }
         var held: [String: Int] = [:]                                // "position region" → holders
-        for row in try await connection.query("""
-            SELECT position_id::text AS position_id, region_id::text AS region_id, count(*) AS holders FROM assignments
-            WHERE position_id = ANY ($1::uuid[]) AND valid @> $2::date AND region_id IS NOT NULL
+        for (position, region, holders) in try await connection.query("""
+            SELECT position_id::text, region_id::text, count(*) FROM assignments
+            WHERE position_id = ANY (\(posts.map(\.id))::uuid[]) AND valid @> \(date)::date AND region_id IS NOT NULL
             GROUP BY position_id, region_id
-            """, [perRegion.map { $0.string("id")! }, date]) {
-            held["\(row.string("position_id")!) \(row.string("region_id")!)"] = row.int("holders") ?? 0
+            """ as PGQuery).decode(String.self, String.self, Int.self) {
+            held["\(position) \(region)"] = holders
         }
         var seats: [String: [Seat]] = [:]
-        for row in perRegion {
-            let id = row.string("id")!
-            let n = row.int("headcount_min") ?? 1
-            seats[id] = (coverage[OrgPath.ids(row.string("region_path")).last ?? ""] ?? []).map { region in
-                let holders = held["\(id) \(region.id)"] ?? 0
-                return Seat(region: region, holders: holders, vacant: max(0, n - holders))
+        for post in posts {
+            seats[post.id] = (coverage[post.unitRegion ?? ""] ?? []).map { region in
+                let holders = held["\(post.id) \(region.id)"] ?? 0
+                return Seat(region: region, holders: holders, vacant: max(0, post.perRegion - holders))
             }
         }
         return seats

@@ -10,63 +10,24 @@ import Policy
 import Postgres
 
 package enum UnitKindRoutes {
-    /// Columns of `unit_kinds k`, with the units that have the kind today.
-    package static let columns = """
-        k.name, k.label, k.retired_at IS NOT NULL AS retired, k.revision,
-        (SELECT count(*) FROM unit_versions v WHERE v.kind = k.name AND v.valid @> current_date AND NOT v.archived) AS units
-        """
-
-    package static func write(_ row: PGRow, to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("name", row.string("name"))
-        json.field("label", row.string("label"))
-        json.field("built_in", false)
-        json.field("retired", row.bool("retired") ?? false)
-        json.field("units", row.int("units") ?? 0)
-        json.field("revision", row.int("revision"))
-        json.endObject()
-    }
-
-    package static func json(_ row: PGRow) -> [UInt8] {
-        var json = JSONWriter()
-        write(row, to: &json)
-        return json.bytes
-    }
-
     /// Built-in kinds first (in their fixed order, never retired), then the tenant's by name.
-    package static func list(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        try await context.authorize(caller, .ladderRead, .tenantWide(caller.tenant), resource: "unit_kind", id: nil)
-        let (builtIn, added) = try await context.transaction(caller) { connection in
-            let counts = try await connection.query("""
-                SELECT kind, count(*) AS units FROM unit_versions WHERE kind = ANY ($1::text[]) AND valid @> current_date AND NOT archived
-                GROUP BY kind
-                """, [OrgRules.defaultKinds])
-            let added = try await connection.query("SELECT \(columns) FROM unit_kinds k ORDER BY k.name")
-            return (counts, added)
-        }
-        var inUse: [String: Int] = [:]
-        for row in builtIn { inUse[row.string("kind")!] = row.int("units") ?? 0 }
-        return JSONResponse.make { json in
-            json.beginObject()
-            json.key("items")
-            json.beginArray()
-            for name in OrgRules.defaultKinds {
+    package static let list = Endpoint<NoBody, Void, [UnitKind]>(
+        action: .ladderRead, resource: "unit_kind",
+        load: { _, _ in },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        perform: { _, _, connection in try await UnitKindStore.all(connection) },
+        encode: { _, kinds in
+            JSONResponse.make { json in
                 json.beginObject()
-                json.field("name", name)
-                json.field("label", OrgRules.defaultKindLabels[name])
-                json.field("built_in", true)
-                json.field("retired", false)
-                json.field("units", inUse[name] ?? 0)
+                json.key("items")
+                json.beginArray()
+                for kind in kinds { kind.write(to: &json) }
+                json.endArray()
                 json.endObject()
             }
-            for row in added { write(row, to: &json) }
-            json.endArray()
-            json.endObject()
-        }
-    }
+        })
 
-    package struct CreateBody: Decodable {
+    package struct CreateBody: Decodable, Sendable {
         package var name: String
         package var label: String?
     }
@@ -85,36 +46,39 @@ package enum UnitKindRoutes {
         guard label.count <= 100 else { throw Problem.invalid("label", rule: "length", "label must be at most 100 characters") }
     }
 
-    package static func create(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let body = try context.body(CreateBody.self)
-        try checkName(body.name)
-        try checkLabel(body.label ?? "")
-        let row = try await context.transaction(caller) { connection in
-            try await authorizeChange(context, caller, id: nil)
-            if OrgRules.defaultKinds.contains(body.name) { throw builtIn(body.name) }
-            let inserted = try await connection.query("""
-                INSERT INTO unit_kinds (tenant_id, name, label) VALUES ($1::uuid, $2, $3)
-                ON CONFLICT (tenant_id, name) DO NOTHING RETURNING name
-                """, [caller.tenantID!, body.name, body.label ?? ""])
-            guard inserted.count == 1 else {
-                var problem = Problem.conflict("UNIT_KIND_EXISTS", "the tenant already has a unit kind \(body.name)")
+    /// Changing the vocabulary is decided as creating a top-level unit, before the kind is looked
+    /// up (a caller who may not change it learns nothing about it).
+    static func vocabulary(_ caller: Caller) -> Target { .newUnit(caller.tenant, parent: TreePath([])) }
+
+    package static let create = Endpoint<CreateBody, Void, UnitKind>(
+        action: .unitCreate, resource: "unit_kind",
+        check: { call in
+            try checkName(call.body.name)
+            try checkLabel(call.body.label ?? "")
+        },
+        load: { _, _ in },
+        target: { call, _ in vocabulary(call.caller) },
+        perform: { call, _, connection in
+            let name = call.body.name
+            if OrgRules.defaultKinds.contains(name) { throw builtIn(name) }
+            guard let kind = try await UnitKindStore.create(connection, tenant: call.caller.tenantID!, name: name,
+                                                            label: call.body.label ?? "") else {
+                var problem = Problem.conflict("UNIT_KIND_EXISTS", "the tenant already has a unit kind \(name)")
                 problem.field = "name"
                 problem.rule = "unique"
                 throw problem
             }
-            let row = try await read(connection, body.name)!
-            try await Audit.record(connection, context, caller, action: "unit_kind.create", resource: "unit_kind", id: body.name,
-                                   after: json(row))
-            return row
-        }
-        var response = ETag.response(201, revision: row.int("revision"), body: json(row))
-        response.headers.add("Location", "/v1/unit-kinds/\(body.name)")
-        return response
-    }
+            return kind
+        },
+        audit: { _, _, kind in Audited("unit_kind.create", resource: "unit_kind", id: kind.name, after: kind.json) },
+        encode: { _, kind in
+            var response = ETag.response(201, revision: kind.revision, body: kind.json)
+            response.headers.add("Location", "/v1/unit-kinds/\(kind.name)")
+            return response
+        })
 
     /// Absent fields are kept; null is refused (neither can be cleared).
-    package struct UpdateBody: Decodable {
+    package struct UpdateBody: Decodable, Sendable {
         package var label: String?
         package var retired: Bool?
 
@@ -128,37 +92,34 @@ package enum UnitKindRoutes {
     }
 
     /// Renames (label) and retires or restores (retired) a kind the tenant added; honours If-Match.
-    package static func update(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let name = context.request.pathParameters["name"] ?? ""
-        let body = try context.body(UpdateBody.self)
-        if let label = body.label { try checkLabel(label) }
-        let row = try await context.transaction(caller) { connection in
-            try await authorizeChange(context, caller, id: name)
-            let before = try await lock(connection, context, name)
-            _ = try await connection.query("""
-                UPDATE unit_kinds SET label = coalesce($2, label),
-                    retired_at = CASE WHEN $3::boolean IS NULL THEN retired_at WHEN $3 THEN coalesce(retired_at, now()) END,
-                    revision = revision + 1, updated_at = now()
-                WHERE name = $1
-                """, [name, body.label, body.retired])
-            let after = try await read(connection, name)!
-            let action = body.retired == true ? "unit_kind.retire" : body.retired == false ? "unit_kind.restore" : "unit_kind.update"
-            try await Audit.record(connection, context, caller, action: action, resource: "unit_kind", id: name,
-                                   before: json(before), after: json(after))
-            return after
-        }
-        return ETag.response(revision: row.int("revision"), body: json(row))
-    }
+    package static let update = Endpoint<UpdateBody, String, (before: UnitKind, after: UnitKind)>(
+        action: .unitCreate, resource: "unit_kind",
+        check: { call in
+            if let label = call.body.label { try checkLabel(label) }
+        },
+        load: { call, _ in call.request.pathParameters["name"] ?? "" },
+        target: { call, _ in vocabulary(call.caller) },
+        targetID: { _, name in name },
+        perform: { call, name, connection in
+            let before = try await lock(connection, call.context, name)
+            return (before, try await UnitKindStore.update(connection, name, label: call.body.label, retired: call.body.retired))
+        },
+        audit: { call, name, changed in
+            let retired = call.body.retired
+            let action = retired == true ? "unit_kind.retire" : retired == false ? "unit_kind.restore" : "unit_kind.update"
+            return Audited(action, resource: "unit_kind", id: name, before: changed.before.json, after: changed.after.json)
+        },
+        encode: { _, changed in ETag.response(revision: changed.after.revision, body: changed.after.json) })
 
     /// Deletes a kind no unit has had on any day; 409 UNIT_KIND_IN_USE otherwise (retire it).
-    package static func delete(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let name = context.request.pathParameters["name"] ?? ""
-        try await context.transaction(caller) { connection in
-            try await authorizeChange(context, caller, id: name)
-            let before = try await lock(connection, context, name)
-            let units = try await connection.query("SELECT count(DISTINCT unit_id) AS n FROM unit_versions WHERE kind = $1", [name]).int(0, "n") ?? 0
+    package static let delete = Endpoint<NoBody, String, UnitKind>(
+        action: .unitCreate, resource: "unit_kind",
+        load: { call, _ in call.request.pathParameters["name"] ?? "" },
+        target: { call, _ in vocabulary(call.caller) },
+        targetID: { _, name in name },
+        perform: { call, name, connection in
+            let before = try await lock(connection, call.context, name)
+            let units = try await UnitKindStore.unitsEver(connection, name)
             if units > 0 {
                 var problem = Problem.conflict("UNIT_KIND_IN_USE",
                     "\(units) unit(s) have or had kind \(name); a kind in use cannot be deleted — retire it instead (PATCH {\"retired\": true})")
@@ -166,29 +127,18 @@ package enum UnitKindRoutes {
                 problem.rule = "unused"
                 throw problem
             }
-            _ = try await connection.query("DELETE FROM unit_kinds WHERE name = $1", [name])
-            try await Audit.record(connection, context, caller, action: "unit_kind.delete", resource: "unit_kind", id: name,
-                                   before: json(before))
-        }
-        return JSONResponse.noContent
-    }
+            try await UnitKindStore.delete(connection, name)
+            return before
+        },
+        audit: { _, name, before in Audited("unit_kind.delete", resource: "unit_kind", id: name, before: before.json) },
+        encode: { _, _ in JSONResponse.noContent })
 
-    package static func read(_ connection: PGConnection, _ name: String) async throws -> PGRow? {
-        try await connection.query("SELECT \(columns) FROM unit_kinds k WHERE k.name = $1", [name]).first
-    }
-
-    /// The kind's row under a row lock, after If-Match; 409 for a built-in kind, 404 for none.
-    package static func lock(_ connection: PGConnection, _ context: RequestContext, _ name: String) async throws -> PGRow {
+    /// The kind under a row lock, after If-Match; 409 for a built-in kind, 404 for none.
+    static func lock(_ connection: PGConnection, _ context: RequestContext, _ name: String) async throws -> UnitKind {
         if OrgRules.defaultKinds.contains(name) { throw builtIn(name) }
-        guard let revision = try await connection.query("SELECT revision FROM unit_kinds WHERE name = $1 FOR UPDATE", [name])
-            .int(0, "revision") else { throw Problem.notFound("unit kind") }
+        guard let revision = try await UnitKindStore.lock(connection, name) else { throw Problem.notFound("unit kind") }
         try await ETag.check(context, revision: revision, connection)
-        return try await read(connection, name)!
-    }
-
-    /// Changing the vocabulary is decided as creating a top-level unit.
-    package static func authorizeChange(_ context: RequestContext, _ caller: Caller, id: String?) async throws {
-        try await context.authorize(caller, .unitCreate, .newUnit(caller.tenant, parent: TreePath([])), resource: "unit_kind", id: id)
+        return try await UnitKindStore.kind(connection, name)!
     }
 
     package static func builtIn(_ name: String) -> Problem {

@@ -1,96 +1,75 @@
 // Restructuring the unit tree: move a unit under another parent, merge one unit into another,
 // archive, delete. Moves and merges of a tenant are serialised (OrgChange.lockTree) so that a
-// unit can never end up under its own descendant, even when two moves race.
+// unit can never end up under its own descendant, even when two moves race. The statements are
+// UnitStore's (UnitStore+Restructuring.swift).
 
-import Access
 import App
 import HTTP
 import Policy
 import Postgres
 
 package enum UnitRestructuring {
-    package struct MoveBody: Decodable {
+    package struct MoveBody: Decodable, Sendable {
         package var parent_id: String?          // null: the unit becomes a root
         package var effective_date: String?
     }
 
+    /// A move's unit and where it goes: the new parent's path (policy) and ltree ("" for the top).
+    package struct Move: Sendable {
+        package var date: String
+        package var before: Unit
+        package var parentPath: TreePath
+        package var parentLtree: String
+    }
+
     /// Re-parents the unit and its whole subtree from the effective date on.
-    package static func move(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "unit")
-        let body = try context.body(MoveBody.self)
-        let date = try OrgDate.body(body.effective_date)
-        try OrgRules.id(body.parent_id, field: "parent_id")
-        let row = try await context.transaction(caller) { connection in
-            try await OrgChange.lockTree(connection, caller, "units")
-            guard try await Versions.lock(connection, context, "units", id: id) != nil,
-                  let before = try await UnitStore.read(connection, id: id, on: date) else {
-                throw Problem.notFound("unit")
-            }
-            var parentPath = TreePath([])
-            var parentLtree = ""
+    package static let move = Endpoint<MoveBody, Move, UnitChange>(
+        action: .unitMove, resource: "unit",
+        check: { call in
+            _ = try call.pathID(resource: "unit")
+            _ = try OrgDate.body(call.body.effective_date)
+            try OrgRules.id(call.body.parent_id, field: "parent_id")
+        },
+        load: { call, connection in
+            let body = call.body
+            try await OrgChange.lockTree(connection, call.caller, "units")
+            let (date, before) = try await UnitRoutes.lockedUnit(call, connection, on: OrgDate.body(body.effective_date))
+            var move = Move(date: date, before: before, parentPath: TreePath([]), parentLtree: "")
             if body.parent_id != nil {
-                let parent = try await UnitStore.require(connection, id: body.parent_id, field: "parent_id", on: date)
-                parentPath = OrgPath.tree(parent.string("path_ids")) ?? TreePath([])
-                let unitPath = OrgPath.tree(before.string("path_ids")) ?? TreePath([])
-                if unitPath.contains(parentPath) {
+                let parent = try await UnitStore.named(connection, id: body.parent_id, field: "parent_id", on: date)
+                move.parentPath = parent.path
+                if before.path.contains(parent.path) {
                     throw Problem.invalid("parent_id", rule: "not_own_descendant",
                                           "a unit cannot be moved under itself or its own descendant (\(body.parent_id!) is in its subtree)")
                 }
-                guard parent.bool("archived") == false else {
+                guard !parent.archived else {
                     throw Problem.invalid("parent_id", rule: "not_archived", "the new parent unit is archived on \(date)")
                 }
-                parentLtree = try await connection.query(
-                    "SELECT path::text AS path FROM unit_versions WHERE unit_id = $1::uuid AND valid @> $2::date",
-                    [body.parent_id!.lowercased(), date]).string(0, "path") ?? ""
+                move.parentLtree = try await UnitStore.ltree(connection, id: parent.id, on: date) ?? ""
             }
-            var target = UnitStore.target(caller, before)
-            target.destination = Location(unit: parentPath)
-            try await context.authorize(caller, .unitMove, target, resource: "unit", id: id)
-            try await Versions.prepare(connection, Versions.units, id: id, on: date)
-            try await repath(connection, unit: id, newParent: parentLtree, on: date)
-            _ = try await connection.query(
-                "UPDATE unit_versions SET parent_id = $2::uuid WHERE unit_id = $1::uuid AND lower(valid) >= $3::date",
-                [id, body.parent_id?.lowercased(), date])
-            _ = try await Versions.bump(connection, "units", id: id)
-            try await refreshGrantPaths(connection, below: id)
-            let after = try await UnitStore.read(connection, id: id, on: date)!
-            try await OrgChange.record(connection, context, caller, action: "unit.move", resource: "unit", id: id,
-                                       effective: date, before: UnitStore.json(before), after: UnitStore.json(after))
-            return after
-        }
-        context.resources.callers.invalidate(tenant: caller.tenantID!)     // grants now reach the moved subtree
-        return ETag.response(revision: row.int("revision"), body: UnitStore.json(row))
-    }
+            return move
+        },
+        target: { call, move in
+            var target = move.before.target(call.caller)
+            target.destination = Location(unit: move.parentPath)
+            return target
+        },
+        targetID: { _, move in move.before.id },
+        perform: { call, move, connection in
+            let id = move.before.id
+            try await Versions.prepare(connection, Versions.units, id: id, on: move.date)
+            try await UnitStore.repath(connection, unit: id, newParent: move.parentLtree, on: move.date)
+            try await UnitStore.setParent(connection, id: id, parent: call.body.parent_id, from: move.date)
+            let change = try await UnitRoutes.bumped(connection, (move.date, move.before))
+            try await UnitStore.refreshGrantPaths(connection, below: id)
+            return change
+        },
+        audit: { _, _, changed in changed.audited("unit.move") },
+        writeAudit: OrgChange.writer,
+        committed: { call, _ in call.context.resources.callers.invalidate(tenant: call.caller.tenantID!) },  // grants now reach the moved subtree
+        encode: { _, changed in changed.after.response })
 
-    /// After a move: the stored scope paths of unit grants in the moved subtree follow today's
-    /// tree (listings filter on them; decisions read the live path, AccessStore.liveScopePath),
-    /// and every instance drops the tenant's cached callers at commit.
-    package static func refreshGrantPaths(_ connection: PGConnection, below unit: String) async throws {
-        _ = try await connection.query("""
-            UPDATE grants SET scope_path = orgd_unit_path(scope_id)::text[]
-            WHERE scope_kind = 'unit' AND $1::text = ANY (orgd_unit_path(scope_id)::text[])
-              AND scope_path IS DISTINCT FROM orgd_unit_path(scope_id)::text[]
-            """, [unit])
-        try await AccessStore.notifyAccessChanged(connection)
-    }
-
-    /// Rewrites the paths of `unit`'s subtree from `date` on so that it hangs under `newParent`
-    /// (an ltree, "" for the top). Every descendant version reaching past `date` is cut first.
-    package static func repath(_ connection: PGConnection, unit: String, newParent: String, on date: String) async throws {
-        let old = try await connection.query(
-            "SELECT path::text AS path FROM unit_versions WHERE unit_id = $1::uuid AND valid @> $2::date", [unit, date]).string(0, "path")!
-        _ = try await connection.query("""
-            SELECT orgd_split_unit_versions(array(SELECT DISTINCT unit_id FROM unit_versions
-                                                  WHERE path <@ $1::ltree AND (upper_inf(valid) OR upper(valid) > $2::date)), $2::date)
-            """, [old, date])
-        _ = try await connection.query("""
-            UPDATE unit_versions SET path = $3::ltree || subpath(path, nlevel($1::ltree) - 1)
-            WHERE path <@ $1::ltree AND lower(valid) >= $2::date
-            """, [old, date, newParent])
-    }
-
-    package struct MergeBody: Decodable {
+    package struct MergeBody: Decodable, Sendable {
         package var into_id: String
         package var effective_date: String?
     }
@@ -101,163 +80,124 @@ package enum UnitRestructuring {
     /// Grants scoped to the merged unit are not carried over — that would widen them to the
     /// surviving unit's own people — but listed in the answer (`grants_on_merged_unit`) for an
     /// administrator to re-scope or revoke: from the effective date they reach nothing.
-    package static func merge(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "unit")
-        let body = try context.body(MergeBody.self)
-        try OrgRules.id(body.into_id, field: "into_id")
-        let date = try OrgDate.body(body.effective_date)
-        let (row, stranded) = try await context.transaction(caller) { connection in
-            try await OrgChange.lockTree(connection, caller, "units")
-            guard try await Versions.lock(connection, context, "units", id: id) != nil,
-                  let before = try await UnitStore.read(connection, id: id, on: date) else {
-                throw Problem.notFound("unit")
-            }
-            let into = try await UnitStore.require(connection, id: body.into_id, field: "into_id", on: date)
-            let intoID = into.string("id")!
-            let unitPath = OrgPath.tree(before.string("path_ids")) ?? TreePath([])
-            let intoPath = OrgPath.tree(into.string("path_ids")) ?? TreePath([])
-            if unitPath.contains(intoPath) {
+    package static let merge = Endpoint<MergeBody, (date: String, before: Unit, into: Unit), (change: UnitChange, stranded: [String])>(
+        action: .unitMerge, resource: "unit",
+        check: { call in
+            _ = try call.pathID(resource: "unit")
+            try OrgRules.id(call.body.into_id, field: "into_id")
+            _ = try OrgDate.body(call.body.effective_date)
+        },
+        load: { call, connection in
+            try await OrgChange.lockTree(connection, call.caller, "units")
+            let (date, before) = try await UnitRoutes.lockedUnit(call, connection, on: OrgDate.body(call.body.effective_date))
+            let into = try await UnitStore.named(connection, id: call.body.into_id, field: "into_id", on: date)
+            if before.path.contains(into.path) {
                 throw Problem.invalid("into_id", rule: "not_own_descendant", "a unit cannot be merged into itself or its own descendant")
             }
-            guard before.bool("archived") == false, into.bool("archived") == false else {
+            guard !before.archived, !into.archived else {
                 throw Problem.invalid("into_id", rule: "not_archived", "archived units cannot be merged")
             }
-            var target = UnitStore.target(caller, before)
-            target.destination = UnitStore.location(into)
-            target.destinationTier = into.string("tier").flatMap { caller.ladder.tierIndex(named: $0) }
-            try await context.authorize(caller, .unitMerge, target, resource: "unit", id: id)
+            return (date, before, into)
+        },
+        target: { call, merge in
+            var target = merge.before.target(call.caller)
+            target.destination = merge.into.location
+            target.destinationTier = merge.into.tier.flatMap { call.caller.ladder.tierIndex(named: $0) }
+            return target
+        },
+        targetID: { _, merge in merge.before.id },
+        perform: { _, merge, connection in
+            let (id, intoID, date) = (merge.before.id, merge.into.id, merge.date)
             try await Versions.prepare(connection, Versions.units, id: id, on: date)
-            let intoLtree = try await connection.query(
-                "SELECT path::text AS path FROM unit_versions WHERE unit_id = $1::uuid AND valid @> $2::date", [intoID, date]).string(0, "path")!
+            let intoLtree = try await UnitStore.ltree(connection, id: intoID, on: date)!
             // Children: each moves under the surviving unit with its subtree.
-            let children = try await connection.query(
-                "SELECT unit_id::text AS id FROM unit_versions WHERE parent_id = $1::uuid AND valid @> $2::date", [id, date])
-            for child in children {
-                let childID = child.string("id")!
-                try await Versions.split(connection, Versions.units, ids: [childID], on: date)
-                try await repath(connection, unit: childID, newParent: intoLtree, on: date)
-                _ = try await connection.query(
-                    "UPDATE unit_versions SET parent_id = $2::uuid WHERE unit_id = $1::uuid AND lower(valid) >= $3::date",
-                    [childID, intoID, date])
+            for child in try await UnitStore.children(connection, of: id, on: date) {
+                try await Versions.split(connection, Versions.units, ids: [child], on: date)
+                try await UnitStore.repath(connection, unit: child, newParent: intoLtree, on: date)
+                try await UnitStore.setParent(connection, id: child, parent: intoID, from: date)
             }
             // Positions, and so their holders.
-            _ = try await connection.query("""
-                SELECT orgd_split_position_versions(array(SELECT DISTINCT position_id FROM position_versions
-                                                          WHERE unit_id = $1::uuid AND (upper_inf(valid) OR upper(valid) > $2::date)), $2::date)
-                """, [id, date])
-            _ = try await connection.query(
-                "UPDATE position_versions SET unit_id = $2::uuid WHERE unit_id = $1::uuid AND lower(valid) >= $3::date", [id, intoID, date])
+            try await UnitStore.movePositions(connection, of: id, into: intoID, from: date)
             // Hand-off links: carried over to the surviving unit, ended on the merged one.
-            _ = try await connection.query("""
-                INSERT INTO unit_handoffs (tenant_id, from_unit_id, to_unit_id, note, valid)
-                SELECT tenant_id, CASE WHEN from_unit_id = $1::uuid THEN $2::uuid ELSE from_unit_id END,
-                       CASE WHEN to_unit_id = $1::uuid THEN $2::uuid ELSE to_unit_id END, note,
-                       daterange(greatest(lower(valid), $3::date), upper(valid))
-                FROM unit_handoffs
-                WHERE (from_unit_id = $1::uuid OR to_unit_id = $1::uuid) AND (upper_inf(valid) OR upper(valid) > $3::date)
-                  AND from_unit_id <> $2::uuid AND to_unit_id <> $2::uuid
-                ON CONFLICT DO NOTHING
-                """, [id, intoID, date])
-            _ = try await connection.query("""
-                UPDATE unit_handoffs SET valid = daterange(lower(valid), $2::date)
-                WHERE (from_unit_id = $1::uuid OR to_unit_id = $1::uuid) AND valid @> $2::date AND lower(valid) < $2::date
-                """, [id, date])
-            _ = try await connection.query(
-                "DELETE FROM unit_handoffs WHERE (from_unit_id = $1::uuid OR to_unit_id = $1::uuid) AND lower(valid) >= $2::date", [id, date])
-            _ = try await connection.query(
-                "UPDATE unit_versions SET archived = true, merged_into = $2::uuid WHERE unit_id = $1::uuid AND lower(valid) >= $3::date",
-                [id, intoID, date])
-            _ = try await Versions.bump(connection, "units", id: id)
+            try await HandoffStore.carryOver(connection, from: id, into: intoID, on: date)
+            try await UnitStore.archive(connection, id: id, mergedInto: intoID, from: date)
             _ = try await Versions.bump(connection, "units", id: intoID)
-            let after = try await UnitStore.read(connection, id: id, on: date)!
-            try await OrgChange.record(connection, context, caller, action: "unit.merge", resource: "unit", id: id,
-                                       effective: date, before: UnitStore.json(before), after: UnitStore.json(after))
-            let stranded = try await connection.query("""
-                SELECT id::text AS id FROM grants
-                WHERE scope_kind = 'unit' AND scope_id = $1::uuid AND (expires_at IS NULL OR expires_at > now())
-                ORDER BY created_at, id
-                """, [id]).map { $0.string("id")! }
-            return (after, stranded)
-        }
-        return ETag.response(revision: row.int("revision"), body: UnitStore.json(row) { json in
-            json.field("grants_on_merged_unit", strings: stranded)
+            let change = try await UnitRoutes.bumped(connection, (date, merge.before))
+            return (change, try await UnitStore.liveGrants(connection, on: id))
+        },
+        audit: { _, _, merged in merged.change.audited("unit.merge") },
+        writeAudit: OrgChange.writer,
+        encode: { _, merged in
+            ETag.response(revision: merged.change.after.revision, body: merged.change.after.json { json in
+                json.field("grants_on_merged_unit", strings: merged.stranded)
+            })
         })
-    }
 
-    package struct ArchiveBody: Decodable {
+    package struct ArchiveBody: Decodable, Sendable {
         package var effective_date: String?
+
+        /// The body of `call`, which may be empty (archive today).
+        static func of(_ call: Call<NoBody>) throws -> ArchiveBody {
+            call.request.body.isEmpty ? ArchiveBody() : try call.context.body(ArchiveBody.self)
+        }
     }
 
     /// Archives the unit from the effective date on; refused while it has live children or
-    /// positions on or after that day.
-    package static func archive(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "unit")
-        let body = context.request.body.isEmpty ? ArchiveBody() : try context.body(ArchiveBody.self)
-        let date = try OrgDate.body(body.effective_date)
-        let row = try await context.transaction(caller) { connection in
-            guard try await Versions.lock(connection, context, "units", id: id) != nil,
-                  let before = try await UnitStore.read(connection, id: id, on: date) else {
-                throw Problem.notFound("unit")
-            }
-            try await context.authorize(caller, .unitArchive, UnitStore.target(caller, before), resource: "unit", id: id)
-            let busy = try await connection.query("""
-                SELECT EXISTS (SELECT 1 FROM unit_versions WHERE parent_id = $1::uuid AND NOT archived
-                               AND (upper_inf(valid) OR upper(valid) > $2::date)) AS children,
-                       EXISTS (SELECT 1 FROM position_versions WHERE unit_id = $1::uuid AND NOT archived
-                               AND (upper_inf(valid) OR upper(valid) > $2::date)) AS positions
-                """, [id, date])[0]
-            if busy.bool("children") == true {
+    /// positions on or after that day. The body is optional, so the endpoint reads it itself.
+    package static let archive = Endpoint<NoBody, (date: String, before: Unit), UnitChange>(
+        action: .unitArchive, resource: "unit",
+        check: { call in
+            _ = try call.pathID(resource: "unit")
+            _ = try OrgDate.body(ArchiveBody.of(call).effective_date)
+        },
+        load: { call, connection in
+            try await UnitRoutes.lockedUnit(call, connection, on: OrgDate.body(ArchiveBody.of(call).effective_date))
+        },
+        target: { call, loaded in loaded.before.target(call.caller) },
+        targetID: { _, loaded in loaded.before.id },
+        perform: { _, loaded, connection in
+            let (id, date) = (loaded.before.id, loaded.date)
+            let live = try await UnitStore.liveContents(connection, of: id, on: date)
+            if live.children {
                 throw Problem.conflict("UNIT_HAS_CHILDREN", "the unit has children that are not archived on or after \(date); move or archive them first")
             }
-            if busy.bool("positions") == true {
+            if live.positions {
                 throw Problem.conflict("UNIT_HAS_POSITIONS", "the unit has positions that are not archived on or after \(date); move or archive them first")
             }
             try await Versions.prepare(connection, Versions.units, id: id, on: date)
-            _ = try await connection.query(
-                "UPDATE unit_versions SET archived = true WHERE unit_id = $1::uuid AND lower(valid) >= $2::date", [id, date])
-            _ = try await Versions.bump(connection, "units", id: id)
-            let after = try await UnitStore.read(connection, id: id, on: date)!
-            try await OrgChange.record(connection, context, caller, action: "unit.archive", resource: "unit", id: id,
-                                       effective: date, before: UnitStore.json(before), after: UnitStore.json(after))
-            return after
-        }
-        return ETag.response(revision: row.int("revision"), body: UnitStore.json(row))
-    }
+            try await UnitStore.archive(connection, id: id, from: date)
+            return try await UnitRoutes.bumped(connection, loaded)
+        },
+        audit: { _, _, changed in changed.audited("unit.archive") },
+        writeAudit: OrgChange.writer,
+        encode: { _, changed in changed.after.response })
 
     /// Deletes a unit created by mistake: refused while it has children, positions or history
     /// (any change after its creation, a hand-off link, or a unit merged into it). Archive instead.
-    package static func delete(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "unit")
-        try await context.transaction(caller) { connection in
-            guard try await Versions.lock(connection, context, "units", id: id) != nil,
-                  let first = try await connection.query(
-                    "SELECT lower(valid)::text AS day FROM unit_versions WHERE unit_id = $1::uuid ORDER BY lower(valid) LIMIT 1", [id]).first,
-                  let before = try await UnitStore.read(connection, id: id, on: first.string("day")!) else {
+    package static let delete = Endpoint<NoBody, Unit, Unit>(
+        action: .unitDelete, resource: "unit",
+        load: { call, connection in
+            let id = try call.pathID(resource: "unit")
+            guard try await Versions.lock(connection, call.context, "units", id: id) != nil,
+                  let first = try await UnitStore.firstDay(connection, id: id),
+                  let unit = try await UnitStore.unit(connection, id: id, on: first) else {
                 throw Problem.notFound("unit")
             }
-            try await context.authorize(caller, .unitDelete, UnitStore.target(caller, before), resource: "unit", id: id)
-            let uses = try await connection.query("""
-                SELECT EXISTS (SELECT 1 FROM unit_versions WHERE parent_id = $1::uuid) AS children,
-                       EXISTS (SELECT 1 FROM position_versions WHERE unit_id = $1::uuid) AS positions,
-                       (SELECT count(*) FROM unit_versions WHERE unit_id = $1::uuid) > 1
-                       OR EXISTS (SELECT 1 FROM unit_handoffs WHERE from_unit_id = $1::uuid OR to_unit_id = $1::uuid)
-                       OR EXISTS (SELECT 1 FROM unit_versions WHERE merged_into = $1::uuid)
-                       OR EXISTS (SELECT 1 FROM org_changes WHERE resource_type = 'unit' AND resource_id = $1::uuid
-                                  AND action <> 'unit.create') AS history
-                """, [id])[0]
-            if uses.bool("children") == true { throw Problem.conflict("UNIT_HAS_CHILDREN", "the unit has (or had) child units; it cannot be deleted") }
-            if uses.bool("positions") == true { throw Problem.conflict("UNIT_HAS_POSITIONS", "the unit has (or had) positions; it cannot be deleted") }
-            if uses.bool("history") == true {
+            return unit
+        },
+        target: { call, unit in unit.target(call.caller) },
+        targetID: { _, unit in unit.id },
+        perform: { _, unit, connection in
+            let uses = try await UnitStore.everUsed(connection, id: unit.id)
+            if uses.children { throw Problem.conflict("UNIT_HAS_CHILDREN", "the unit has (or had) child units; it cannot be deleted") }
+            if uses.positions { throw Problem.conflict("UNIT_HAS_POSITIONS", "the unit has (or had) positions; it cannot be deleted") }
+            if uses.history {
                 throw Problem.conflict("UNIT_HAS_HISTORY", "the unit has history (changes, hand-off links or merges); archive it instead")
             }
-            _ = try await connection.query("DELETE FROM units WHERE id = $1::uuid", [id])
-            try await OrgChange.record(connection, context, caller, action: "unit.delete", resource: "unit", id: id,
-                                       effective: OrgDate.today, before: UnitStore.json(before))
-        }
-        return JSONResponse.noContent
-    }
+            try await UnitStore.delete(connection, id: unit.id)
+            return unit
+        },
+        audit: { _, _, unit in Audited("unit.delete", resource: "unit", id: unit.id, before: unit.json(), effective: OrgDate.today) },
+        writeAudit: OrgChange.writer,
+        encode: { _, _ in JSONResponse.noContent })
 }
-

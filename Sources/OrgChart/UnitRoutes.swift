@@ -9,7 +9,9 @@ import Postgres
 
 package enum UnitRoutes {
     /// Units on `as_of`, ordered by id, optionally only the children of `parent_id`; units the
-    /// caller may not read are left out.
+    /// caller may not read are left out. Not a declared Endpoint: there is no one target to
+    /// decide on (every caller may list, each row is decided on its own), and Endpoint decides
+    /// exactly one.
     package static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let date = try OrgDate.asOf(context)
@@ -20,33 +22,20 @@ package enum UnitRoutes {
                           field: "parent_id", rule: "uuid")
         }
         let archived = try context.flag("include_archived")
-        let rows = try await context.transaction(caller) { connection in
-            try await connection.query("""
-                SELECT \(UnitStore.columns) FROM \(UnitStore.from(1))
-                WHERE ($2::uuid IS NULL OR u.id > $2::uuid) AND ($3::uuid IS NULL OR v.parent_id = $3::uuid)
-                  AND ($4::boolean OR NOT v.archived)
-                ORDER BY u.id LIMIT $5
-                """, [date, page.after, parent, archived, page.limit + 1])
+        let units = try await context.transaction(caller) { connection in
+            try await UnitStore.list(connection, on: date, after: page.after, parent: parent, archived: archived, limit: page.limit + 1)
         }
         let now = caller.context(now: .now)
-        return page.response(rows, include: { decide(caller.principal, .unitRead, UnitStore.target(caller, $0), now).isAllowed }, extra: { $0.field("as_of", date) }) { row, json in
-            UnitStore.write(row, to: &json)
-        }
+        return page.response(units, cursor: \.id, include: { decide(caller.principal, .unitRead, $0.target(caller), now).isAllowed },
+                             extra: { $0.field("as_of", date) }) { unit, json in unit.write(to: &json) }
     }
 
-    package static func read(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "unit")
-        let date = try OrgDate.asOf(context)
-        let row = try await context.transaction(caller) { connection in
-            try await UnitStore.read(connection, id: id, on: date)
-        }
-        guard let row else { throw Problem.notFound("unit") }
-        try await context.authorize(caller, .unitRead, UnitStore.target(caller, row), resource: "unit", id: id)
-        return ETag.response(revision: row.int("revision"), body: UnitStore.json(row))
-    }
+    /// The unit on `as_of`; 404 when it did not exist that day.
+    package static let read = DatedRead.endpoint(
+        .unitRead, resource: "unit", read: { try await UnitStore.unit($0, id: $1, on: $2) },
+        target: { caller, unit in unit.target(caller) }, id: \.id, answer: \.response)
 
-    package struct CreateBody: Decodable {
+    package struct CreateBody: Decodable, Sendable {
         package var name: String
         package var code: String
         package var kind: String
@@ -60,56 +49,54 @@ package enum UnitRoutes {
         package var effective_date: String?
     }
 
-    package static func create(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let body = try context.body(CreateBody.self)
-        try OrgRules.name(body.name)
-        try OrgRules.code(body.code)
-        let tier = try body.tier.map { try OrgRules.tier($0, caller.ladder) }
-        if let label = body.role_label { try OrgRules.roleLabel(label) }
-        try OrgRules.list(body.functions ?? [], field: "functions")
-        try OrgRules.sortOrder(body.sort_order ?? 0)
-        try OrgRules.plannedEstablishment(body.planned_establishment)
-        let date = try OrgDate.body(body.effective_date)
-        let row = try await context.transaction(caller) { connection in
+    /// A new unit from `effective_date` (default today) on, under a parent existing that day.
+    package static let create = Endpoint<CreateBody, (date: String, parent: TreePath, region: TreePath?), Unit>(
+        action: .unitCreate, resource: "unit",
+        check: { call in
+            let body = call.body
+            try OrgRules.name(body.name)
+            try OrgRules.code(body.code)
+            _ = try body.tier.map { try OrgRules.tier($0, call.caller.ladder) }
+            if let label = body.role_label { try OrgRules.roleLabel(label) }
+            try OrgRules.list(body.functions ?? [], field: "functions")
+            try OrgRules.sortOrder(body.sort_order ?? 0)
+            try OrgRules.plannedEstablishment(body.planned_establishment)
+            _ = try OrgDate.body(body.effective_date)
+        },
+        load: { call, connection in
+            let body = call.body
+            let date = try OrgDate.body(body.effective_date)
             try await OrgRules.kind(body.kind, connection)
             var parentPath = TreePath([])
             if body.parent_id != nil {
-                let parent = try await UnitStore.require(connection, id: body.parent_id, field: "parent_id", on: date)
-                guard parent.bool("archived") == false else {
+                let parent = try await UnitStore.named(connection, id: body.parent_id, field: "parent_id", on: date)
+                guard !parent.archived else {
                     throw Problem.invalid("parent_id", rule: "not_archived", "the parent unit is archived on \(date)")
                 }
-                parentPath = OrgPath.tree(parent.string("path_ids")) ?? TreePath([])
+                parentPath = parent.path
             }
             let regionPath = try await body.region_id.asyncMap { try await UnitStore.regionPath(connection, id: $0) }
-            let target = Target.newUnit(caller.tenant, parent: parentPath, tier: tier, region: OrgPath.tree(regionPath))
-            try await context.authorize(caller, .unitCreate, target, resource: "unit", id: nil)
-            let inserted: PGResult
-            do {
-                inserted = try await connection.query("""
-                    WITH u AS (INSERT INTO units (tenant_id) VALUES ($1::uuid) RETURNING id)
-                    INSERT INTO unit_versions (tenant_id, unit_id, valid, parent_id, path, name, code, kind, tier, role_label,
-                                               functions, region_id, sort_order, planned_establishment)
-                    SELECT $1::uuid, u.id, daterange($2::date, NULL), $3::uuid,
-                           coalesce((SELECT path FROM unit_versions WHERE unit_id = $3::uuid AND valid @> $2::date), ''::ltree) || orgd_uuid_label(u.id),
-                           $4, $5, $6, $7, $8, $9::jsonb, $10::uuid, $11, $12::integer
-                    FROM u RETURNING unit_id::text AS id
-                    """, [caller.tenantID!, date, body.parent_id?.lowercased(), body.name.trimmingCharacters(in: .whitespacesAndNewlines),
-                          body.code, body.kind, body.tier, body.role_label, OrgRules.jsonList(body.functions ?? []),
-                          body.region_id?.lowercased(), body.sort_order ?? 0, body.planned_establishment])
-            } catch let error as PGError where error.isExclusionViolation {
-                throw codeTaken(body.code, date)
-            }
-            let id = inserted.string(0, "id")!
-            let row = try await UnitStore.read(connection, id: id, on: date)!
-            try await OrgChange.record(connection, context, caller, action: "unit.create", resource: "unit", id: id,
-                                       effective: date, after: UnitStore.json(row))
-            return row
-        }
-        var response = ETag.response(201, revision: row.int("revision"), body: UnitStore.json(row))
-        response.headers.add("Location", "/v1/units/\(row.string("id") ?? "")")
-        return response
-    }
+            return (date, parentPath, OrgPath.tree(regionPath))
+        },
+        target: { call, new in
+            .newUnit(call.caller.tenant, parent: new.parent, tier: call.body.tier.flatMap { call.caller.ladder.tierIndex(named: $0) },
+                     region: new.region)
+        },
+        perform: { call, new, connection in
+            let body = call.body
+            let fields = UnitStore.Fields(name: body.name, code: body.code, kind: body.kind, tier: body.tier, roleLabel: body.role_label,
+                                          functions: body.functions ?? [], parentID: body.parent_id, regionID: body.region_id,
+                                          sortOrder: body.sort_order ?? 0, plannedEstablishment: body.planned_establishment)
+            let id = try await UnitStore.create(connection, tenant: call.caller.tenantID!, fields, from: new.date)
+            return try await UnitStore.unit(connection, id: id, on: new.date)!
+        },
+        audit: { _, new, unit in Audited("unit.create", resource: "unit", id: unit.id, after: unit.json(), effective: new.date) },
+        writeAudit: OrgChange.writer,
+        encode: { _, unit in
+            var response = ETag.response(201, revision: unit.revision, body: unit.json())
+            response.headers.add("Location", "/v1/units/\(unit.id)")
+            return response
+        })
 
     package static func codeTaken(_ code: String, _ date: String) -> Problem {
         var problem = Problem.conflict("UNIT_CODE_TAKEN", "unit code \(code) is already used by another unit of this tenant on or after \(date)")
@@ -118,7 +105,7 @@ package enum UnitRoutes {
         return problem
     }
 
-    package struct UpdateBody: Decodable {
+    package struct UpdateBody: Decodable, Sendable {
         package var name: String?
         package var code: String?
         package var kind: String?
@@ -150,54 +137,82 @@ package enum UnitRoutes {
     }
 
     /// Changes fields from the effective date on (default today). Moving is `POST .../move`.
-    package static func update(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "unit")
-        let body = try context.body(UpdateBody.self)
-        if let name = body.name { try OrgRules.name(name) }
-        if let code = body.code { try OrgRules.code(code) }
-        let newTier = try body.tier.flatMap { $0 }.map { try OrgRules.tier($0, caller.ladder) }
-        if let label = body.role_label.flatMap({ $0 }) { try OrgRules.roleLabel(label) }
-        if let functions = body.functions { try OrgRules.list(functions, field: "functions") }
-        if let order = body.sort_order { try OrgRules.sortOrder(order) }
-        try OrgRules.plannedEstablishment(body.planned_establishment ?? nil)
-        try OrgRules.id(body.region_id ?? nil, field: "region_id")
-        let date = try OrgDate.body(body.effective_date)
-        let row = try await context.transaction(caller) { connection in
-            guard try await Versions.lock(connection, context, "units", id: id) != nil,
-                  let before = try await UnitStore.read(connection, id: id, on: date) else {
-                throw Problem.notFound("unit")
-            }
-            if let kind = body.kind { try await OrgRules.kind(kind, connection, current: before.string("kind")) }
+    package static let update = Endpoint<UpdateBody, (date: String, before: Unit), UnitChange>(
+        action: .unitUpdate, resource: "unit",
+        check: { call in
+            _ = try call.pathID(resource: "unit")
+            let body = call.body
+            if let name = body.name { try OrgRules.name(name) }
+            if let code = body.code { try OrgRules.code(code) }
+            _ = try body.tier.flatMap { $0 }.map { try OrgRules.tier($0, call.caller.ladder) }
+            if let label = body.role_label.flatMap({ $0 }) { try OrgRules.roleLabel(label) }
+            if let functions = body.functions { try OrgRules.list(functions, field: "functions") }
+            if let order = body.sort_order { try OrgRules.sortOrder(order) }
+            try OrgRules.plannedEstablishment(body.planned_establishment ?? nil)
+            try OrgRules.id(body.region_id ?? nil, field: "region_id")
+            _ = try OrgDate.body(body.effective_date)
+        },
+        load: { call, connection in
+            let body = call.body
+            let (date, before) = try await lockedUnit(call, connection, on: OrgDate.body(body.effective_date))
+            if let kind = body.kind { try await OrgRules.kind(kind, connection, current: before.kind) }
             if let region = body.region_id.flatMap({ $0 }) { _ = try await UnitStore.regionPath(connection, id: region) }
-            var target = UnitStore.target(caller, before)
-            if body.tier != nil { target.newUnitTier = newTier }
-            try await context.authorize(caller, .unitUpdate, target, resource: "unit", id: id)
-            try await Versions.prepare(connection, Versions.units, id: id, on: date)
-            do {
-                _ = try await connection.query("""
-                    UPDATE unit_versions SET name = coalesce($2, name), code = coalesce($3, code), kind = coalesce($4, kind),
-                        tier = CASE WHEN $5::boolean THEN $6 ELSE tier END,
-                        role_label = CASE WHEN $7::boolean THEN $8 ELSE role_label END,
-                        functions = coalesce($9::jsonb, functions),
-                        region_id = CASE WHEN $10::boolean THEN $11::uuid ELSE region_id END,
-                        sort_order = coalesce($12::integer, sort_order),
-                        planned_establishment = CASE WHEN $14::boolean THEN $15::integer ELSE planned_establishment END
-                    WHERE unit_id = $1::uuid AND lower(valid) >= $13::date
-                    """, [id, body.name?.trimmingCharacters(in: .whitespacesAndNewlines), body.code, body.kind,
-                          body.tier != nil, body.tier.flatMap { $0 }, body.role_label != nil, body.role_label.flatMap { $0 },
-                          body.functions.map(OrgRules.jsonList), body.region_id != nil, body.region_id.flatMap { $0 }?.lowercased(),
-                          body.sort_order, date, body.planned_establishment != nil, body.planned_establishment ?? nil])
-            } catch let error as PGError where error.isExclusionViolation {
-                throw codeTaken(body.code ?? "", date)
-            }
-            _ = try await Versions.bump(connection, "units", id: id)
-            let after = try await UnitStore.read(connection, id: id, on: date)!
-            try await OrgChange.record(connection, context, caller, action: "unit.update", resource: "unit", id: id,
-                                       effective: date, before: UnitStore.json(before), after: UnitStore.json(after))
-            return after
+            return (date, before)
+        },
+        target: { call, loaded in
+            var target = loaded.before.target(call.caller)
+            if let tier = call.body.tier { target.newUnitTier = tier.flatMap { call.caller.ladder.tierIndex(named: $0) } }
+            return target
+        },
+        targetID: { _, loaded in loaded.before.id },
+        perform: { call, loaded, connection in
+            let body = call.body, id = loaded.before.id
+            try await Versions.prepare(connection, Versions.units, id: id, on: loaded.date)
+            let change = UnitStore.Change(name: body.name, code: body.code, kind: body.kind, tier: body.tier, roleLabel: body.role_label,
+                                          functions: body.functions, regionID: body.region_id, sortOrder: body.sort_order,
+                                          plannedEstablishment: body.planned_establishment)
+            try await UnitStore.update(connection, id: id, change, from: loaded.date)
+            return try await bumped(connection, loaded)
+        },
+        audit: { _, _, changed in changed.audited("unit.update") },
+        writeAudit: OrgChange.writer,
+        encode: { _, changed in changed.after.response })
+
+    /// The unit of the path's `id` under a row lock, after If-Match, as it is on `date`; 404
+    /// when there is no such unit or it does not exist on `date`.
+    package static func lockedUnit(_ call: Call<some Sendable>, _ connection: PGConnection,
+                                   on date: String) async throws -> (date: String, before: Unit) {
+        let id = try call.pathID(resource: "unit")
+        guard try await Versions.lock(connection, call.context, "units", id: id) != nil,
+              let unit = try await UnitStore.unit(connection, id: id, on: date) else {
+            throw Problem.notFound("unit")
         }
-        return ETag.response(revision: row.int("revision"), body: UnitStore.json(row))
+        return (date, unit)
+    }
+
+    /// After a change of the unit's versions: its revision raised and the unit re-read.
+    package static func bumped(_ connection: PGConnection,
+                               _ loaded: (date: String, before: Unit)) async throws -> UnitChange {
+        _ = try await Versions.bump(connection, "units", id: loaded.before.id)
+        return UnitChange(date: loaded.date, before: loaded.before,
+                          after: try await UnitStore.unit(connection, id: loaded.before.id, on: loaded.date)!)
+    }
+}
+
+extension Unit {
+    /// The unit's answer to a read or a change: its JSON with its revision as the ETag.
+    package var response: HTTPResponse { ETag.response(revision: revision, body: json()) }
+}
+
+/// A unit before and after a change effective on `date`.
+package struct UnitChange: Sendable {
+    package var date: String
+    package var before: Unit
+    package var after: Unit
+
+    /// The change's audit and org_changes row (OrgChange.writer).
+    package func audited(_ action: String) -> Audited {
+        Audited(action, resource: "unit", id: before.id, before: before.json(), after: after.json(), effective: date)
     }
 }
 

@@ -21,16 +21,15 @@ package enum Versions {
 
     /// Checks that the resource exists on `date` and has no later version, then cuts at `date`.
     package static func prepare(_ connection: PGConnection, _ table: Table, id: String, on date: String) async throws {
-        let row = try await connection.query("""
-            SELECT bool_or(valid @> $2::date) AS exists_on, max(lower(valid))::text AS last_start,
-                   min(lower(valid))::text AS first_day
-            FROM \(table.name) WHERE \(table.key) = $1::uuid
-            """, [id, date])[0]
-        guard row.bool("exists_on") == true else {
+        let (existsOn, lastStart, firstDay) = try await connection.query("""
+            SELECT bool_or(valid @> \(date)::date), max(lower(valid))::text, min(lower(valid))::text
+            FROM \(unescaped: sql(table.name)) WHERE \(unescaped: sql(table.key)) = \(id)::uuid
+            """).decodeFirst(Bool?.self, String?.self, String?.self)!
+        guard existsOn == true else {
             throw Problem.invalid("effective_date", rule: "within_lifetime",
-                                  "the \(table.resource) does not exist on \(date); it starts on \(row.string("first_day") ?? "?")")
+                                  "the \(table.resource) does not exist on \(date); it starts on \(firstDay ?? "?")")
         }
-        if let last = row.string("last_start"), last > date {
+        if let last = lastStart, last > date {
             throw Problem.conflict("LATER_CHANGE_SCHEDULED",
                                    "the \(table.resource) already has a change effective on \(last); a change effective on \(date) would rewrite it — change it from \(last) on instead")
         }
@@ -38,22 +37,27 @@ package enum Versions {
     }
 
     package static func split(_ connection: PGConnection, _ table: Table, ids: [String], on date: String) async throws {
-        _ = try await connection.query("SELECT \(table.split)($1::uuid[], $2::date)", [ids, date])
+        _ = try await connection.query("SELECT \(unescaped: sql(table.split))(\(ids)::uuid[], \(date)::date)")
     }
 
     /// Raises the identity row's revision (the ETag); returns the new one.
     package static func bump(_ connection: PGConnection, _ identity: String, id: String) async throws -> Int {
-        try await connection.query("UPDATE \(identity) SET revision = revision + 1, updated_at = now() WHERE id = $1::uuid RETURNING revision",
-                                   [id]).int(0, "revision") ?? 0
+        try await connection.query("""
+            UPDATE \(unescaped: sql(identity)) SET revision = revision + 1, updated_at = now() WHERE id = \(id)::uuid RETURNING revision
+            """).decodeFirst(Int.self) ?? 0
     }
 
     /// Locks the identity row and checks If-Match (none for a nil context: the importer, whose one
     /// request changes many records, has no If-Match to honour or require); nil when there is no such row.
     package static func lock(_ connection: PGConnection, _ context: RequestContext?, _ identity: String, id: String) async throws -> Int? {
-        guard let revision = try await connection.query("SELECT revision FROM \(identity) WHERE id = $1::uuid FOR UPDATE", [id]).int(0, "revision") else {
+        guard let revision = try await connection.query("SELECT revision FROM \(unescaped: sql(identity)) WHERE id = \(id)::uuid FOR UPDATE")
+            .decodeFirst(Int.self) else {
             return nil
         }
         if let context { try await ETag.check(context, revision: revision, connection) }
         return revision
     }
+
+    /// A table or function name the program chose (never input), spliced into a statement.
+    private static func sql(_ name: String) -> PGQuery { PGQuery(unsafeSQL: name) }
 }
