@@ -85,3 +85,18 @@ extension PositionStore {
         Position(named: row).target(caller)
     }
 }
+
+extension Holders {
+    /// `writeSeat` for a chart's position row (TreeQuery).
+    package static func writeSeat(_ row: PGRow, _ holders: [Holder], to json: inout JSONWriter) {
+        writeSeat(Position(named: row), holders, to: &json)
+    }
+}
+
+extension HeadcountCheck {
+    /// `admit` for a position row (PositionStore.require), for the importer.
+    package static func admit(_ connection: PGConnection, position: PGRow, start: String, range: String,
+                              region: String?, field: String) async throws {
+        try await admit(connection, position: Position(named: position), start: start, range: range, region: region, field: field)
+    }
+}
