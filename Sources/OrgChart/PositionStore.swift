@@ -81,10 +81,9 @@ package enum PositionStore {
             """).decode()
     }
 
-    /// The positions `ids` on `date`, without their holders counted (in no order).
-    package static func positions(_ connection: PGConnection, ids: [String], on date: String) async throws -> [Position] {
-        guard !ids.isEmpty else { return [] }
-        return try await connection.query("\(unescaped: select(on: date, holders: false)) WHERE p.id = ANY (\(ids)::uuid[])").decode()
+    /// The positions `ids` on `date` (in no order), for a report that reads them with its own rows.
+    package static func select(ids: [String], on date: String, holders: Bool = true) -> PGQuery {
+        "\(unescaped: select(on: date, holders: holders)) WHERE p.id = ANY (\(ids)::uuid[])"
     }
 
     /// A position named in a request body that must exist on `date`; 422 naming the field otherwise.
