@@ -7,7 +7,7 @@ import App
 import HTTP
 import Postgres
 
-package struct Assignment: Sendable, PGRowDecodable {
+package struct Assignment: Sendable, PGRowDecodable, JSONWritable {
     package var id: String
     package var personID: String
     package var personName: String                 // as on the day the statement asked for
@@ -46,11 +46,5 @@ package struct Assignment: Sendable, PGRowDecodable {
         json.field("region_id", regionID)
         json.field("revision", revision)
         json.endObject()
-    }
-
-    package var json: [UInt8] {
-        var json = JSONWriter()
-        write(to: &json)
-        return json.bytes
     }
 }

@@ -176,11 +176,7 @@ package enum AssignmentRoutes {
             Audited("assignment.create", resource: "assignment", id: assignment.id, after: assignment.json, effective: appointment.start)
         },
         writeAudit: OrgChangeAudit.writer,
-        encode: { _, assignment in
-            var response = answer(assignment, status: 201)
-            response.headers.add("Location", "/v1/assignments/\(assignment.id)")
-            return response
-        })
+        encode: { _, assignment in answer(assignment, status: 201).located("/v1/assignments/\(assignment.id)") })
 
     /// The assignment just written.
     static func current(_ connection: PGConnection, id: String) async throws -> Assignment {

@@ -131,11 +131,7 @@ package enum PersonRoutes {
             Audited("person.create", resource: "person", id: person.id, after: person.json, effective: creation.date)
         },
         writeAudit: OrgChangeAudit.writer,
-        encode: { call, person in
-            var response = answer(person, call.caller, status: 201)
-            response.headers.add("Location", "/v1/people/\(person.id)")
-            return response
-        })
+        encode: { call, person in answer(person, call.caller, status: 201).located("/v1/people/\(person.id)") })
 
     /// The person just written, as on `date`.
     static func current(_ connection: PGConnection, id: String, on date: String) async throws -> Person {

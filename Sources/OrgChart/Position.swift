@@ -7,7 +7,7 @@ import HTTP
 import Policy
 import Postgres
 
-package struct Position: Sendable, PGRowDecodable {
+package struct Position: Sendable, PGRowDecodable, JSONWritable {
     package var id: String
     package var revision: Int                       // the ETag
     package var title: String
@@ -84,12 +84,6 @@ package struct Position: Sendable, PGRowDecodable {
         json.field("effective_until", validTo.map(OrgDate.dayBefore))
         json.field("revision", revision)
         json.endObject()
-    }
-
-    package var json: [UInt8] {
-        var json = JSONWriter()
-        write(to: &json)
-        return json.bytes
     }
 
     /// The grade parsed on the tenant's ladder (nil when absent or no longer on it).

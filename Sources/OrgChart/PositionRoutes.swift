@@ -127,11 +127,7 @@ package enum PositionRoutes {
             Audited("position.create", resource: "position", id: position.id, after: position.json, effective: creation.date)
         },
         writeAudit: OrgChangeAudit.writer,
-        encode: { _, position in
-            var response = answer(position, status: 201)
-            response.headers.add("Location", "/v1/positions/\(position.id)")
-            return response
-        })
+        encode: { _, position in answer(position, status: 201).located("/v1/positions/\(position.id)") })
 
     package struct UpdateBody: Decodable {
         package var title: String?
