@@ -28,10 +28,10 @@ package enum ReportingQueries {
         var date: String
         var positions: [Position]
         var holders: [String: [Holder]]
-        var subject: Position?                   // whose chain or reports these are; nil: none that day
+        var subject: Position                    // whose chain or reports these are
     }
 
-    static func seats(_ connection: PGConnection, _ positions: [Position], on date: String, subject: Position?) async throws -> Seats {
+    static func seats(_ connection: PGConnection, _ positions: [Position], on date: String, subject: Position) async throws -> Seats {
         Seats(date: date, positions: positions, holders: try await Holders.fetch(connection, positions: positions.map(\.id), on: date),
               subject: subject)
     }
@@ -52,66 +52,61 @@ package enum ReportingQueries {
         }
     }
 
-    /// A chain read, decided on its first position: the one asked about.
-    static func chainEndpoint(load: @escaping @Sendable (Call<NoBody>, PGConnection) async throws -> Seats) -> Endpoint<NoBody, Seats, Seats> {
+    /// A read of seats around one position, decided on that position (`Seats.subject`).
+    static func seatsEndpoint(key: String, load: @escaping @Sendable (Call<NoBody>, PGConnection) async throws -> Seats)
+        -> Endpoint<NoBody, Seats, Seats> {
         Endpoint<NoBody, Seats, Seats>(
             action: .positionRead, resource: "position",
-            load: { call, connection in
-                let seats = try await load(call, connection)
-                guard seats.subject != nil else { throw Problem.notFound("position") }
-                return seats
-            },
-            target: { call, seats in seats.subject!.target(call.caller) },
-            targetID: { _, seats in seats.subject?.id },
+            load: load,
+            target: { call, seats in seats.subject.target(call.caller) },
+            targetID: { _, seats in seats.subject.id },
             perform: { _, seats, _ in seats },
-            encode: { call, seats in answer(call, seats, key: "chain") })
+            encode: { call, seats in answer(call, seats, key: key) })
+    }
+
+    /// The chain from `start` on `date`, decided on `start`; 404 when it has no version that day.
+    static func chainSeats(_ connection: PGConnection, from start: String, on date: String) async throws -> Seats {
+        let positions = try await chain(connection, from: start, on: date)
+        guard let first = positions.first else { throw Problem.notFound("position") }
+        return try await seats(connection, positions, on: date, subject: first)
     }
 
     /// The chain of command above the position on `as_of`, the position first.
-    package static let positionChain = chainEndpoint { call, connection in
+    package static let positionChain = seatsEndpoint(key: "chain") { call, connection in
         let id = try call.pathID(resource: "position")
-        let date = try OrgDate.asOf(call.context)
-        let positions = try await chain(connection, from: id, on: date)
-        return try await seats(connection, positions, on: date, subject: positions.first)
+        return try await chainSeats(connection, from: id, on: try OrgDate.asOf(call.context))
     }
 
     /// The chain above the person's primary post on `as_of`.
-    package static let personChain = chainEndpoint { call, connection in
+    package static let personChain = seatsEndpoint(key: "chain") { call, connection in
         let id = try call.pathID(resource: "person")
         let date = try OrgDate.asOf(call.context)
         guard let post = try await AssignmentStore.post(connection, person: id, on: date) else { throw Problem.notFound("person's post") }
-        let positions = try await chain(connection, from: post, on: date)
-        return try await seats(connection, positions, on: date, subject: positions.first)
+        return try await chainSeats(connection, from: post, on: date)
     }
 
     /// `scope=direct` (default) or `scope=all`: the positions reporting to this one.
-    package static let reports = Endpoint<NoBody, Seats, Seats>(
-        action: .positionRead, resource: "position",
-        load: { call, connection in
-            let id = try call.pathID(resource: "position")
-            let date = try OrgDate.asOf(call.context)
-            let scope = call.query("scope") ?? "direct"
-            guard scope == "direct" || scope == "all" else {
-                throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "scope must be direct or all", field: "scope", rule: "one_of")
-            }
-            let day: PGQuery = "\(date)::date"
-            let positions: [Position] = try await connection.query("""
-                WITH RECURSIVE down (id, step) AS (
-                    SELECT \(id)::uuid, 0
-                    UNION ALL
-                    SELECT v.position_id, down.step + 1 FROM down
-                    JOIN position_versions v ON v.reports_to = down.id AND v.valid @> \(date)::date AND NOT v.archived
-                    WHERE down.step < \(scope == "all" ? 1000 : 1))
-                SELECT \(unescaped: PositionStore.columns(day: day)) FROM down JOIN \(unescaped: PositionStore.from(day: day)) ON p.id = down.id
-                WHERE down.step > 0 ORDER BY down.step, v.title
-                """).decode()
-            guard let position = try await PositionStore.position(connection, id: id, on: date) else { throw Problem.notFound("position") }
-            return try await seats(connection, positions, on: date, subject: position)
-        },
-        target: { call, seats in seats.subject!.target(call.caller) },
-        targetID: { _, seats in seats.subject?.id },
-        perform: { _, seats, _ in seats },
-        encode: { call, seats in answer(call, seats, key: "reports") })
+    package static let reports = seatsEndpoint(key: "reports") { call, connection in
+        let id = try call.pathID(resource: "position")
+        let date = try OrgDate.asOf(call.context)
+        let scope = call.query("scope") ?? "direct"
+        guard scope == "direct" || scope == "all" else {
+            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "scope must be direct or all", field: "scope", rule: "one_of")
+        }
+        let day: PGQuery = "\(date)::date"
+        let positions: [Position] = try await connection.query("""
+            WITH RECURSIVE down (id, step) AS (
+                SELECT \(id)::uuid, 0
+                UNION ALL
+                SELECT v.position_id, down.step + 1 FROM down
+                JOIN position_versions v ON v.reports_to = down.id AND v.valid @> \(date)::date AND NOT v.archived
+                WHERE down.step < \(scope == "all" ? 1000 : 1))
+            SELECT \(unescaped: PositionStore.columns(day: day)) FROM down JOIN \(unescaped: PositionStore.from(day: day)) ON p.id = down.id
+            WHERE down.step > 0 ORDER BY down.step, v.title
+            """).decode()
+        guard let position = try await PositionStore.position(connection, id: id, on: date) else { throw Problem.notFound("position") }
+        return try await seats(connection, positions, on: date, subject: position)
+    }
 
     /// A position whose direct reports are outside its span of control.
     package struct Violation: Sendable, PGRowDecodable {
