@@ -134,6 +134,17 @@ package enum AssignmentStore {
             """ as PGQuery).decode()
     }
 
+    /// For each of `positions` that anyone ever held: its holders on `date` and the days since
+    /// the last holder left (nil when nobody left by then).
+    package static func filling(_ connection: PGConnection, positions: [String],
+                                on date: String) async throws -> [(id: String, holders: Int, daysSinceLeft: Int?)] {
+        try await connection.query("""
+            SELECT position_id::text, count(*) FILTER (WHERE valid @> \(date)::date),
+                   \(date)::date - max(upper(valid)) FILTER (WHERE upper(valid) <= \(date)::date)
+            FROM assignments WHERE position_id = ANY (\(positions)::uuid[]) GROUP BY position_id
+            """ as PGQuery).decode(String.self, Int.self, Int?.self).map { (id: $0.0, holders: $0.1, daysSinceLeft: $0.2) }
+    }
+
     /// The most holders of the position on any day of `range` (from `start` on), in one region
     /// when given: days when the count can rise are the start and every later holder's first day.
     package static func peakHolders(_ connection: PGConnection, position: String, start: String, range: String,

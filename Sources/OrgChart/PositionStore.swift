@@ -152,6 +152,45 @@ package enum PositionStore {
             """ as PGQuery).decode(String.self)
     }
 
+    /// Positions from `start` up its reports-to line on `date`, `start` first.
+    package static func chain(_ connection: PGConnection, from start: String, on date: String) async throws -> [Position] {
+        let day: PGQuery = "\(date)::date"
+        return try await connection.query("""
+            WITH RECURSIVE up (id, step) AS (
+                SELECT \(start)::uuid, 0
+                UNION ALL
+                SELECT v.reports_to, up.step + 1 FROM up
+                JOIN position_versions v ON v.position_id = up.id AND v.valid @> \(date)::date
+                WHERE v.reports_to IS NOT NULL AND up.step < 1000)
+            SELECT \(unescaped: columns(day: day)) FROM up JOIN \(unescaped: from(day: day)) ON p.id = up.id
+            ORDER BY up.step
+            """).decode()
+    }
+
+    /// The positions reporting to `manager` on `date`, directly or down to `levels` steps below
+    /// it, nearest first, then by title; archived ones (and those below them) are left out.
+    package static func reports(_ connection: PGConnection, to manager: String, on date: String, levels: Int) async throws -> [Position] {
+        let day: PGQuery = "\(date)::date"
+        return try await connection.query("""
+            WITH RECURSIVE down (id, step) AS (
+                SELECT \(manager)::uuid, 0
+                UNION ALL
+                SELECT v.position_id, down.step + 1 FROM down
+                JOIN position_versions v ON v.reports_to = down.id AND v.valid @> \(date)::date AND NOT v.archived
+                WHERE down.step < \(levels))
+            SELECT \(unescaped: columns(day: day)) FROM down JOIN \(unescaped: from(day: day)) ON p.id = down.id
+            WHERE down.step > 0 ORDER BY down.step, v.title
+            """).decode()
+    }
+
+    /// Days from each position's first day to `date`, by id.
+    package static func ages(_ connection: PGConnection, ids: [String], on date: String) async throws -> [(id: String, days: Int)] {
+        try await connection.query("""
+            SELECT position_id::text, \(date)::date - min(lower(valid)) FROM position_versions
+            WHERE position_id = ANY (\(ids)::uuid[]) GROUP BY position_id
+            """ as PGQuery).decode(String.self, Int.self).map { (id: $0.0, days: $0.1) }
+    }
+
     /// Locks the position's identity row until the transaction ends (appointments to it queue);
     /// false when there is no such position.
     package static func lock(_ connection: PGConnection, id: String?) async throws -> Bool {

@@ -8,21 +8,6 @@ import Policy
 import Postgres
 
 package enum ReportingQueries {
-    /// Positions from `start` up its reports-to line on `date`, `start` first.
-    package static func chain(_ connection: PGConnection, from start: String, on date: String) async throws -> [Position] {
-        let day: PGQuery = "\(date)::date"
-        return try await connection.query("""
-            WITH RECURSIVE up (id, step) AS (
-                SELECT \(start)::uuid, 0
-                UNION ALL
-                SELECT v.reports_to, up.step + 1 FROM up
-                JOIN position_versions v ON v.position_id = up.id AND v.valid @> \(date)::date
-                WHERE v.reports_to IS NOT NULL AND up.step < 1000)
-            SELECT \(unescaped: PositionStore.columns(day: day)) FROM up JOIN \(unescaped: PositionStore.from(day: day)) ON p.id = up.id
-            ORDER BY up.step
-            """).decode()
-    }
-
     /// Positions with their holders on a day, and the position the answer is about.
     package struct Seats: Sendable {
         var date: String
@@ -66,7 +51,7 @@ package enum ReportingQueries {
 
     /// The chain from `start` on `date`, decided on `start`; 404 when it has no version that day.
     static func chainSeats(_ connection: PGConnection, from start: String, on date: String) async throws -> Seats {
-        let positions = try await chain(connection, from: start, on: date)
+        let positions = try await PositionStore.chain(connection, from: start, on: date)
         guard let first = positions.first else { throw Problem.notFound("position") }
         return try await seats(connection, positions, on: date, subject: first)
     }
@@ -93,17 +78,7 @@ package enum ReportingQueries {
         guard scope == "direct" || scope == "all" else {
             throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "scope must be direct or all", field: "scope", rule: "one_of")
         }
-        let day: PGQuery = "\(date)::date"
-        let positions: [Position] = try await connection.query("""
-            WITH RECURSIVE down (id, step) AS (
-                SELECT \(id)::uuid, 0
-                UNION ALL
-                SELECT v.position_id, down.step + 1 FROM down
-                JOIN position_versions v ON v.reports_to = down.id AND v.valid @> \(date)::date AND NOT v.archived
-                WHERE down.step < \(scope == "all" ? 1000 : 1))
-            SELECT \(unescaped: PositionStore.columns(day: day)) FROM down JOIN \(unescaped: PositionStore.from(day: day)) ON p.id = down.id
-            WHERE down.step > 0 ORDER BY down.step, v.title
-            """).decode()
+        let positions = try await PositionStore.reports(connection, to: id, on: date, levels: scope == "all" ? 1000 : 1)
         guard let position = try await PositionStore.position(connection, id: id, on: date) else { throw Problem.notFound("position") }
         return try await seats(connection, positions, on: date, subject: position)
     }

@@ -69,10 +69,11 @@ package enum VacancyQuery {
     /// The 1,000 longest-vacant positions of the subtree of `unit` (the tenant when nil) on
     /// `date`, longest first. Three reads of one table each, joined here: the positions with
     /// their establishment, then the holders and the first days of all of them by `= ANY` of
-    /// their ids. Joined in SQL, these sets were planned blind (an array's length, a recursive
-    /// walk's size) and nested loops re-read one set per row of the other: 1.8–4.8 s, varying
-    /// from run to run, for 5,000 positions. (The first two statements use TreeQuery's SQL, which
-    /// numbers its parameters by hand; their rows are decoded by position all the same.)
+    /// their ids (PositionStore.ages, AssignmentStore.filling). Joined in SQL, these sets were
+    /// planned blind (an array's length, a recursive walk's size) and nested loops re-read one set
+    /// per row of the other: 1.8–4.8 s, varying from run to run, for 5,000 positions. (The first
+    /// two statements use TreeQuery's SQL, which numbers its parameters by hand; their rows are
+    /// decoded by position all the same.)
     package static func vacantSeats(_ connection: PGConnection, under unit: String?, on date: String) async throws -> [VacantSeat] {
         let columns = "SELECT p.id::text, v.title, \(Headcount.toFillSQL) FROM \(TreeQuery.positionsFrom)"
         let positions: [(String, String, Int?)]
@@ -93,17 +94,10 @@ package enum VacancyQuery {
         }
         guard !seats.isEmpty else { return [] }
         let ids = Array(seats.keys)
-        for (id, days) in try await connection.query("""
-            SELECT position_id::text, \(date)::date - min(lower(valid)) FROM position_versions
-            WHERE position_id = ANY (\(ids)::uuid[]) GROUP BY position_id
-            """ as PGQuery).decode(String.self, Int.self) {
+        for (id, days) in try await PositionStore.ages(connection, ids: ids, on: date) {
             seats[id]?.daysVacant = days
         }
-        for (id, filled, daysSinceLeft) in try await connection.query("""
-            SELECT position_id::text, count(*) FILTER (WHERE valid @> \(date)::date),
-                   \(date)::date - max(upper(valid)) FILTER (WHERE upper(valid) <= \(date)::date)
-            FROM assignments WHERE position_id = ANY (\(ids)::uuid[]) GROUP BY position_id
-            """ as PGQuery).decode(String.self, Int.self, Int?.self) {
+        for (id, filled, daysSinceLeft) in try await AssignmentStore.filling(connection, positions: ids, on: date) {
             guard var seat = seats[id] else { continue }
             seat.filled = filled
             if let days = daysSinceLeft { seat.daysVacant = min(seat.daysVacant, days) }
