@@ -55,6 +55,16 @@ extension Headcount {
 }
 
 extension PositionStore {
+    /// `baseColumns` and `filled` on `$date`, for statements that still number parameters by hand.
+    package static func columns(_ date: Int) -> String {
+        columns(day: PGQuery(unsafeSQL: "$\(date)::date")).sql
+    }
+
+    /// `from(day:)` on `$date`, for statements that still number parameters by hand.
+    package static func from(_ date: Int) -> String {
+        from(day: PGQuery(unsafeSQL: "$\(date)::date")).sql
+    }
+
     /// The position on `date` as a row (the columns of `position(_:id:on:)`, named).
     package static func read(_ connection: PGConnection, id: String, on date: String) async throws -> PGRow? {
         try await connection.query(selectOne(id: id, on: date)).first

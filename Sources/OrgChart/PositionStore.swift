@@ -43,16 +43,6 @@ package enum PositionStore {
         "SELECT \(unescaped: columns(day: "\(date)::date", holders: holders)) FROM \(unescaped: from(day: "\(date)::date"))"
     }
 
-    /// `baseColumns` and `filled` on `$date`, for statements that still number parameters by hand.
-    package static func columns(_ date: Int) -> String {
-        columns(day: PGQuery(unsafeSQL: "$\(date)::date")).sql
-    }
-
-    /// `from(day:)` on `$date`, for statements that still number parameters by hand.
-    package static func from(_ date: Int) -> String {
-        from(day: PGQuery(unsafeSQL: "$\(date)::date")).sql
-    }
-
     /// The position on `date`; nil for an unknown or another tenant's position, or one that did
     /// not exist that day.
     package static func position(_ connection: PGConnection, id: String, on date: String) async throws -> Position? {
