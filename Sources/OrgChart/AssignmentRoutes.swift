@@ -10,48 +10,12 @@ import Policy
 import Postgres
 
 package enum AssignmentRoutes {
-    /// Columns of `assignments a` with the person's name on a day (`from`).
-    package static let columns = """
-        a.id::text AS id, a.person_id::text AS person_id, pv.name AS person_name, a.position_id::text AS position_id,
-        a.kind, lower(a.valid)::text AS start_date, upper(a.valid)::text AS end_after, a.region_id::text AS region_id, a.revision
-        """
-
-    /// `assignments a` with the person `pe` and their version `pv` on `day` (an SQL date expression).
-    package static func from(_ day: String) -> String {
-        "assignments a JOIN people pe ON pe.tenant_id = a.tenant_id AND pe.id = a.person_id \(PersonRoutes.versionOn(day))"
-    }
-
-    package static func read(_ connection: PGConnection, id: String) async throws -> PGRow? {
-        try await connection.query("SELECT \(columns) FROM \(from("orgd_today()")) WHERE a.id = $1::uuid", [id]).first
-    }
-
-    package static func write(_ row: PGRow, to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("id", row.string("id"))
-        json.field("person_id", row.string("person_id"))
-        json.field("person_name", row.string("person_name"))
-        json.field("position_id", row.string("position_id"))
-        json.field("kind", row.string("kind"))
-        json.field("start_date", row.string("start_date"))
-        json.field("end_date", row.string("end_after").map(OrgDate.dayBefore))
-        json.field("region_id", row.string("region_id"))
-        json.field("revision", row.int("revision"))
-        json.endObject()
-    }
-
-    package static func json(_ row: PGRow) -> [UInt8] {
-        var json = JSONWriter()
-        write(row, to: &json)
-        return json.bytes
-    }
-
     /// The policy target: the position's unit and grade, the person's highest post and, for an
     /// appointment, the accounts linked to the person as they are now (LinkedAccounts), whom it may raise.
-    package static func target(_ caller: Caller, position: PGRow, person: PGRow?, accounts: [SubjectRecord] = []) -> Target {
-        var target = Target.assignment(caller.tenant, unit: OrgPath.tree(position.string("path_ids")) ?? TreePath([]),
-                                       region: OrgPath.tree(position.string("region_path")),
-                                       positionGrade: PositionStore.grade(caller, position),
-                                       personGrade: person.flatMap { PersonRoutes.grade(caller, $0) })
+    package static func target(_ caller: Caller, position: Position, person: Person?, accounts: [SubjectRecord] = []) -> Target {
+        var target = Target.assignment(caller.tenant, unit: OrgPath.tree(position.pathIDs) ?? TreePath([]),
+                                       region: OrgPath.tree(position.regionPath), positionGrade: position.grade(caller),
+                                       personGrade: person.flatMap { $0.grade(caller) })
         target.affected = LinkedAccounts.principals(accounts, caller)
         return target
     }
@@ -62,20 +26,28 @@ package enum AssignmentRoutes {
     /// already scheduled inside the range. A post at B+4 today that becomes A2 next month lifts its
     /// holder to A2 then, and that regrade was decided before this appointee held it: so appointing
     /// (oneself or anyone) to it is decided as an appointment at A2.
-    package static func appointment(_ caller: Caller, position: PGRow, person: PGRow, range: String,
+    package static func appointment(_ caller: Caller, position: Position, person: Person, range: String,
                                     _ connection: PGConnection) async throws -> Target {
         var target = target(caller, position: position, person: person,
-                            accounts: try await LinkedAccounts.ofPerson(person.string("id")!, connection))
-        let grades = try await connection.query("""
-            SELECT array_agg(grade)::text AS grades FROM position_versions
-            WHERE position_id = $1::uuid AND valid && $2::daterange AND grade IS NOT NULL
-            """, [position.string("id"), range]).string(0, "grades")
-        if let highest = EffectiveGrade.highest(StoredValues.array(grades), caller.ladder) { target.grade = highest }
+                            accounts: try await LinkedAccounts.ofPerson(person.id, connection))
+        let grades = try await PositionStore.grades(connection, id: position.id, during: range)
+        if let highest = EffectiveGrade.highest(grades, caller.ladder) { target.grade = highest }
         return target
     }
 
+    /// The policy's view of an existing assignment: its position and person on its first day;
+    /// tenant-wide when the position has no version that day (which no appointment leaves).
+    static func existing(_ caller: Caller, _ assignment: Assignment, _ connection: PGConnection) async throws -> Target {
+        guard let position = try await PositionStore.position(connection, id: assignment.positionID, on: assignment.startDate) else {
+            return .tenantWide(caller.tenant)
+        }
+        let person = try await PersonStore.person(connection, id: assignment.personID, on: assignment.startDate)
+        return target(caller, position: position, person: person)
+    }
+
     /// Assignments of a person or a position, on `as_of` (or all with `all=true`), by first day
-    /// then id, paged (the cursor is the last assignment's id).
+    /// then id, paged (the cursor is the last assignment's id). An `.async` handler, not an
+    /// Endpoint: a list is decided row by row, not once.
     package static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let date = try OrgDate.asOf(context)
@@ -86,37 +58,37 @@ package enum AssignmentRoutes {
         }
         let all = try context.flag("all")
         let page = try Page(context)
-        let rows = try await context.transaction(caller) { connection in
-            try await connection.query("""
-                SELECT \(columns), orgd_ltree_ids(uv.path)::text AS path_ids, v.grade
-                FROM \(from("$1::date"))
-                LEFT JOIN position_versions v ON v.position_id = a.position_id AND v.valid @> coalesce(upper(a.valid) - 1, greatest(lower(a.valid), $1::date))
-                LEFT JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> lower(v.valid)
-                WHERE ($2::uuid IS NULL OR a.person_id = $2::uuid) AND ($3::uuid IS NULL OR a.position_id = $3::uuid)
-                  AND ($4::boolean OR a.valid @> $1::date)
-                  AND ($5::uuid IS NULL OR (lower(a.valid), a.id) > ((SELECT lower(valid) FROM assignments WHERE id = $5::uuid), $5::uuid))
-                ORDER BY lower(a.valid), a.id LIMIT $6
-                """, [date, person, position, all, page.after, page.limit + 1])
+        let listed = try await context.transaction(caller) { connection in
+            try await AssignmentStore.list(connection, on: date, person: person, position: position, all: all,
+                                           after: page.after, limit: page.limit + 1)
         }
         let now = caller.context(now: .now)
-        return page.response(rows, include: { row in
+        return page.response(listed, cursor: \.assignment.id, include: { item in
             decide(caller.principal, .positionRead,
-                   .position(caller.tenant, unit: OrgPath.tree(row.string("path_ids")) ?? TreePath([]),
-                             grade: PositionStore.grade(caller, row)), now).isAllowed
-        }, extra: { json in json.field("as_of", all ? nil : date) }) { row, json in write(row, to: &json) }
+                   .position(caller.tenant, unit: OrgPath.tree(item.pathIDs) ?? TreePath([]),
+                             grade: item.grade.flatMap { try? caller.ladder.parse($0) }), now).isAllowed
+        }, extra: { json in json.field("as_of", all ? nil : date) }) { item, json in item.assignment.write(to: &json) }
     }
 
-    package static func read(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "assignment")
-        let (row, position) = try await context.transaction(caller) { connection in
-            guard let row = try await read(connection, id: id) else { throw Problem.notFound("assignment") }
-            return (row, try await PositionStore.read(connection, id: row.string("position_id")!, on: row.string("start_date")!))
-        }
-        if let position {
-            try await context.authorize(caller, .positionRead, PositionStore.target(caller, position), resource: "assignment", id: id)
-        }
-        return ETag.response(revision: row.int("revision"), body: json(row))
+    /// The assignment, with the person's name today; readable by whoever may read its position.
+    package static let read = Endpoint<NoBody, (Assignment, Target), Assignment>(
+        action: .positionRead, resource: "assignment",
+        load: { call, connection in
+            let id = try call.pathID(resource: "assignment")
+            guard let assignment = try await AssignmentStore.assignment(connection, id: id) else { throw Problem.notFound("assignment") }
+            guard let position = try await PositionStore.position(connection, id: assignment.positionID, on: assignment.startDate) else {
+                return (assignment, .tenantWide(call.caller.tenant))
+            }
+            return (assignment, position.target(call.caller))
+        },
+        target: { _, loaded in loaded.1 },
+        targetID: { _, loaded in loaded.0.id },
+        perform: { _, loaded, _ in loaded.0 },
+        encode: { _, assignment in answer(assignment) })
+
+    /// An assignment's answer: its JSON with its revision as the ETag.
+    static func answer(_ assignment: Assignment, status: Int = 200) -> HTTPResponse {
+        ETag.response(status, revision: assignment.revision, body: assignment.json)
     }
 
     package struct CreateBody: Decodable {
@@ -128,9 +100,8 @@ package enum AssignmentRoutes {
         package var region_id: String?
     }
 
-    package static func create(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let body = try context.body(CreateBody.self)
+    /// The body's checks that need no database (422 naming the field): kind, dates, person id.
+    static func checkCreate(_ body: CreateBody) throws -> (kind: String, start: String, end: String?) {
         let kind = body.kind ?? "primary"
         guard ["primary", "concurrent", "acting"].contains(kind) else {
             throw Problem.invalid("kind", rule: "one_of", "kind must be primary, concurrent or acting")
@@ -144,93 +115,116 @@ package enum AssignmentRoutes {
             throw Problem.invalid("end_date", rule: "required", "an acting assignment needs an end_date, on which it ends by itself")
         }
         guard EntityID(uuid: body.person_id) != nil else { throw Problem.invalid("person_id", rule: "exists", "person_id names no person of this tenant") }
-        let row = try await context.transaction(caller) { connection in
-            guard try await connection.query("SELECT 1 FROM positions WHERE id = $1::uuid FOR UPDATE",
-                                             [EntityID(uuid: body.position_id) != nil ? body.position_id.lowercased() : nil]).count > 0 else {
+        return (kind, start, end)
+    }
+
+    package struct Appointment: Sendable {
+        var kind: String
+        var start: String
+        var end: String?
+        var range: String                       // daterange literal, end exclusive
+        var position: Position
+        var person: Person
+        var target: Target
+    }
+
+    /// Appoints a person to a position. The position's row is locked first, so the headcount
+    /// check and the insert see every appointment that committed before.
+    package static let create = Endpoint<CreateBody, Appointment, Assignment>(
+        action: .assignmentCreate, resource: "assignment",
+        check: { call in _ = try checkCreate(call.body) },
+        load: { call, connection in
+            let body = call.body
+            let (kind, start, end) = try checkCreate(body)
+            guard try await PositionStore.lock(connection, id: EntityID(uuid: body.position_id) != nil ? body.position_id.lowercased() : nil) else {
                 throw Problem.invalid("position_id", rule: "exists", "position_id names no position of this tenant")
             }
-            let position = try await PositionStore.require(connection, id: body.position_id, field: "position_id", on: start)
-            guard position.bool("archived") == false else {
+            let position = try await PositionStore.required(connection, id: body.position_id, field: "position_id", on: start)
+            guard !position.archived else {
                 throw Problem.invalid("position_id", rule: "not_archived", "the position is archived on \(start)")
             }
-            guard let person = try await PersonRoutes.read(connection, id: body.person_id.lowercased(), on: start),
-                  person.bool("archived") == false else {
+            guard let person = try await PersonStore.person(connection, id: body.person_id.lowercased(), on: start), !person.archived else {
                 throw Problem.invalid("person_id", rule: "exists", "person_id names no active person of this tenant")
             }
             if let region = body.region_id { _ = try await UnitStore.regionPath(connection, id: region) }
             let range = "[\(start),\(end.map(OrgDate.dayAfter) ?? ""))"
-            try await context.authorize(caller, .assignmentCreate, try await appointment(caller, position: position, person: person,
-                                                                                         range: range, connection),
-                                        resource: "assignment", id: nil)
-            try await LinkedAccounts.notifyIfLinked(person.string("id")!, connection)
-            let positionID = position.string("id")!
-            try await HeadcountCheck.admit(connection, position: position, start: start, range: range,
-                                           region: body.region_id?.lowercased(), field: "position_id")
+            return Appointment(kind: kind, start: start, end: end, range: range, position: position, person: person,
+                               target: try await appointment(call.caller, position: position, person: person, range: range, connection))
+        },
+        target: { _, appointment in appointment.target },
+        perform: { call, appointment, connection in
+            try await LinkedAccounts.notifyIfLinked(appointment.person.id, connection)
+            let region = call.body.region_id?.lowercased()
+            try await HeadcountCheck.admit(connection, position: appointment.position, start: appointment.start, range: appointment.range,
+                                           region: region, field: "position_id")
             let id: String
             do {
-                id = try await connection.query("""
-                    INSERT INTO assignments (tenant_id, person_id, position_id, kind, valid, region_id)
-                    VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5::daterange, $6::uuid) RETURNING id::text AS id
-                    """, [caller.tenantID!, body.person_id.lowercased(), positionID, kind, range, body.region_id?.lowercased()]).string(0, "id")!
-            } catch let error as PGError where error.isExclusionViolation {
-                if error.constraint == "assignments_one_primary" {
-                    throw Problem(status: 409, code: "PRIMARY_POST_OVERLAP", title: "Conflict",
-                                  detail: "the person already has a primary post overlapping \(start)…\(end ?? "open end"); make this one concurrent or end the other first",
-                                  field: "kind", rule: "one_primary_post")
-                }
+                id = try await AssignmentStore.create(connection, tenant: call.caller.tenantID!, person: appointment.person.id,
+                                                      position: appointment.position.id, kind: appointment.kind, range: appointment.range,
+                                                      region: region)
+            } catch AssignmentStore.Overlap.primaryPost {
+                throw Problem(status: 409, code: "PRIMARY_POST_OVERLAP", title: "Conflict",
+                              detail: "the person already has a primary post overlapping \(appointment.start)…\(appointment.end ?? "open end"); make this one concurrent or end the other first",
+                              field: "kind", rule: "one_primary_post")
+            } catch AssignmentStore.Overlap.samePosition {
                 throw Problem(status: 409, code: "ALREADY_HOLDS_POSITION", title: "Conflict",
                               detail: "the person already holds this position in that period", field: "position_id", rule: "seat_once")
             }
-            let row = try await read(connection, id: id)!
-            try await OrgChange.record(connection, context, caller, action: "assignment.create", resource: "assignment", id: id,
-                                       effective: start, after: json(row))
-            return row
-        }
-        var response = ETag.response(201, revision: row.int("revision"), body: json(row))
-        response.headers.add("Location", "/v1/assignments/\(row.string("id") ?? "")")
-        return response
+            return try await current(connection, id: id)
+        },
+        audit: { _, appointment, assignment in
+            Audited("assignment.create", resource: "assignment", id: assignment.id, after: assignment.json, effective: appointment.start)
+        },
+        writeAudit: OrgChangeAudit.writer,
+        encode: { _, assignment in answer(assignment, status: 201).located("/v1/assignments/\(assignment.id)") })
+
+    /// The assignment just written.
+    static func current(_ connection: PGConnection, id: String) async throws -> Assignment {
+        guard let assignment = try await AssignmentStore.assignment(connection, id: id) else { throw Problem.notFound("assignment") }
+        return assignment
     }
 
     package struct EndBody: Decodable {
         package var end_date: String?
     }
 
+    package struct Ending: Sendable {
+        var end: String
+        var before: Assignment
+        var target: Target
+    }
+
     /// Ends an assignment: `end_date` is the last day held (default today), not after the day it
     /// already ends on.
-    package static func end(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "assignment")
-        let body = context.request.body.isEmpty ? EndBody() : try context.body(EndBody.self)
-        let end = try OrgDate.body(body.end_date, field: "end_date")
-        let row = try await context.transaction(caller) { connection in
-            guard try await Versions.lock(connection, context, "assignments", id: id) != nil,
-                  let before = try await read(connection, id: id) else { throw Problem.notFound("assignment") }
-            let start = before.string("start_date")!
-            if end < start {
-                throw Problem.invalid("end_date", rule: "not_before_start", "end_date \(end) is before the assignment's start_date \(start)")
+    package static let end = Endpoint<NoBody, Ending, Assignment>(
+        action: .assignmentEnd, resource: "assignment",
+        load: { call, connection in
+            let id = try call.pathID(resource: "assignment")
+            let end = try OrgDate.body(call.optionalBody(EndBody()).end_date, field: "end_date")
+            guard try await Versions.lock(connection, call.context, "assignments", id: id) != nil,
+                  let before = try await AssignmentStore.assignment(connection, id: id) else { throw Problem.notFound("assignment") }
+            if end < before.startDate {
+                throw Problem.invalid("end_date", rule: "not_before_start", "end_date \(end) is before the assignment's start_date \(before.startDate)")
             }
             // Ending shortens; it never extends. An extension would skip the checks a new
             // assignment gets (headcount, one primary post) for the days it adds.
-            if let lastDay = before.string("end_after").map(OrgDate.dayBefore), end > lastDay {
+            if let lastDay = before.lastDay, end > lastDay {
                 throw Problem.invalid("end_date", rule: "not_after_end",
                                       "end_date \(end) is after the assignment's last day \(lastDay); ending cannot extend it — appoint again from \(OrgDate.dayAfter(lastDay))")
             }
-            if let position = try await PositionStore.read(connection, id: before.string("position_id")!, on: start) {
-                let person = try await PersonRoutes.read(connection, id: before.string("person_id")!, on: start)
-                try await context.authorize(caller, .assignmentEnd, target(caller, position: position, person: person),
-                                            resource: "assignment", id: id)
-            }
-            _ = try await connection.query("""
-                UPDATE assignments SET valid = daterange(lower(valid), $2::date), revision = revision + 1, updated_at = now()
-                WHERE id = $1::uuid
-                """, [id, OrgDate.dayAfter(end)])
-            try await LinkedAccounts.notifyIfLinked(before.string("person_id")!, connection)
-            let after = try await read(connection, id: id)!
-            try await OrgChange.record(connection, context, caller, action: "assignment.end", resource: "assignment", id: id,
-                                       effective: end, before: json(before), after: json(after))
-            return after
-        }
-        return ETag.response(revision: row.int("revision"), body: json(row))
-    }
+            return Ending(end: end, before: before, target: try await existing(call.caller, before, connection))
+        },
+        target: { _, ending in ending.target },
+        targetID: { _, ending in ending.before.id },
+        perform: { _, ending, connection in
+            try await AssignmentStore.end(connection, id: ending.before.id, lastDay: ending.end)
+            try await LinkedAccounts.notifyIfLinked(ending.before.personID, connection)
+            return try await current(connection, id: ending.before.id)
+        },
+        audit: { _, ending, after in
+            Audited("assignment.end", resource: "assignment", id: ending.before.id, before: ending.before.json, after: after.json,
+                    effective: ending.end)
+        },
+        writeAudit: OrgChangeAudit.writer,
+        encode: { _, assignment in answer(assignment) })
 }
-

@@ -94,28 +94,34 @@ package struct Headcount: Sendable {
              ELSE v.headcount_max END
         """
 
-    /// Writes `{"kind": ..., "n"|"min","max"}` from a position row.
-    package static func write(_ row: PGRow, to json: inout JSONWriter) {
-        json.beginObject()
-        let kind = row.string("headcount_kind") ?? "exact"
-        json.field("kind", kind)
-        switch kind {
-        case "exact", "per_region": json.field("n", row.int("headcount_min"))
-        case "range":
-            json.field("min", row.int("headcount_min"))
-            json.field("max", row.int("headcount_max"))
-        default: break
-        }
-        json.endObject()
-    }
+    /// A headcount as stored on a position version: kind, min, max (see `validated`).
+    package struct Stored: Sendable {
+        package var kind: String
+        package var min: Int?
+        package var max: Int?
 
-    /// How the document writes it: "7", "1-3", "2+", "N", "1/region".
-    package static func text(_ row: PGRow) -> String {
-        switch row.string("headcount_kind") {
-        case "range": row.int("headcount_max").map { "\(row.int("headcount_min") ?? 0)-\($0)" } ?? "\(row.int("headcount_min") ?? 0)+"
-        case "unbounded": "N"
-        case "per_region": "\(row.int("headcount_min") ?? 0)/region"
-        default: "\(row.int("headcount_min") ?? 0)"
+        /// `{"kind": ..., "n" | "min", "max"}`.
+        package func write(to json: inout JSONWriter) {
+            json.beginObject()
+            json.field("kind", kind)
+            switch kind {
+            case "exact", "per_region": json.field("n", min)
+            case "range":
+                json.field("min", min)
+                json.field("max", max)
+            default: break
+            }
+            json.endObject()
+        }
+
+        /// How the document writes it: "7", "1-3", "2+", "N", "1/region".
+        package var text: String {
+            switch kind {
+            case "range": max.map { "\(min ?? 0)-\($0)" } ?? "\(min ?? 0)+"
+            case "unbounded": "N"
+            case "per_region": "\(min ?? 0)/region"
+            default: "\(min ?? 0)"
+            }
         }
     }
 }

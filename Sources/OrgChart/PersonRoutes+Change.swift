@@ -28,62 +28,66 @@ extension PersonRoutes {
         }
     }
 
-    /// Renames the person from `date` on: the version covering it is cut there (409
-    /// LATER_CHANGE_SCHEDULED when a change is already dated later). Call `syncMirror` after.
-    package static func rename(_ connection: PGConnection, id: String, to name: String, on date: String) async throws {
-        try await Versions.prepare(connection, versions, id: id, on: date)
-        _ = try await connection.query("UPDATE person_versions SET name = $2 WHERE person_id = $1::uuid AND lower(valid) >= $3::date",
-                                       [id, name, date])
+    /// A change of an existing person: the effective day and the person that day before it.
+    package struct Loaded: Sendable {
+        var id: String
+        var date: String
+        var before: Person
     }
 
-    /// Copies the latest version's name and archived flag into `people` (the mirror kept for
-    /// current-state writers) and raises the revision, with the current-state fields of this change.
-    package static func syncMirror(_ connection: PGConnection, id: String, employeeNo: String? = nil, contact: PGJSON? = nil,
-                                   homeUnit: String?? = nil) async throws {
-        _ = try await connection.query("""
-            UPDATE people pe SET name = v.name, archived = v.archived, employee_no = coalesce($2, pe.employee_no),
-                contact = coalesce($3::jsonb, pe.contact), home_unit_id = CASE WHEN $4::boolean THEN $5::uuid ELSE pe.home_unit_id END,
-                revision = pe.revision + 1, updated_at = now()
-            FROM person_versions v
-            WHERE pe.id = $1::uuid AND v.tenant_id = pe.tenant_id AND v.person_id = pe.id AND upper_inf(v.valid)
-            """, [id, employeeNo, contact, homeUnit != nil, homeUnit ?? nil])
+    /// The person `{id}` as on `date`, their record locked (If-Match checked); 404 when absent.
+    static func locked(_ call: Call<some Sendable>, _ connection: PGConnection, on date: String) async throws -> Loaded {
+        let id = try call.pathID(resource: "person")
+        guard try await Versions.lock(connection, call.context, "people", id: id) != nil,
+              let before = try await PersonStore.person(connection, id: id, on: date) else { throw Problem.notFound("person") }
+        return Loaded(id: id, date: date, before: before)
     }
 
-    package static func update(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "person")
-        let body = try context.body(UpdateBody.self)
+    /// The audit of a change `action` from `loaded.before` to `after` (never with contact).
+    static func audited(_ action: String, _ loaded: Loaded, _ after: Person) -> Audited {
+        Audited(action, resource: "person", id: loaded.id, before: loaded.before.json, after: after.json, effective: loaded.date)
+    }
+
+    static func checkUpdate(_ body: UpdateBody) throws -> (contact: PGJSON?, date: String) {
         if let number = body.employee_no { try checkEmployeeNo(number) }
         if let name = body.name { try OrgRules.name(name) }
         let contact = try body.contact.map(contactJSON)
         try OrgRules.id(body.unit_id ?? nil, field: "unit_id")
-        let date = try OrgDate.body(body.effective_date)
-        let homeUnit = body.unit_id.map { $0?.lowercased() }
-        let row = try await context.transaction(caller) { connection in
-            guard try await Versions.lock(connection, context, "people", id: id) != nil,
-                  let before = try await read(connection, id: id, on: date) else { throw Problem.notFound("person") }
-            try await context.authorize(caller, .personUpdate, target(caller, before), resource: "person", id: id)
+        return (contact, try OrgDate.body(body.effective_date))
+    }
+
+    /// Changes the name from `effective_date` on, and the employee number, contact and home unit
+    /// now. Moving the person to another home unit is decided a second time, there.
+    package static let update = Endpoint<UpdateBody, Loaded, Person>(
+        action: .personUpdate, resource: "person",
+        check: { call in _ = try checkUpdate(call.body) },
+        load: { call, connection in try await locked(call, connection, on: checkUpdate(call.body).date) },
+        target: { call, loaded in loaded.before.target(call.caller) },
+        targetID: { _, loaded in loaded.id },
+        perform: { call, loaded, connection in
+            let body = call.body
+            let (id, date, before) = (loaded.id, loaded.date, loaded.before)
+            let homeUnit = body.unit_id.map { $0?.lowercased() }
             if let homeUnit {
                 // The person may move to where the caller may also change people.
                 let path = try await homeUnit.asyncMap { try await homeUnitPath(connection, id: $0, on: date) }
-                try await context.authorize(caller, .personUpdate, .person(caller.tenant, unit: path, grade: grade(caller, before)),
-                                            resource: "person", id: id)
+                try await call.context.authorize(call.caller, .personUpdate, .person(call.caller.tenant, unit: path, grade: before.grade(call.caller)),
+                                                 resource: "person", id: id)
             }
-            if let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines), name != before.string("name") {
-                try await rename(connection, id: id, to: name, on: date)
+            if let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines), name != before.name {
+                try await PersonStore.rename(connection, id: id, to: name, on: date)
             }
             do {
-                try await syncMirror(connection, id: id, employeeNo: body.employee_no, contact: contact, homeUnit: homeUnit)
+                try await PersonStore.syncMirror(connection, id: id, employeeNo: body.employee_no, contact: checkUpdate(body).contact,
+                                                 homeUnit: homeUnit)
             } catch let error as PGError where error.isUniqueViolation {
                 throw taken(body.employee_no ?? "")
             }
-            let after = try await read(connection, id: id, on: date)!
-            try await OrgChange.record(connection, context, caller, action: "person.update", resource: "person", id: id,
-                                       effective: date, before: json(before), after: json(after))
-            return after
-        }
-        return ETag.response(revision: row.int("revision"), body: json(row, private: seesPrivate(caller, row)))
-    }
+            return try await current(connection, id: id, on: date)
+        },
+        audit: { _, loaded, after in audited("person.update", loaded, after) },
+        writeAudit: OrgChangeAudit.writer,
+        encode: { call, person in answer(person, call.caller) })
 
     package struct ArchiveBody: Decodable {
         package var effective_date: String?
@@ -91,30 +95,23 @@ extension PersonRoutes {
 
     /// Archives a person from the effective date on (the day they left; before it they read as
     /// active); refused while they hold a post on that day or later.
-    package static func archive(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "person")
-        let body = context.request.body.isEmpty ? ArchiveBody() : try context.body(ArchiveBody.self)
-        let date = try OrgDate.body(body.effective_date)
-        let row = try await context.transaction(caller) { connection in
-            guard try await Versions.lock(connection, context, "people", id: id) != nil,
-                  let before = try await read(connection, id: id, on: date) else { throw Problem.notFound("person") }
-            try await context.authorize(caller, .personArchive, target(caller, before), resource: "person", id: id)
-            let holds = try await connection.query("""
-                SELECT 1 FROM assignments WHERE person_id = $1::uuid AND (upper_inf(valid) OR upper(valid) > $2::date) LIMIT 1
-                """, [id, date]).count > 0
-            if holds {
-                throw Problem.conflict("PERSON_HOLDS_POSTS", "the person holds a post on \(date) or later; end their assignments first")
+    package static let archive = Endpoint<NoBody, Loaded, Person>(
+        action: .personArchive, resource: "person",
+        load: { call, connection in
+            _ = try call.pathID(resource: "person")
+            return try await locked(call, connection, on: OrgDate.body(call.optionalBody(ArchiveBody()).effective_date))
+        },
+        target: { call, loaded in loaded.before.target(call.caller) },
+        targetID: { _, loaded in loaded.id },
+        perform: { _, loaded, connection in
+            if try await AssignmentStore.holdsPost(connection, person: loaded.id, onOrAfter: loaded.date) {
+                throw Problem.conflict("PERSON_HOLDS_POSTS", "the person holds a post on \(loaded.date) or later; end their assignments first")
             }
-            try await Versions.prepare(connection, versions, id: id, on: date)
-            _ = try await connection.query("UPDATE person_versions SET archived = true WHERE person_id = $1::uuid AND lower(valid) >= $2::date",
-                                           [id, date])
-            try await syncMirror(connection, id: id)
-            let after = try await read(connection, id: id, on: date)!
-            try await OrgChange.record(connection, context, caller, action: "person.archive", resource: "person", id: id,
-                                       effective: date, before: json(before), after: json(after))
-            return after
-        }
-        return ETag.response(revision: row.int("revision"), body: json(row, private: seesPrivate(caller, row)))
-    }
+            try await PersonStore.archive(connection, id: loaded.id, from: loaded.date)
+            try await PersonStore.syncMirror(connection, id: loaded.id)
+            return try await current(connection, id: loaded.id, on: loaded.date)
+        },
+        audit: { _, loaded, after in audited("person.archive", loaded, after) },
+        writeAudit: OrgChangeAudit.writer,
+        encode: { call, person in answer(person, call.caller) })
 }

@@ -10,6 +10,7 @@ import Postgres
 
 package enum PositionRoutes {
     /// Positions on `as_of`, optionally of one unit; ones the caller may not read are left out.
+    /// An `.async` handler, not an Endpoint: a list is decided row by row, not once.
     package static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let date = try OrgDate.asOf(context)
@@ -18,29 +19,31 @@ package enum PositionRoutes {
         if let unit, EntityID(uuid: unit) == nil {
             throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "unit_id must be a unit id", field: "unit_id", rule: "uuid")
         }
-        let rows = try await context.transaction(caller) { connection in
-            try await connection.query("""
-                SELECT \(PositionStore.columns(1)) FROM \(PositionStore.from(1))
-                WHERE ($2::uuid IS NULL OR p.id > $2::uuid) AND ($3::uuid IS NULL OR v.unit_id = $3::uuid) AND NOT v.archived
-                ORDER BY p.id LIMIT $4
-                """, [date, page.after, unit, page.limit + 1])
+        let positions = try await context.transaction(caller) { connection in
+            try await PositionStore.list(connection, on: date, unit: unit, after: page.after, limit: page.limit + 1)
         }
         let now = caller.context(now: .now)
-        return page.response(rows, include: { decide(caller.principal, .positionRead, PositionStore.target(caller, $0), now).isAllowed }, extra: { $0.field("as_of", date) }) { row, json in
-            PositionStore.write(row, to: &json)
-        }
+        return page.response(positions, cursor: \.id, include: { decide(caller.principal, .positionRead, $0.target(caller), now).isAllowed },
+                             extra: { $0.field("as_of", date) }) { position, json in position.write(to: &json) }
     }
 
-    package static func read(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "position")
-        let date = try OrgDate.asOf(context)
-        let row = try await context.transaction(caller) { connection in
-            try await PositionStore.read(connection, id: id, on: date)
-        }
-        guard let row else { throw Problem.notFound("position") }
-        try await context.authorize(caller, .positionRead, PositionStore.target(caller, row), resource: "position", id: id)
-        return ETag.response(revision: row.int("revision"), body: PositionStore.json(row))
+    /// The position on `as_of`.
+    package static let read = Endpoint<NoBody, Position, Position>(
+        action: .positionRead, resource: "position",
+        load: { call, connection in
+            let id = try call.pathID(resource: "position")
+            let date = try OrgDate.asOf(call.context)
+            guard let position = try await PositionStore.position(connection, id: id, on: date) else { throw Problem.notFound("position") }
+            return position
+        },
+        target: { call, position in position.target(call.caller) },
+        targetID: { _, position in position.id },
+        perform: { _, position, _ in position },
+        encode: { _, position in answer(position) })
+
+    /// A position's answer: its JSON with its revision as the ETag.
+    static func answer(_ position: Position, status: Int = 200) -> HTTPResponse {
+        ETag.response(status, revision: position.revision, body: position.json)
     }
 
     package struct CreateBody: Decodable {
@@ -71,9 +74,8 @@ package enum PositionRoutes {
         }
     }
 
-    package static func create(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let body = try context.body(CreateBody.self)
+    /// The body's new position, checked against the rules that need no database (422 naming the field).
+    static func draft(_ body: CreateBody, _ caller: Caller) throws -> (draft: PositionStore.Draft, grade: Grade?, date: String) {
         try OrgRules.name(body.title, field: "title")
         let grade = try body.grade.map { try caller.ladder.grade($0) }
         let headcount = try body.headcount.validated()
@@ -83,35 +85,49 @@ package enum PositionRoutes {
         try checkSpan(body.span_min, body.span_max)
         try OrgRules.sortOrder(body.sort_order ?? 0)
         let date = try OrgDate.body(body.effective_date)
-        let row = try await context.transaction(caller) { connection in
-            let unit = try await UnitStore.require(connection, id: body.unit_id, field: "unit_id", on: date)
-            guard unit.bool("archived") == false else { throw Problem.invalid("unit_id", rule: "not_archived", "the unit is archived on \(date)") }
-            let target = Target.position(caller.tenant, unit: OrgPath.tree(unit.string("path_ids")) ?? TreePath([]),
-                                         region: OrgPath.tree(unit.string("region_path")), grade: grade)
-            try await context.authorize(caller, .positionCreate, target, resource: "position", id: nil)
-            if let manager = body.reports_to {
-                try await PositionStore.checkReportsTo(connection, position: nil, manager: manager, on: date)
-            }
-            let id = try await connection.query("""
-                WITH p AS (INSERT INTO positions (tenant_id) VALUES ($1::uuid) RETURNING id)
-                INSERT INTO position_versions (tenant_id, position_id, valid, unit_id, title, grade, headcount_kind, headcount_min,
-                                               headcount_max, duties, forms, kind, reports_to, span_min, span_max, sort_order)
-                SELECT $1::uuid, p.id, daterange($2::date, NULL), $3::uuid, $4, $5, $6, $7::integer, $8::integer, $9::jsonb, $10::jsonb,
-                       $11, $12::uuid, $13::integer, $14::integer, $15::integer
-                FROM p RETURNING position_id::text AS id
-                """, [caller.tenantID!, date, body.unit_id.lowercased(), body.title.trimmingCharacters(in: .whitespacesAndNewlines),
-                      body.grade, headcount.kind, headcount.min, headcount.max, OrgRules.jsonList(body.duties ?? []),
-                      OrgRules.jsonList(body.forms ?? []), body.kind ?? "regular", body.reports_to?.lowercased(),
-                      body.span_min, body.span_max, body.sort_order ?? 0]).string(0, "id")!
-            let row = try await PositionStore.read(connection, id: id, on: date)!
-            try await OrgChange.record(connection, context, caller, action: "position.create", resource: "position", id: id,
-                                       effective: date, after: PositionStore.json(row))
-            return row
-        }
-        var response = ETag.response(201, revision: row.int("revision"), body: PositionStore.json(row))
-        response.headers.add("Location", "/v1/positions/\(row.string("id") ?? "")")
-        return response
+        let draft = PositionStore.Draft(
+            unitID: body.unit_id.lowercased(), title: body.title.trimmingCharacters(in: .whitespacesAndNewlines), grade: body.grade,
+            headcount: headcount, duties: body.duties ?? [], forms: body.forms ?? [], kind: body.kind ?? "regular",
+            reportsTo: body.reports_to?.lowercased(), spanMin: body.span_min, spanMax: body.span_max, sortOrder: body.sort_order ?? 0)
+        return (draft, grade, date)
     }
+
+    /// A unit named in a body that must exist and not be archived on `date`. (UnitStore's row is
+    /// read by name until UnitStore returns a typed unit.)
+    static func openUnit(_ connection: PGConnection, id: String, on date: String) async throws -> PGRow {
+        let unit = try await UnitStore.require(connection, id: id, field: "unit_id", on: date)
+        guard unit.bool("archived") == false else { throw Problem.invalid("unit_id", rule: "not_archived", "the unit is archived on \(date)") }
+        return unit
+    }
+
+    package struct Creation: Sendable {
+        var draft: PositionStore.Draft
+        var date: String
+        var target: Target
+    }
+
+    /// A new position in a unit, from `effective_date` on.
+    package static let create = Endpoint<CreateBody, Creation, Position>(
+        action: .positionCreate, resource: "position",
+        check: { call in _ = try draft(call.body, call.caller) },
+        load: { call, connection in
+            let (draft, grade, date) = try draft(call.body, call.caller)
+            let unit = try await openUnit(connection, id: call.body.unit_id, on: date)
+            return Creation(draft: draft, date: date, target: Target(tenant: call.caller.tenant, location: UnitStore.location(unit), grade: grade))
+        },
+        target: { _, creation in creation.target },
+        perform: { call, creation, connection in
+            if let manager = call.body.reports_to {
+                try await PositionStore.checkReportsTo(connection, position: nil, manager: manager, on: creation.date)
+            }
+            let id = try await PositionStore.create(connection, tenant: call.caller.tenantID!, creation.draft, from: creation.date)
+            return try await PositionStore.required(connection, id: id, field: "id", on: creation.date)
+        },
+        audit: { _, creation, position in
+            Audited("position.create", resource: "position", id: position.id, after: position.json, effective: creation.date)
+        },
+        writeAudit: OrgChangeAudit.writer,
+        encode: { _, position in answer(position, status: 201).located("/v1/positions/\(position.id)") })
 
     package struct UpdateBody: Decodable {
         package var title: String?
@@ -146,10 +162,37 @@ package enum PositionRoutes {
         }
     }
 
-    package static func update(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "position")
-        let body = try context.body(UpdateBody.self)
+    /// A change of an existing position: its id, the effective day, the position that day before
+    /// the change and the policy's view of the change.
+    package struct Loaded: Sendable {
+        var id: String
+        var date: String
+        var before: Position
+        var target: Target
+    }
+
+    /// The position `{id}` on `date`, its version locked (If-Match checked); 404 when absent.
+    static func locked(_ call: Call<some Sendable>, _ connection: PGConnection, on date: String) async throws -> (String, Position) {
+        let id = try call.pathID(resource: "position")
+        guard try await Versions.lock(connection, call.context, "positions", id: id) != nil,
+              let before = try await PositionStore.position(connection, id: id, on: date) else {
+            throw Problem.notFound("position")
+        }
+        return (id, before)
+    }
+
+    /// After a change: the position's revision raised and the position as it is now on `date`.
+    static func changed(_ connection: PGConnection, id: String, on date: String) async throws -> Position {
+        _ = try await Versions.bump(connection, "positions", id: id)
+        return try await PositionStore.required(connection, id: id, field: "id", on: date)
+    }
+
+    /// The audit of a change `action` from `loaded.before` to `after`.
+    static func audited(_ action: String, _ loaded: Loaded, _ after: Position) -> Audited {
+        Audited(action, resource: "position", id: loaded.id, before: loaded.before.json, after: after.json, effective: loaded.date)
+    }
+
+    static func checkUpdate(_ body: UpdateBody, _ caller: Caller) throws -> (grade: Grade?, headcount: (kind: String, min: Int?, max: Int?)?, date: String) {
         if let title = body.title { try OrgRules.name(title, field: "title") }
         let newGrade = try body.grade.flatMap { $0 }.map { try caller.ladder.grade($0) }
         let headcount = try body.headcount?.validated()
@@ -158,38 +201,47 @@ package enum PositionRoutes {
         if let kind = body.kind { try checkKind(kind) }
         if let order = body.sort_order { try OrgRules.sortOrder(order) }
         try OrgRules.id(body.reports_to ?? nil, field: "reports_to")
-        let date = try OrgDate.body(body.effective_date)
-        let row = try await context.transaction(caller) { connection in
-            if body.reports_to != nil { try await OrgChange.lockTree(connection, caller, "reports_to") }
-            guard try await Versions.lock(connection, context, "positions", id: id) != nil,
-                  let before = try await PositionStore.read(connection, id: id, on: date) else {
-                throw Problem.notFound("position")
-            }
-            try checkSpan(body.span_min ?? before.int("span_min"), body.span_max ?? before.int("span_max"))
-            var target = PositionStore.target(caller, before)
+        return (newGrade, headcount, try OrgDate.body(body.effective_date))
+    }
+
+    /// Changes the position from `effective_date` on; a regrade is decided with the accounts of
+    /// its holders, whose grade it changes.
+    package static let update = Endpoint<UpdateBody, Loaded, Position>(
+        action: .positionUpdate, resource: "position",
+        check: { call in _ = try checkUpdate(call.body, call.caller) },
+        load: { call, connection in
+            let body = call.body
+            let (newGrade, _, date) = try checkUpdate(body, call.caller)
+            if body.reports_to != nil { try await OrgChange.lockTree(connection, call.caller, "reports_to") }
+            let (id, before) = try await locked(call, connection, on: date)
+            try checkSpan(body.span_min ?? before.spanMin, body.span_max ?? before.spanMax)
+            var target = before.target(call.caller)
             if body.grade != nil {
                 target.newGrade = newGrade
-                target.affected = LinkedAccounts.principals(try await LinkedAccounts.holding(id, from: date, connection), caller)
+                target.affected = LinkedAccounts.principals(try await LinkedAccounts.holding(id, from: date, connection), call.caller)
             }
-            try await context.authorize(caller, .positionUpdate, target, resource: "position", id: id)
-            if !target.affected.isEmpty { try await AccessStore.notifyAccessChanged(connection) }   // their grade changes at commit
+            return Loaded(id: id, date: date, before: before, target: target)
+        },
+        target: { _, loaded in loaded.target },
+        targetID: { _, loaded in loaded.id },
+        perform: { call, loaded, connection in
+            let body = call.body
+            if !loaded.target.affected.isEmpty { try await AccessStore.notifyAccessChanged(connection) }   // their grade changes at commit
             if let manager = body.reports_to.flatMap({ $0 }) {
-                try await PositionStore.checkReportsTo(connection, position: id, manager: manager, on: date)
+                try await PositionStore.checkReportsTo(connection, position: loaded.id, manager: manager, on: loaded.date)
             }
-            try await Versions.prepare(connection, Versions.positions, id: id, on: date)
+            try await Versions.prepare(connection, Versions.positions, id: loaded.id, on: loaded.date)
+            let headcount = try checkUpdate(body, call.caller).headcount
             try await PositionStore.apply(PositionStore.Change(
                 title: body.title?.trimmingCharacters(in: .whitespacesAndNewlines), grade: body.grade,
-                headcount: headcount.map { ($0.kind, $0.min, $0.max) }, duties: body.duties, forms: body.forms,
+                headcount: headcount, duties: body.duties, forms: body.forms,
                 kind: body.kind, reportsTo: body.reports_to, spanMin: body.span_min, spanMax: body.span_max,
-                sortOrder: body.sort_order), to: id, from: date, connection)
-            _ = try await Versions.bump(connection, "positions", id: id)
-            let after = try await PositionStore.read(connection, id: id, on: date)!
-            try await OrgChange.record(connection, context, caller, action: "position.update", resource: "position", id: id,
-                                       effective: date, before: PositionStore.json(before), after: PositionStore.json(after))
-            return after
-        }
-        return ETag.response(revision: row.int("revision"), body: PositionStore.json(row))
-    }
+                sortOrder: body.sort_order), to: loaded.id, from: loaded.date, connection)
+            return try await changed(connection, id: loaded.id, on: loaded.date)
+        },
+        audit: { _, loaded, after in audited("position.update", loaded, after) },
+        writeAudit: OrgChangeAudit.writer,
+        encode: { _, position in answer(position) })
 
     package struct MoveBody: Decodable {
         package var unit_id: String
@@ -197,62 +249,55 @@ package enum PositionRoutes {
     }
 
     /// Moves the position (and so its holders) to another unit from the effective date on.
-    package static func move(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "position")
-        let body = try context.body(MoveBody.self)
-        try OrgRules.id(body.unit_id, field: "unit_id")
-        let date = try OrgDate.body(body.effective_date)
-        let row = try await context.transaction(caller) { connection in
-            guard try await Versions.lock(connection, context, "positions", id: id) != nil,
-                  let before = try await PositionStore.read(connection, id: id, on: date) else {
-                throw Problem.notFound("position")
-            }
-            let unit = try await UnitStore.require(connection, id: body.unit_id, field: "unit_id", on: date)
-            guard unit.bool("archived") == false else { throw Problem.invalid("unit_id", rule: "not_archived", "the unit is archived on \(date)") }
-            var target = PositionStore.target(caller, before)
+    package static let move = Endpoint<MoveBody, Loaded, Position>(
+        action: .positionMove, resource: "position",
+        check: { call in
+            try OrgRules.id(call.body.unit_id, field: "unit_id")
+            _ = try OrgDate.body(call.body.effective_date)
+        },
+        load: { call, connection in
+            let date = try OrgDate.body(call.body.effective_date)
+            let (id, before) = try await locked(call, connection, on: date)
+            let unit = try await openUnit(connection, id: call.body.unit_id, on: date)
+            var target = before.target(call.caller)
             target.destination = UnitStore.location(unit)
-            try await context.authorize(caller, .positionMove, target, resource: "position", id: id)
-            try await Versions.prepare(connection, Versions.positions, id: id, on: date)
-            _ = try await connection.query("UPDATE position_versions SET unit_id = $2::uuid WHERE position_id = $1::uuid AND lower(valid) >= $3::date",
-                                           [id, body.unit_id.lowercased(), date])
-            _ = try await Versions.bump(connection, "positions", id: id)
-            let after = try await PositionStore.read(connection, id: id, on: date)!
-            try await OrgChange.record(connection, context, caller, action: "position.move", resource: "position", id: id,
-                                       effective: date, before: PositionStore.json(before), after: PositionStore.json(after))
-            return after
-        }
-        return ETag.response(revision: row.int("revision"), body: PositionStore.json(row))
-    }
+            return Loaded(id: id, date: date, before: before, target: target)
+        },
+        target: { _, loaded in loaded.target },
+        targetID: { _, loaded in loaded.id },
+        perform: { call, loaded, connection in
+            try await Versions.prepare(connection, Versions.positions, id: loaded.id, on: loaded.date)
+            try await PositionStore.move(connection, id: loaded.id, to: call.body.unit_id.lowercased(), from: loaded.date)
+            return try await changed(connection, id: loaded.id, on: loaded.date)
+        },
+        audit: { _, loaded, after in audited("position.move", loaded, after) },
+        writeAudit: OrgChangeAudit.writer,
+        encode: { _, position in answer(position) })
 
     package struct ArchiveBody: Decodable {
         package var effective_date: String?
     }
 
     /// Archives the position from the effective date on; refused while anyone holds it then.
-    package static func archive(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "position")
-        let body = context.request.body.isEmpty ? ArchiveBody() : try context.body(ArchiveBody.self)
-        let date = try OrgDate.body(body.effective_date)
-        let row = try await context.transaction(caller) { connection in
-            guard try await Versions.lock(connection, context, "positions", id: id) != nil,
-                  let before = try await PositionStore.read(connection, id: id, on: date) else {
-                throw Problem.notFound("position")
+    package static let archive = Endpoint<NoBody, Loaded, Position>(
+        action: .positionArchive, resource: "position",
+        load: { call, connection in
+            _ = try call.pathID(resource: "position")
+            let date = try OrgDate.body(call.optionalBody(ArchiveBody()).effective_date)
+            let (id, before) = try await locked(call, connection, on: date)
+            return Loaded(id: id, date: date, before: before, target: before.target(call.caller))
+        },
+        target: { _, loaded in loaded.target },
+        targetID: { _, loaded in loaded.id },
+        perform: { _, loaded, connection in
+            if try await AssignmentStore.isHeld(connection, position: loaded.id, onOrAfter: loaded.date) {
+                throw Problem.conflict("POSITION_HELD", "someone holds the position on or after \(loaded.date); end their assignment first")
             }
-            try await context.authorize(caller, .positionArchive, PositionStore.target(caller, before), resource: "position", id: id)
-            let held = try await connection.query("""
-                SELECT 1 FROM assignments WHERE position_id = $1::uuid AND (upper_inf(valid) OR upper(valid) > $2::date) LIMIT 1
-                """, [id, date]).count > 0
-            if held { throw Problem.conflict("POSITION_HELD", "someone holds the position on or after \(date); end their assignment first") }
-            try await Versions.prepare(connection, Versions.positions, id: id, on: date)
-            _ = try await connection.query("UPDATE position_versions SET archived = true WHERE position_id = $1::uuid AND lower(valid) >= $2::date", [id, date])
-            _ = try await Versions.bump(connection, "positions", id: id)
-            let after = try await PositionStore.read(connection, id: id, on: date)!
-            try await OrgChange.record(connection, context, caller, action: "position.archive", resource: "position", id: id,
-                                       effective: date, before: PositionStore.json(before), after: PositionStore.json(after))
-            return after
-        }
-        return ETag.response(revision: row.int("revision"), body: PositionStore.json(row))
-    }
+            try await Versions.prepare(connection, Versions.positions, id: loaded.id, on: loaded.date)
+            try await PositionStore.archive(connection, id: loaded.id, from: loaded.date)
+            return try await changed(connection, id: loaded.id, on: loaded.date)
+        },
+        audit: { _, loaded, after in audited("position.archive", loaded, after) },
+        writeAudit: OrgChangeAudit.writer,
+        encode: { _, position in answer(position) })
 }

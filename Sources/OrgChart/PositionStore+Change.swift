@@ -23,23 +23,20 @@ extension PositionStore {
     /// Applies `change` to every version of position `id` that starts on or after `date` (the
     /// caller has split the version covering `date` with `Versions.prepare`).
     package static func apply(_ change: Change, to id: String, from date: String, _ connection: PGConnection) async throws {
+        let reportsTo = (change.reportsTo ?? nil)?.lowercased()
         _ = try await connection.query("""
-            UPDATE position_versions SET title = coalesce($2, title),
-                grade = CASE WHEN $3::boolean THEN $4 ELSE grade END,
-                headcount_kind = coalesce($5, headcount_kind),
-                headcount_min = CASE WHEN $5 IS NULL THEN headcount_min ELSE $6::integer END,
-                headcount_max = CASE WHEN $5 IS NULL THEN headcount_max ELSE $7::integer END,
-                duties = coalesce($8::jsonb, duties), forms = coalesce($9::jsonb, forms), kind = coalesce($10, kind),
-                reports_to = CASE WHEN $11::boolean THEN $12::uuid ELSE reports_to END,
-                span_min = CASE WHEN $13::boolean THEN $14::integer ELSE span_min END,
-                span_max = CASE WHEN $15::boolean THEN $16::integer ELSE span_max END,
-                sort_order = coalesce($17::integer, sort_order)
-            WHERE position_id = $1::uuid AND lower(valid) >= $18::date
-            """, [id, change.title, change.grade != nil, change.grade ?? nil,
-                  change.headcount?.kind, change.headcount?.min, change.headcount?.max,
-                  change.duties.map(OrgRules.jsonList), change.forms.map(OrgRules.jsonList), change.kind,
-                  change.reportsTo != nil, (change.reportsTo ?? nil)?.lowercased(),
-                  change.spanMin != nil, change.spanMin ?? nil, change.spanMax != nil, change.spanMax ?? nil,
-                  change.sortOrder, date])
+            UPDATE position_versions SET title = coalesce(\(change.title), title),
+                grade = CASE WHEN \(change.grade != nil)::boolean THEN \(change.grade ?? nil) ELSE grade END,
+                headcount_kind = coalesce(\(change.headcount?.kind), headcount_kind),
+                headcount_min = CASE WHEN \(change.headcount?.kind)::text IS NULL THEN headcount_min ELSE \(change.headcount?.min)::integer END,
+                headcount_max = CASE WHEN \(change.headcount?.kind)::text IS NULL THEN headcount_max ELSE \(change.headcount?.max)::integer END,
+                duties = coalesce(\(change.duties.map(OrgRules.jsonList))::jsonb, duties),
+                forms = coalesce(\(change.forms.map(OrgRules.jsonList))::jsonb, forms), kind = coalesce(\(change.kind), kind),
+                reports_to = CASE WHEN \(change.reportsTo != nil)::boolean THEN \(reportsTo)::uuid ELSE reports_to END,
+                span_min = CASE WHEN \(change.spanMin != nil)::boolean THEN \(change.spanMin ?? nil)::integer ELSE span_min END,
+                span_max = CASE WHEN \(change.spanMax != nil)::boolean THEN \(change.spanMax ?? nil)::integer ELSE span_max END,
+                sort_order = coalesce(\(change.sortOrder)::integer, sort_order)
+            WHERE position_id = \(id)::uuid AND lower(valid) >= \(date)::date
+            """ as PGQuery)
     }
 }

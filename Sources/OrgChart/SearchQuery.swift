@@ -8,6 +8,7 @@ import Policy
 import Postgres
 
 package enum SearchQuery {
+    /// An `.async` handler, not an Endpoint: the answer is decided row by row, not once.
     package static func search(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let date = try OrgDate.asOf(context)
@@ -17,19 +18,13 @@ package enum SearchQuery {
         }
         let needle = q.trimmingCharacters(in: .whitespaces)
         let (units, positions, people) = try await context.transaction(caller) { connection in
+            // Units are read with UnitStore's columns and rows until UnitStore has a search of its own.
             (try await connection.query("""
                 SELECT \(UnitStore.columns) FROM \(UnitStore.from(1))
                 WHERE strpos(lower(v.name), lower($2)) > 0 OR strpos(lower(v.code), lower($2)) > 0 ORDER BY v.name LIMIT 50
                 """, [date, needle]),
-             try await connection.query("""
-                SELECT \(PositionStore.columns(1)) FROM \(PositionStore.from(1))
-                WHERE strpos(lower(v.title), lower($2)) > 0 ORDER BY v.title LIMIT 50
-                """, [date, needle]),
-             try await connection.query("""
-                SELECT \(PersonRoutes.columns(1)) FROM people pe
-                JOIN person_versions pv ON pv.tenant_id = pe.tenant_id AND pv.person_id = pe.id AND pv.valid @> $1::date
-                WHERE strpos(lower(pv.name), lower($2)) > 0 OR strpos(lower(pe.employee_no), lower($2)) > 0 ORDER BY pv.name LIMIT 50
-                """, [date, needle]))
+             try await PositionStore.search(connection, needle, on: date),
+             try await PersonStore.search(connection, needle, on: date))
         }
         let now = caller.context(now: .now)
         return JSONResponse.make { json in
@@ -43,14 +38,14 @@ package enum SearchQuery {
             json.endArray()
             json.key("positions")
             json.beginArray()
-            for row in positions where decide(caller.principal, .positionRead, PositionStore.target(caller, row), now).isAllowed {
-                PositionStore.write(row, to: &json)
+            for position in positions where decide(caller.principal, .positionRead, position.target(caller), now).isAllowed {
+                position.write(to: &json)
             }
             json.endArray()
             json.key("people")
             json.beginArray()
-            for row in people where decide(caller.principal, .personRead, PersonRoutes.target(caller, row), now).isAllowed {
-                PersonRoutes.write(row, private: false, to: &json)
+            for person in people where decide(caller.principal, .personRead, person.target(caller), now).isAllowed {
+                person.write(to: &json)
             }
             json.endArray()
             json.endObject()

@@ -11,6 +11,7 @@ import Policy
 import Postgres
 
 package enum VacancyQuery {
+    /// An `.async` handler, not an Endpoint: the list is decided row by row, not once.
     package static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let date = try OrgDate.asOf(context)
@@ -18,18 +19,18 @@ package enum VacancyQuery {
         if let unit, EntityID(uuid: unit) == nil {
             throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "unit_id must be a unit id", field: "unit_id", rule: "uuid")
         }
-        let (listed, rows, regions) = try await context.transaction(caller) { connection in
+        let (listed, positions, regions) = try await context.transaction(caller) { connection in
             if let unit, try await UnitStore.read(connection, id: unit.lowercased(), on: date) == nil {
                 throw Problem.notFound("unit")
             }
             let listed = try await vacantSeats(connection, under: unit?.lowercased(), on: date)
-            let rows = listed.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
-                SELECT \(PositionStore.baseColumns) FROM \(PositionStore.from(1)) WHERE p.id = ANY ($2::uuid[])
-                """, [date, listed.map(\.id)])
-            return (listed, rows, try await RegionSeats.vacant(connection, positions: Array(rows), on: date))
+            guard !listed.isEmpty else { return (listed, [String: Position](), [String: [RegionSeats.Seat]]()) }
+            let rows = try await connection.query(PositionStore.select(ids: listed.map(\.id), on: date, holders: false))
+            var positions: [String: Position] = [:]
+            for position in try rows.decode(as: Position.self) { positions[position.id] = position }
+            // RegionSeats reads the same rows by column name until it takes Positions.
+            return (listed, positions, try await RegionSeats.vacant(connection, positions: Array(rows), on: date))
         }
-        var rowOf: [String: PGRow] = [:]
-        for row in rows { rowOf[row.string("id")!] = row }
         let now = caller.context(now: .now)
         return JSONResponse.make { json in
             json.beginObject()
@@ -37,19 +38,19 @@ package enum VacancyQuery {
             json.key("items")
             json.beginArray()
             for seat in listed {
-                guard let row = rowOf[seat.id],
-                      decide(caller.principal, .positionRead, PositionStore.target(caller, row), now).isAllowed else { continue }
+                guard let position = positions[seat.id],
+                      decide(caller.principal, .positionRead, position.target(caller), now).isAllowed else { continue }
                 json.beginObject()
-                json.field("position_id", row.string("id"))
-                json.field("title", row.string("title"))
-                json.field("unit_id", row.string("unit_id"))
-                json.field("unit_name", row.string("unit_name"))
-                json.field("grade", row.string("grade"))
-                json.field("establishment", row.int("establishment"))
+                json.field("position_id", position.id)
+                json.field("title", position.title)
+                json.field("unit_id", position.unitID)
+                json.field("unit_name", position.unitName)
+                json.field("grade", position.grade)
+                json.field("establishment", position.establishment)
                 json.field("filled", seat.filled)
                 json.field("vacant", seat.establishment - seat.filled)
                 json.field("days_vacant", seat.daysVacant)
-                if let vacant = regions[row.string("id")!] { json.key("regions"); RegionSeats.write(vacant, to: &json) }
+                if let vacant = regions[position.id] { json.key("regions"); RegionSeats.write(vacant, to: &json) }
                 json.endObject()
             }
             json.endArray()
@@ -68,43 +69,38 @@ package enum VacancyQuery {
     /// The 1,000 longest-vacant positions of the subtree of `unit` (the tenant when nil) on
     /// `date`, longest first. Three reads of one table each, joined here: the positions with
     /// their establishment, then the holders and the first days of all of them by `= ANY` of
-    /// their ids. Joined in SQL, these sets were planned blind (an array's length, a recursive
-    /// walk's size) and nested loops re-read one set per row of the other: 1.8–4.8 s, varying
-    /// from run to run, for 5,000 positions.
+    /// their ids (PositionStore.ages, AssignmentStore.filling). Joined in SQL, these sets were
+    /// planned blind (an array's length, a recursive walk's size) and nested loops re-read one set
+    /// per row of the other: 1.8–4.8 s, varying from run to run, for 5,000 positions. (The first
+    /// two statements use TreeQuery's SQL, which numbers its parameters by hand; their rows are
+    /// decoded by position all the same.)
     package static func vacantSeats(_ connection: PGConnection, under unit: String?, on date: String) async throws -> [VacantSeat] {
-        let columns = "SELECT p.id::text AS id, v.title, \(Headcount.toFillSQL) AS establishment FROM \(TreeQuery.positionsFrom)"
-        let positions: PGResult
+        let columns = "SELECT p.id::text, v.title, \(Headcount.toFillSQL) FROM \(TreeQuery.positionsFrom)"
+        let positions: [(String, String, Int?)]
         if let unit {
             let units = try await connection.query("""
                 \(TreeQuery.subtreeCTE(date: 1, root: 2, levels: 3))
-                SELECT unit_id::text AS id FROM sub WHERE NOT archived
-                """, [date, unit, 10_000]).map { $0.string("id")! }
+                SELECT unit_id::text FROM sub WHERE NOT archived
+                """, [date, unit, 10_000]).decode(String.self)
             positions = try await connection.query("\(columns) WHERE NOT v.archived AND v.unit_id = ANY ($2::uuid[])", [date, units])
+                .decode(String.self, String.self, Int?.self)
         } else {
-            positions = try await connection.query("\(columns) WHERE NOT v.archived", [date])
+            positions = try await connection.query("\(columns) WHERE NOT v.archived", [date]).decode(String.self, String.self, Int?.self)
         }
         var seats: [String: VacantSeat] = [:]
-        for row in positions {
-            guard let establishment = row.int("establishment") else { continue }      // unbounded: never vacant
-            let id = row.string("id")!
-            seats[id] = VacantSeat(id: id, title: row.string("title") ?? "", establishment: establishment)
+        for (id, title, establishment) in positions {
+            guard let establishment else { continue }      // unbounded: never vacant
+            seats[id] = VacantSeat(id: id, title: title, establishment: establishment)
         }
         guard !seats.isEmpty else { return [] }
         let ids = Array(seats.keys)
-        for row in try await connection.query("""
-            SELECT position_id::text AS id, $2::date - min(lower(valid)) AS days FROM position_versions
-            WHERE position_id = ANY ($1::uuid[]) GROUP BY position_id
-            """, [ids, date]) {
-            seats[row.string("id")!]?.daysVacant = row.int("days") ?? 0
+        for (id, days) in try await PositionStore.ages(connection, ids: ids, on: date) {
+            seats[id]?.daysVacant = days
         }
-        for row in try await connection.query("""
-            SELECT position_id::text AS id, count(*) FILTER (WHERE valid @> $2::date) AS filled,
-                   $2::date - max(upper(valid)) FILTER (WHERE upper(valid) <= $2::date) AS days_since_left
-            FROM assignments WHERE position_id = ANY ($1::uuid[]) GROUP BY position_id
-            """, [ids, date]) {
-            guard var seat = seats[row.string("id")!] else { continue }
-            seat.filled = row.int("filled") ?? 0
-            if let days = row.int("days_since_left") { seat.daysVacant = min(seat.daysVacant, days) }
+        for (id, filled, daysSinceLeft) in try await AssignmentStore.filling(connection, positions: ids, on: date) {
+            guard var seat = seats[id] else { continue }
+            seat.filled = filled
+            if let days = daysSinceLeft { seat.daysVacant = min(seat.daysVacant, days) }
             seats[seat.id] = seat
         }
         let vacant = seats.values.filter { $0.filled < $0.establishment }
