@@ -67,7 +67,7 @@ package enum PreviewRoutes {
         switch action {
         case .grantCreate:
             guard let grant = try? facts.newGrant(description, field: field) else { throw Problem.notFound("grant") }
-            let row = AccessStore.GrantRow(
+            let row = StoredGrant(
                 id: "00000000-0000-0000-0000-000000000000", subjectKind: grant.subjectKind,
                 subjectID: grant.request.grantee.description, roleID: grant.request.role.id.description,
                 roleName: grant.request.role.name, permissions: grant.request.role.permissions.names,
@@ -100,7 +100,7 @@ package enum PreviewRoutes {
             if body.clear_minimum_grade == true { new.minimumGrade = nil }
             change = { subject in
                 var subject = subject
-                subject.grants = subject.grants.map { $0.roleID == id ? RoleRoutes.with($0, role: new, ladder: ladder) : $0 }
+                subject.grants = subject.grants.map { $0.roleID == id ? $0.with(role: new, ladder: ladder) : $0 }
                 return subject
             }
             let removed = facts.adminCount - AccessStore.tenantAdminCount(subjects.map(change), tenant: caller.tenant,

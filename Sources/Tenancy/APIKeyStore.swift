@@ -82,4 +82,20 @@ package enum APIKeyStore {
             RETURNING \(unescaped: columns)
             """).decodeFirst()
     }
+
+    /// The live key whose secret has `digest`: its id and when it expires (Int64.max: never).
+    package static func live(_ connection: PGConnection, digest: [UInt8]) async throws -> (id: String, expiresAt: Int64)? {
+        try await connection.query("""
+            SELECT id::text, coalesce(extract(epoch FROM expires_at)::bigint, 9223372036854775807)
+            FROM api_keys
+            WHERE digest = \("\\x" + digest.hex)::bytea AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+            """ as PGQuery).decodeFirst(String.self, Int64.self).map { (id: $0.0, expiresAt: $0.1) }
+    }
+
+    /// Those of `ids` that name keys not revoked (expired ones included).
+    package static func unrevoked(_ connection: PGConnection, ids: [String]) async throws -> [String] {
+        try await connection.query("""
+            SELECT id::text FROM api_keys WHERE id = ANY(\(ids)::uuid[]) AND revoked_at IS NULL
+            """ as PGQuery).decode(String.self)
+    }
 }

@@ -27,3 +27,36 @@ package enum SessionStore {
         _ = try await connection.query("UPDATE sessions SET revoked_at = now() WHERE user_id = \(user)::uuid AND revoked_at IS NULL" as PGQuery)
     }
 }
+
+/// The live session behind a token digest, with its user as decisions need it.
+package struct SessionHolder: Sendable, PGRowDecodable {
+    package var sessionID: String
+    package var userID: String
+    package var login: String
+    package var grade: String?
+    package var founder: Bool
+    package var expiresAt: Int64                // seconds since the epoch
+    package var postGrades: [String]            // grades of the linked person's posts today
+
+    package init(row: inout PGRowReader) throws {
+        sessionID = try row.next()
+        userID = try row.next()
+        login = try row.next()
+        grade = try row.next()
+        founder = try row.next()
+        expiresAt = try row.next()
+        postGrades = StoredValues.array(try row.next(String?.self))
+    }
+}
+
+extension SessionStore {
+    /// The session whose token has `digest`, if it is live and its user enabled.
+    package static func holder(_ connection: PGConnection, digest: [UInt8]) async throws -> SessionHolder? {
+        try await connection.query("""
+            SELECT s.id::text, u.id::text, u.login, u.grade, u.is_founder, extract(epoch FROM s.expires_at)::bigint,
+                   \(unescaped: PGQuery(unsafeSQL: EffectiveGrade.postGradesSQL(person: "u.person_id")))
+            FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+            WHERE s.digest = \("\\x" + digest.hex)::bytea AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT u.disabled
+            """).decodeFirst()
+    }
+}

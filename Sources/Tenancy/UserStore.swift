@@ -102,6 +102,18 @@ package enum UserStore {
             """).decodeFirst()
     }
 
+    /// The users of `ids` that exist, in no particular order.
+    package static func find(_ connection: PGConnection, ids: [String]) async throws -> [User] {
+        try await connection.query("SELECT \(unescaped: columns) FROM users WHERE id = ANY(\(ids)::uuid[])").decode()
+    }
+
+    /// Users with a grade, by login: (id, login, grade).
+    package static func grades(_ connection: PGConnection) async throws -> [(String, String, String)] {
+        try await connection.query("""
+            SELECT id::text, login, grade FROM users WHERE grade IS NOT NULL ORDER BY login
+            """ as PGQuery).decode(String.self, String.self, String.self)
+    }
+
     /// The user `id` with its password hash (nil: none set); nil when there is no such user.
     package static func findWithPassword(_ connection: PGConnection, id: String) async throws -> (user: User, passwordHash: String?)? {
         struct Row: PGRowDecodable {
