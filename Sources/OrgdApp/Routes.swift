@@ -67,9 +67,9 @@ enum Routes {
         router.add(.DELETE, "/v1/access/grants/{id}", .async(GrantRoutes.revoke))
         router.add(.POST, "/v1/access/check", .async(CheckRoutes.check))
         router.add(.GET, "/v1/access/me", .async(WhoCanRoutes.me))
-        router.add(.GET, "/v1/access/who-can", .async(WhoCanRoutes.whoCan))
+        router.add(.GET, "/v1/access/who-can", WhoCanRoutes.whoCan.handler)
         router.add(.GET, "/v1/access/manageable/{kind}", .async(ManageableRoutes.list))
-        router.add(.POST, "/v1/access/preview", .async(PreviewRoutes.preview))
+        router.add(.POST, "/v1/access/preview", PreviewRoutes.preview.handler)
 
         // Units, kinds, positions, people, assignments, regions, hand-offs (OrgChart)
         router.add(.GET, "/v1/units", .async(UnitRoutes.list))
