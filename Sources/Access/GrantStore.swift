@@ -7,9 +7,10 @@ import App
 import HTTP
 import Policy
 import Postgres
+import Tenancy
 
 /// A grant as stored, with its role as it is now and its scope's path as the scope sits today.
-package struct StoredGrant: Sendable, PGRowDecodable {
+package struct StoredGrant: Sendable, PGRowDecodable, JSONResource {
     package var id: String
     package var subjectKind: String             // user | api_key
     package var subjectID: String
@@ -108,11 +109,6 @@ package struct StoredGrant: Sendable, PGRowDecodable {
         json.endObject()
     }
 
-    package var json: [UInt8] {
-        var json = JSONWriter()
-        write(to: &json)
-        return json.bytes
-    }
 }
 
 package enum GrantStore {

@@ -7,18 +7,14 @@ import App
 import HTTP
 import Policy
 import Postgres
+import Tenancy
 
 package enum RoleRoutes {
-    /// The tenant's roles in id order. The page is read after the decision: 403 before a 400.
-    package static let list = Endpoint<NoBody, Void, (page: Page, roles: [StoredRole])>(
-        action: .roleRead, resource: "role",
-        load: { _, _ in },
-        target: { call, _ in .tenantWide(call.caller.tenant) },
-        perform: { call, _, connection in
-            let page = try Page(call.context)
-            return (page, try await RoleStore.list(connection, after: page.after, limit: page.limit + 1))
-        },
-        encode: { _, listed in listed.page.response(listed.roles, cursor: \.id) { role, json in role.write(to: &json) } })
+    /// The tenant's roles in id order.
+    package static let list = DeclaredList.paged(
+        .roleRead, resource: "role",
+        fetch: { connection, after, limit in try await RoleStore.list(connection, after: after, limit: limit) },
+        cursor: { $0.id }, write: { _, role, json in role.write(to: &json) })
 
     /// One role; 403 (without access.read) before 404.
     package static let read = Endpoint<NoBody, String, StoredRole>(

@@ -6,8 +6,9 @@ import App
 import HTTP
 import Policy
 import Postgres
+import Tenancy
 
-package struct StoredRole: Sendable, PGRowDecodable {
+package struct StoredRole: Sendable, PGRowDecodable, JSONResource {
     package var id: String
     package var name: String
     package var description: String?
@@ -52,11 +53,6 @@ package struct StoredRole: Sendable, PGRowDecodable {
         json.endObject()
     }
 
-    package var json: [UInt8] {
-        var json = JSONWriter()
-        write(to: &json)
-        return json.bytes
-    }
 }
 
 package enum RoleStore {

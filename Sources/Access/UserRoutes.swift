@@ -11,18 +11,11 @@ import Postgres
 import Tenancy
 
 package enum UserRoutes {
-    /// The tenant's users in id order. The page is read after the decision: 403 before a 400.
-    package static let list = Endpoint<NoBody, Void, (page: Page, users: [User])>(
-        action: .userRead, resource: "user",
-        load: { _, _ in },
-        target: { call, _ in .tenantWide(call.caller.tenant) },
-        perform: { call, _, connection in
-            let page = try Page(call.context)
-            return (page, try await UserStore.list(connection, after: page.after, limit: page.limit + 1))
-        },
-        encode: { call, listed in
-            listed.page.response(listed.users, cursor: \.id) { user, json in user.write(to: &json, ladder: call.caller.ladder) }
-        })
+    /// The tenant's users in id order, with their effective grades under the tenant's ladder.
+    package static let list = DeclaredList.paged(
+        .userRead, resource: "user",
+        fetch: { connection, after, limit in try await UserStore.list(connection, after: after, limit: limit) },
+        cursor: { $0.id }, write: { call, user, json in user.write(to: &json, ladder: call.caller.ladder) })
 
     /// One user; 403 (without access.read) before 404.
     package static let read = Endpoint<NoBody, String, User>(

@@ -14,7 +14,7 @@ import Policy
 import Postgres
 
 /// One tenant as the platform API shows it.
-package struct Tenant: Sendable, PGRowDecodable {
+package struct Tenant: Sendable, PGRowDecodable, JSONResource {
     package var id: String
     package var slug: String
     package var name: String
@@ -42,27 +42,20 @@ package struct Tenant: Sendable, PGRowDecodable {
         json.endObject()
     }
 
-    package var json: [UInt8] {
-        var json = JSONWriter()
-        write(to: &json)
-        return json.bytes
-    }
 }
 
 /// A tenant's own switches (`/v1/tenant/settings`).
-package struct TenantSettings: Sendable, PGRowDecodable {
+package struct TenantSettings: Sendable, PGRowDecodable, JSONResource {
     package var requireIfMatch: Bool
 
     package init(row: inout PGRowReader) throws {
         requireIfMatch = try row.next()
     }
 
-    package var json: [UInt8] {
-        var json = JSONWriter()
+    package func write(to json: inout JSONWriter) {
         json.beginObject()
         json.field("require_if_match", requireIfMatch)
         json.endObject()
-        return json.bytes
     }
 }
 
