@@ -111,6 +111,8 @@ package enum ManageableRoutes {
             }),
     ]
 
+    /// Hand-written, not a declared Endpoint: there is no one target to decide on; each row is
+    /// kept or left out by the policy's decision about it (a list of what the caller may manage).
     package static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let name = context.request.pathParameters["kind"] ?? ""
