@@ -55,29 +55,17 @@ package struct StoredRole: Sendable, PGRowDecodable, JSONResource {
 
 }
 
-package enum RoleStore {
+package enum RoleStore: TableStore {
+    package typealias Row = StoredRole
+    package static let table: StaticString = "roles"
+
     /// `StoredRole`'s columns, in its decoding order.
-    static let columns: PGQuery = """
+    package static let columns: PGQuery = """
         id::text, name, description, permissions::text, minimum_grade, builtin,
         (SELECT count(*) FROM grants g WHERE g.tenant_id = roles.tenant_id AND g.role_id = roles.id),
         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
         """
-
-    /// One page of roles in id order, `limit + 1` at most (see Page).
-    package static func list(_ connection: PGConnection, after: String?, limit: Int) async throws -> [StoredRole] {
-        try await connection.query("""
-            SELECT \(unescaped: columns) FROM roles WHERE (\(after)::uuid IS NULL OR id > \(after)::uuid)
-            ORDER BY roles.id LIMIT \(limit)
-            """).decode()
-    }
-
-    /// The role `id`, locked for the rest of the transaction when `forUpdate`; nil when there is none.
-    package static func find(_ connection: PGConnection, id: String, forUpdate: Bool = false) async throws -> StoredRole? {
-        try await connection.query("""
-            SELECT \(unescaped: columns) FROM roles WHERE id = \(id)::uuid \(unescaped: forUpdate ? "FOR UPDATE" : "")
-            """).decodeFirst()
-    }
 
     package static func find(_ connection: PGConnection, ids: [String]) async throws -> [StoredRole] {
         try await connection.query("SELECT \(unescaped: columns) FROM roles WHERE id = ANY(\(ids)::uuid[])").decode()

@@ -44,22 +44,17 @@ package struct APIKey: Sendable, PGRowDecodable {
     }
 }
 
-package enum APIKeyStore {
+package enum APIKeyStore: TableStore {
+    package typealias Row = APIKey
+    package static let table: StaticString = "api_keys"
+
     /// `APIKey`'s columns, in its decoding order.
-    static let columns: PGQuery = """
+    package static let columns: PGQuery = """
         id::text, name, created_by::text,
         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
         """
-
-    /// One page of the tenant's keys in id order, `page.limit + 1` at most (see Page).
-    package static func list(_ connection: PGConnection, after: String?, limit: Int) async throws -> [APIKey] {
-        try await connection.query("""
-            SELECT \(unescaped: columns) FROM api_keys WHERE (\(after)::uuid IS NULL OR id > \(after)::uuid)
-            ORDER BY api_keys.id LIMIT \(limit)
-            """).decode()
-    }
 
     /// Stores a new key by its digest; nil when a live key already has that name.
     package static func create(_ connection: PGConnection, tenant: String, name: String, digest: [UInt8],

@@ -59,7 +59,10 @@ package struct TenantSettings: Sendable, PGRowDecodable, JSONResource {
     }
 }
 
-package enum TenantStore {
+package enum TenantStore: TableStore {
+    package typealias Row = Tenant
+    package static let table: StaticString = "tenants"
+
     package struct Created: Sendable {
         package var id: String
         package var slug: String
@@ -69,7 +72,7 @@ package enum TenantStore {
     }
 
     /// `Tenant`'s columns, in its decoding order.
-    static let columns: PGQuery = """
+    package static let columns: PGQuery = """
         id::text, slug, name, status,
         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
@@ -101,21 +104,6 @@ package enum TenantStore {
     /// Makes the tenants table visible for the rest of `connection`'s transaction (and no tenant's data).
     package static func platformMode(_ connection: PGConnection) async throws {
         _ = try await connection.query("SELECT set_config('orgd.platform', 'on', true)" as PGQuery)
-    }
-
-    /// One page of tenants in id order, `limit + 1` at most (see Page). Platform mode.
-    package static func list(_ connection: PGConnection, after: String?, limit: Int) async throws -> [Tenant] {
-        try await connection.query("""
-            SELECT \(unescaped: columns) FROM tenants WHERE (\(after)::uuid IS NULL OR id > \(after)::uuid)
-            ORDER BY tenants.id LIMIT \(limit)
-            """).decode()
-    }
-
-    /// The tenant `id`, locked for the rest of the transaction when `forUpdate`; nil when there is none. Platform mode.
-    package static func find(_ connection: PGConnection, id: String, forUpdate: Bool = false) async throws -> Tenant? {
-        try await connection.query("""
-            SELECT \(unescaped: columns) FROM tenants WHERE id = \(id)::uuid \(unescaped: forUpdate ? "FOR UPDATE" : "")
-            """).decodeFirst()
     }
 
     /// Renames the tenant. Platform mode.

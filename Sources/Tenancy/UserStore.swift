@@ -78,29 +78,17 @@ package struct SignInAccount: Sendable, PGRowDecodable {
     }
 }
 
-package enum UserStore {
+package enum UserStore: TableStore {
+    package typealias Row = User
+    package static let table: StaticString = "users"
+
     /// `User`'s columns, in its decoding order.
-    static let columns: PGQuery = """
+    package static let columns: PGQuery = """
         id::text, login, display_name, grade, person_id::text, disabled, is_founder,
         \(unescaped: PGQuery(unsafeSQL: EffectiveGrade.postGradesSQL(person: "users.person_id"))),
         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
         """
-
-    /// One page of the tenant's users in id order, `limit + 1` at most (see Page).
-    package static func list(_ connection: PGConnection, after: String?, limit: Int) async throws -> [User] {
-        try await connection.query("""
-            SELECT \(unescaped: columns) FROM users WHERE (\(after)::uuid IS NULL OR id > \(after)::uuid)
-            ORDER BY users.id LIMIT \(limit)
-            """).decode()
-    }
-
-    /// The user `id`, locked for the rest of the transaction when `forUpdate`; nil when there is none.
-    package static func find(_ connection: PGConnection, id: String, forUpdate: Bool = false) async throws -> User? {
-        try await connection.query("""
-            SELECT \(unescaped: columns) FROM users WHERE id = \(id)::uuid \(unescaped: forUpdate ? "FOR UPDATE" : "")
-            """).decodeFirst()
-    }
 
     /// The users of `ids` that exist, in no particular order.
     package static func find(_ connection: PGConnection, ids: [String]) async throws -> [User] {
