@@ -7,38 +7,6 @@ import HTTP
 import Policy
 
 package enum AccessJSON {
-    /// A stored grant: who holds which role over what, until when, granted by whom.
-    package static func write(_ grant: AccessStore.GrantRow, to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("id", grant.id)
-        json.key("subject")
-        json.beginObject()
-        json.field("kind", grant.subjectKind)
-        json.field("id", grant.subjectID)
-        json.endObject()
-        json.key("role")
-        json.beginObject()
-        json.field("id", grant.roleID)
-        json.field("name", grant.roleName)
-        json.endObject()
-        json.key("scope")
-        json.beginObject()
-        json.field("kind", grant.scopeKind)
-        if let id = grant.scopeID { json.field("id", id) }
-        if grant.scopeKind != "tenant" { json.field("path", strings: grant.scopePath) }
-        json.endObject()
-        json.field("expires_at", grant.expiresAt.map(rfc3339))
-        json.field("granted_by", grant.grantedBy)
-        json.field("created_at", grant.createdAt)
-        json.endObject()
-    }
-
-    package static func bytes(_ grant: AccessStore.GrantRow) -> [UInt8] {
-        var json = JSONWriter()
-        write(grant, to: &json)
-        return json.bytes
-    }
-
     /// A policy scope: {"kind":"tenant"} or {"kind":"unit","id":…,"path":[…]}.
     package static func write(_ scope: Scope, to json: inout JSONWriter) {
         json.beginObject()

@@ -6,6 +6,7 @@ import App
 import HTTP
 import Policy
 import Postgres
+import Tenancy
 
 /// A target as the API describes it.
 package struct TargetDescription: Decodable, Sendable {
@@ -44,11 +45,11 @@ extension TargetDescription {
 }
 
 /// What the database says about the described targets, loaded kind by kind.
-package struct AccessTargets {
-    package struct UserFacts { var grade: Grade?; var disabled: Bool }
-    package struct GrantFacts { var row: AccessStore.GrantRow; var granteeGrade: Grade? }
-    package struct UnitFacts { var path: TreePath; var tier: Int? }
-    package struct PositionFacts { var unit: TreePath; var grade: Grade? }
+package struct AccessTargets: Sendable {
+    package struct UserFacts: Sendable { var grade: Grade?; var disabled: Bool }
+    package struct GrantFacts: Sendable { var row: StoredGrant; var granteeGrade: Grade? }
+    package struct UnitFacts: Sendable { var path: TreePath; var tier: Int? }
+    package struct PositionFacts: Sendable { var unit: TreePath; var grade: Grade? }
 
     /// Why a description does not resolve: the field at fault and what is wrong with it.
     package struct Unresolved: Error {
@@ -69,6 +70,8 @@ package struct AccessTargets {
     package var subjects: [SubjectRecord]?
     /// The tenant's administrator count, with `subjects`.
     package var adminCount = 0
+    /// The targets a declared endpoint built from these facts in its `load`, for its decision.
+    package var targets: [Target] = []
     package let now = Timestamp.now
 
     /// Loads every object the descriptions name: one query per kind present. Throws 422 for a
@@ -96,38 +99,24 @@ package struct AccessTargets {
         func valid(_ kind: String) -> [String] { (ids[kind] ?? []).filter { EntityID(uuid: $0) != nil }.sorted() }
         let ladder = caller.ladder
         if !valid("user").isEmpty {
-            for row in try await connection.query("""
-                SELECT \(UserRoutes.columns) FROM users WHERE id = ANY($1::uuid[])
-                """, [valid("user")]) {
+            for user in try await UserStore.find(connection, ids: valid("user")) {
                 // Users rank by their effective grade: their own or their linked person's posts.
-                facts.users[row.string("id") ?? ""] = UserFacts(grade: UserRoutes.grades(row, ladder).grade,
-                                                              disabled: row.bool("disabled") ?? false)
+                facts.users[user.id] = UserFacts(grade: user.grades(ladder).grade, disabled: user.disabled)
             }
         }
         if !valid("api_key").isEmpty {
-            for row in try await connection.query("""
-                SELECT id::text AS id FROM api_keys WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL
-                """, [valid("api_key")]) {
-                facts.apiKeys.insert(row.string("id") ?? "")
-            }
+            facts.apiKeys = Set(try await APIKeyStore.unrevoked(connection, ids: valid("api_key")))
         }
         if !valid("role").isEmpty {
-            for row in try await connection.query("SELECT \(AccessStore.roleColumns) FROM roles WHERE id = ANY($1::uuid[])", [valid("role")]) {
-                facts.roles[row.string("id") ?? ""] = AccessStore.policyRole(row, ladder: ladder)
+            for role in try await RoleStore.find(connection, ids: valid("role")) {
+                facts.roles[role.id] = role.policyRole(ladder: ladder)
             }
         }
         if !valid("grant").isEmpty {
-            for row in try await connection.query("""
-                SELECT \(AccessStore.grantColumns), u.grade AS grantee_grade, u.is_founder AS grantee_founder,
-                       \(EffectiveGrade.postGradesSQL(person: "u.person_id")) AS grantee_post_grades
-                FROM grants g JOIN roles r ON r.tenant_id = g.tenant_id AND r.id = g.role_id
-                LEFT JOIN users u ON u.tenant_id = g.tenant_id AND u.id = g.subject_id
-                WHERE g.id = ANY($1::uuid[])
-                """, [valid("grant")]) {
-                let grantRow = AccessStore.grantRow(row)
-                let grade = EffectiveGrade(account: row.string("grantee_grade"), founder: row.bool("grantee_founder") ?? false,
-                                           postGrades: StoredValues.array(row.string("grantee_post_grades")), ladder: ladder).grade
-                facts.grants[grantRow.id] = GrantFacts(row: grantRow, granteeGrade: grade)
+            for found in try await GrantStore.withGrantees(connection, ids: valid("grant")) {
+                let grade = EffectiveGrade(account: found.grade, founder: found.founder, postGrades: found.postGrades,
+                                           ladder: ladder).grade
+                facts.grants[found.grant.id] = GrantFacts(row: found.grant, granteeGrade: grade)
             }
         }
         for kind in ["unit", "region", "position"] where ids[kind] != nil {
@@ -154,39 +143,37 @@ package struct AccessTargets {
         switch kind {
         case "unit":
             let versions = try await AccessStore.relationExists("unit_versions", connection)
-            for row in try await connection.query("""
-                SELECT x::text AS id, orgd_unit_path(x)::text AS path,
-                       \(versions ? Self.currentTier : "NULL") AS tier
-                FROM unnest($1::uuid[]) x
-                """, [ids]) {
-                let path = Self.path(row.string("path"))
+            for (id, pathText, tier) in try await connection.query("""
+                SELECT x::text, orgd_unit_path(x)::text, \(unescaped: versions ? Self.currentTier : "NULL::text")
+                FROM unnest(\(ids)::uuid[]) x
+                """).decode(String.self, String?.self, String?.self) {
+                let path = Self.path(pathText)
                 guard !path.ids.isEmpty else { continue }
-                units[row.string("id") ?? ""] = UnitFacts(path: path, tier: row.string("tier").flatMap { ladder.tierIndex(named: $0) })
+                units[id] = UnitFacts(path: path, tier: tier.flatMap { ladder.tierIndex(named: $0) })
             }
         case "region":
-            for row in try await connection.query("""
-                SELECT x::text AS id, orgd_region_path(x)::text AS path FROM unnest($1::uuid[]) x
-                """, [ids]) {
-                let path = Self.path(row.string("path"))
-                if !path.ids.isEmpty { regions[row.string("id") ?? ""] = path }
+            for (id, pathText) in try await connection.query("""
+                SELECT x::text, orgd_region_path(x)::text FROM unnest(\(ids)::uuid[]) x
+                """ as PGQuery).decode(String.self, String?.self) {
+                let path = Self.path(pathText)
+                if !path.ids.isEmpty { regions[id] = path }
             }
         default:
             guard try await AccessStore.relationExists("position_versions", connection) else {
                 throw Problem.invalid(field, rule: "available", "position targets need the org chart, which this database does not have yet")
             }
-            for row in try await connection.query("""
-                SELECT DISTINCT ON (v.position_id) v.position_id::text AS id, v.grade, orgd_unit_path(v.unit_id)::text AS path
-                FROM position_versions v WHERE v.position_id = ANY($1::uuid[])
+            for (id, grade, path) in try await connection.query("""
+                SELECT DISTINCT ON (v.position_id) v.position_id::text, v.grade, orgd_unit_path(v.unit_id)::text
+                FROM position_versions v WHERE v.position_id = ANY(\(ids)::uuid[])
                 ORDER BY v.position_id, v.valid @> current_date DESC, upper_inf(v.valid) DESC
-                """, [ids]) {
-                positions[row.string("id") ?? ""] = PositionFacts(unit: Self.path(row.string("path")),
-                                                                  grade: row.string("grade").flatMap { try? ladder.parse($0) })
+                """ as PGQuery).decode(String.self, String?.self, String?.self) {
+                positions[id] = PositionFacts(unit: Self.path(path), grade: grade.flatMap { try? ladder.parse($0) })
             }
         }
     }
 
     /// The tier of unit `x` in its version in force today (or its first, for a future unit).
-    package static let currentTier = """
+    package static let currentTier: PGQuery = """
         (SELECT v.tier FROM unit_versions v WHERE v.unit_id = x ORDER BY v.valid @> current_date DESC, upper_inf(v.valid) DESC LIMIT 1)
         """
 
@@ -281,7 +268,7 @@ package struct AccessTargets {
     }
 
     /// A grant to be made, as the policy and the grants table need it.
-    package struct NewGrant {
+    package struct NewGrant: Sendable {
         package var request: GrantRequest
         package var subjectKind: String
         package var scopeKind: String

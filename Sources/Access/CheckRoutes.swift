@@ -23,6 +23,8 @@ package enum CheckRoutes {
         package var checks: [Item]?
     }
 
+    /// Hand-written, not a declared Endpoint: asking about one's own access is self-service (no
+    /// decision about the caller's right to ask), and tenant-wide checks open no transaction.
     package static func check(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let body = try context.body(Body.self)
@@ -55,8 +57,9 @@ package enum CheckRoutes {
         var alternatives: [WhoCanCandidate]?
         if let denial = decisions[0].denial, denial.visible,
            decide(caller.principal, .grantRead, .tenantWide(caller.tenant), caller.context(now: .now)).isAllowed {
-            alternatives = Array(try await WhoCanRoutes.candidates(items[0].action, items[0].target, caller, context,
-                                                                   field: items[0].field).prefix(5))
+            alternatives = Array(try await context.transaction(caller) { connection in
+                try await WhoCanRoutes.candidates(items[0].action, items[0].target, caller, connection, field: items[0].field)
+            }.prefix(5))
         }
         return JSONResponse.make { json in
             AccessJSON.write(decisions[0], action: items[0].action, to: &json) { json in

@@ -11,6 +11,10 @@ import Postgres
 package enum GrantRoutes {
     /// Grants the caller may see: those whose scope lies inside one of its access.read scopes.
     /// Filters `subject` and `role` (ids) narrow the list; pages by grant id.
+    ///
+    /// Hand-written, not a declared Endpoint: a caller with access.read over some units only is
+    /// not refused but shown what lies inside them, so there is no one decision to declare; the
+    /// tenant-wide decision is taken only when the caller can read grants nowhere.
     package static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let readable = caller.principal.manageable(.grantRead, caller.context(now: .now))?.scopes ?? []
@@ -18,102 +22,86 @@ package enum GrantRoutes {
             try await context.authorize(caller, .grantRead, .tenantWide(caller.tenant), resource: "grant", id: nil)
         }
         let page = try Page(context)
-        var conditions = ["($1::uuid IS NULL OR g.id > $1::uuid)"]
-        var parameters: [any PGEncodable] = [page.after, page.limit + 1]
-        for (name, column) in [("subject", "g.subject_id"), ("role", "g.role_id")] {
+        var filters: [String: String] = [:]
+        for name in ["subject", "role"] {
             guard let value = context.query(name) else { continue }
             guard EntityID(uuid: value) != nil else {
                 throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
                               detail: "\(name) must be a UUID", field: name, rule: "format")
             }
-            parameters.append(value)
-            conditions.append("\(column) = $\(parameters.count)::uuid")
+            filters[name] = value
         }
-        if !readable.contains(.tenant) {
-            var alternatives: [String] = []
-            for scope in readable {
-                switch scope {
-                case .unit(let path), .region(let path):
-                    parameters.append(path.ids.map(\.description))
-                    alternatives.append("(g.scope_kind = '\(scope.isUnit ? "unit" : "region")' AND g.scope_path[1:\(path.depth)] = $\(parameters.count)::text[])")
-                case .tenant:
-                    break
-                }
-            }
-            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+        let grants = try await context.transaction(caller) { connection in
+            try await GrantStore.page(connection, after: page.after, limit: page.limit + 1, subject: filters["subject"],
+                                      role: filters["role"], within: readable)
         }
-        let rows = try await context.transaction(caller) { connection in
-            try await connection.query("""
-                SELECT \(AccessStore.grantColumns)
-                FROM grants g JOIN roles r ON r.tenant_id = g.tenant_id AND r.id = g.role_id
-                WHERE \(conditions.joined(separator: " AND ")) ORDER BY g.id LIMIT $2
-                """, parameters)
-        }
-        return page.response(rows) { row, json in AccessJSON.write(AccessStore.grantRow(row), to: &json) }
+        return page.response(grants, cursor: \.id) { grant, json in grant.write(to: &json) }
     }
 
-    package static func read(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "grant")
-        let facts = try await context.transaction(caller) { connection in
-            try await AccessTargets.load([(.grantRead, TargetDescription(text: "grant:\(id)")!, "id")], caller: caller, connection)
-        }
+    /// One grant, if the caller may read grants over its scope (404 otherwise, as for a missing one).
+    package static let read = Endpoint<NoBody, (facts: AccessTargets, grant: StoredGrant), StoredGrant>(
+        action: .grantRead, resource: "grant",
+        load: { call, connection in try await load(call, .grantRead, connection) },
+        target: { _, loaded in loaded.facts.targets[0] },
+        targetID: { _, loaded in loaded.grant.id },
+        perform: { _, loaded, _ in loaded.grant },
+        encode: { _, grant in HTTPResponse(status: 200, contentType: "application/json", body: grant.json) })
+
+    /// The grant of the path with the facts its decision needs; 404 when there is none.
+    private static func load<Body>(_ call: Call<Body>, _ action: Action, _ connection: PGConnection)
+        async throws -> (facts: AccessTargets, grant: StoredGrant) {
+        let id = try call.pathID(resource: "grant")
+        var facts = try await AccessTargets.load([(action, TargetDescription(text: "grant:\(id)")!, "id")],
+                                                 caller: call.caller, connection)
         guard let grant = facts.grants[id] else { throw Problem.notFound("grant") }
-        try await context.authorize(caller, .grantRead, try target(facts, .grantRead, id), resource: "grant", id: id)
-        return HTTPResponse(status: 200, contentType: "application/json", body: AccessJSON.bytes(grant.row))
+        facts.targets = [try target(facts, action, id)]
+        return (facts, grant.row)
     }
 
-    package struct CreateBody: Decodable {
+    package struct CreateBody: Decodable, Sendable {
         package var subject: TargetDescription.SubjectRef
         package var role_id: String
         package var scope: TargetDescription.ScopeRef
         package var expires_at: String?
     }
 
-    package static func create(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let body = try context.body(CreateBody.self)
-        let description = TargetDescription(kind: "new_grant", subject: body.subject, role_id: body.role_id,
-                                            scope: body.scope, expires_at: body.expires_at)
-        let row = try await context.transaction(caller) { connection in
+    /// A new grant: delegation of what the grantor holds (grant.create), never a duplicate.
+    package static let create = Endpoint<CreateBody, AccessTargets.NewGrant, StoredGrant>(
+        action: .grantCreate, resource: "grant",
+        load: { call, connection in
+            let body = call.body
+            let description = TargetDescription(kind: "new_grant", subject: body.subject, role_id: body.role_id,
+                                                scope: body.scope, expires_at: body.expires_at)
             try await AccessStore.lockTenantAccess(connection)
-            let facts = try await AccessTargets.load([(.grantCreate, description, "")], caller: caller, connection)
-            let grant: AccessTargets.NewGrant
+            let facts = try await AccessTargets.load([(.grantCreate, description, "")], caller: call.caller, connection)
             do {
-                grant = try facts.newGrant(description, field: "")
+                return try facts.newGrant(description, field: "")
             } catch let error as AccessTargets.Unresolved {
                 throw Problem.invalid(String(error.field.drop { $0 == "." }), rule: error.missing ? "exists" : "format", error.detail)
             }
-            try await context.authorize(caller, .grantCreate, .grant(caller.tenant, grant.request), resource: "grant", id: nil)
-            let duplicate = try await connection.query("""
-                SELECT id::text AS id FROM grants
-                WHERE subject_id = $1::uuid AND role_id = $2::uuid AND scope_kind = $3 AND scope_id IS NOT DISTINCT FROM $4::uuid
-                """, [grant.request.grantee.description, grant.request.role.id.description, grant.scopeKind, grant.scopeID])
-            if let existing = duplicate.string(0, "id") {
+        },
+        target: { call, grant in .grant(call.caller.tenant, grant.request) },
+        perform: { call, grant, connection in
+            if let existing = try await GrantStore.duplicate(connection, subject: grant.request.grantee.description,
+                                                             role: grant.request.role.id.description, scopeKind: grant.scopeKind,
+                                                             scopeID: grant.scopeID) {
                 throw Problem.conflict("GRANT_EXISTS", "the subject already holds this role over this scope (grant \(existing)); revoke it to change its expiry")
             }
-            let inserted = try await connection.query("""
-                INSERT INTO grants (tenant_id, subject_kind, subject_id, role_id, scope_kind, scope_id, scope_path, expires_at, granted_by)
-                VALUES (orgd_current_tenant(), $1, $2::uuid, $3::uuid, $4, $5::uuid, $6::text[], $7::timestamptz, $8::uuid)
-                RETURNING id::text AS id
-                """, [grant.subjectKind, grant.request.grantee.description, grant.request.role.id.description, grant.scopeKind,
-                      grant.scopeID, grant.scopeKind == "tenant" ? nil : grant.scopePath, grant.expiresAt, caller.subjectID])
-            let id = inserted.string(0, "id") ?? ""
-            let stored = try await connection.query("""
-                SELECT \(AccessStore.grantColumns) FROM grants g JOIN roles r ON r.tenant_id = g.tenant_id AND r.id = g.role_id
-                WHERE g.id = $1::uuid
-                """, [id])[0]
-            let row = AccessStore.grantRow(stored)
-            try await Audit.record(connection, context, caller, action: Action.grantCreate.rawValue, resource: "grant", id: id,
-                                   after: AccessJSON.bytes(row))
-            return row
-        }
-        context.resources.callers.invalidate(tenant: caller.tenantID!)
-        var response = HTTPResponse(status: 201, contentType: "application/json", body: AccessJSON.bytes(row))
-        response.headers.add("Location", "/v1/access/grants/\(row.id)")
-        return response
-    }
+            return try await GrantStore.create(connection, subjectKind: grant.subjectKind, subject: grant.request.grantee.description,
+                                               role: grant.request.role.id.description, scopeKind: grant.scopeKind,
+                                               scopeID: grant.scopeID, scopePath: grant.scopeKind == "tenant" ? nil : grant.scopePath,
+                                               expiresAt: grant.expiresAt, grantor: call.caller.subjectID)
+        },
+        audit: { _, _, grant in Audited(Action.grantCreate.rawValue, resource: "grant", id: grant.id, after: grant.json) },
+        committed: { call, _ in call.context.resources.callers.invalidate(tenant: call.caller.tenantID!) },
+        encode: { _, grant in
+            var response = HTTPResponse(status: 201, contentType: "application/json", body: grant.json)
+            response.headers.add("Location", "/v1/access/grants/\(grant.id)")
+            return response
+        })
 
+    /// Hand-written, not a declared Endpoint: its decision needs the tenant's administrator count
+    /// (never revoke the last administrator's grant), which Endpoint does not pass to the policy.
     package static func revoke(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "grant")
@@ -124,9 +112,9 @@ package enum GrantRoutes {
             guard let grant = facts.grants[id] else { throw Problem.notFound("grant") }
             try await context.authorize(caller, .grantRevoke, try target(facts, .grantRevoke, id), resource: "grant", id: id,
                                         tenantAdminCount: facts.adminCount)
-            _ = try await connection.query("DELETE FROM grants WHERE id = $1::uuid", [id])
+            try await GrantStore.delete(connection, id: id)
             try await Audit.record(connection, context, caller, action: Action.grantRevoke.rawValue, resource: "grant", id: id,
-                                   before: AccessJSON.bytes(grant.row))
+                                   before: grant.row.json)
         }
         context.resources.callers.invalidate(tenant: caller.tenantID!)
         return JSONResponse.noContent
@@ -143,27 +131,32 @@ package enum GrantRoutes {
     // MARK: Grants beyond their grantor's reach
 
     /// The grants whose grantor, as it is now, could no longer make them (GrantAudit), with why.
-    package static func exceeding(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        try await context.authorize(caller, .grantRead, .tenantWide(caller.tenant), resource: "grant", id: nil)
-        let found = try await context.transaction(caller) { connection in
-            audit(try await AccessStore.subjects(connection), caller)
-        }
-        return JSONResponse.make { json in
-            json.beginObject()
-            json.key("items")
-            json.beginArray()
-            for (row, denial) in found {
+    package static let exceeding = Endpoint<NoBody, Void, [(StoredGrant, Denial)]>(
+        action: .grantRead, resource: "grant",
+        load: { _, _ in },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        perform: { call, _, connection in audit(try await AccessStore.subjects(connection), call.caller) },
+        encode: { _, found in
+            JSONResponse.make { json in
                 json.beginObject()
-                json.key("grant")
-                AccessJSON.write(row, to: &json)
-                json.key("reason")
-                AccessJSON.write(denial, to: &json)
+                json.key("items")
+                write(found, to: &json)
                 json.endObject()
             }
-            json.endArray()
+        })
+
+    /// `[{"grant": …, "reason": …}, …]`: grants with why they exceed their grantor, or why revoking was refused.
+    private static func write(_ found: [(StoredGrant, Denial)], to json: inout JSONWriter) {
+        json.beginArray()
+        for (grant, denial) in found {
+            json.beginObject()
+            json.key("grant")
+            grant.write(to: &json)
+            json.key("reason")
+            AccessJSON.write(denial, to: &json)
             json.endObject()
         }
+        json.endArray()
     }
 
     package struct RevokeExceedingBody: Decodable {
@@ -172,6 +165,9 @@ package enum GrantRoutes {
 
     /// Revokes every exceeding grant (or those of `grant_ids` among them) that the caller may
     /// revoke, in one transaction; the others are listed as refused with their reason.
+    ///
+    /// Hand-written, not a declared Endpoint: it takes one decision per grant (each refusal
+    /// audited, the rest revoked, in one transaction), with the administrator count as it shrinks.
     package static func revokeExceeding(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let only = context.request.body.isEmpty ? nil : try context.body(RevokeExceedingBody.self).grant_ids.map { Set($0.map { $0.lowercased() }) }
@@ -183,8 +179,8 @@ package enum GrantRoutes {
             try await AccessStore.lockTenantAccess(connection)
             var subjects = try await AccessStore.subjects(connection)
             let now = Timestamp.now
-            var revoked: [AccessStore.GrantRow] = []
-            var refused: [(AccessStore.GrantRow, Denial)] = []
+            var revoked: [StoredGrant] = []
+            var refused: [(StoredGrant, Denial)] = []
             for (row, _) in audit(subjects, caller) where only?.contains(row.id) ?? true {
                 let admins = AccessStore.tenantAdminCount(subjects, tenant: caller.tenant, ladder: caller.ladder, now: now)
                 let without = subjects.map { subject in
@@ -203,9 +199,9 @@ package enum GrantRoutes {
                                            id: row.id, outcome: "refused", reason: denial)
                     continue
                 }
-                _ = try await connection.query("DELETE FROM grants WHERE id = $1::uuid", [row.id])
+                try await GrantStore.delete(connection, id: row.id)
                 try await Audit.record(connection, context, caller, action: Action.grantRevoke.rawValue, resource: "grant",
-                                       id: row.id, before: AccessJSON.bytes(row))
+                                       id: row.id, before: row.json)
                 subjects = without
                 revoked.append(row)
             }
@@ -216,26 +212,17 @@ package enum GrantRoutes {
             json.beginObject()
             json.key("revoked")
             json.beginArray()
-            for row in revoked { AccessJSON.write(row, to: &json) }
+            for row in revoked { row.write(to: &json) }
             json.endArray()
             json.key("refused")
-            json.beginArray()
-            for (row, denial) in refused {
-                json.beginObject()
-                json.key("grant")
-                AccessJSON.write(row, to: &json)
-                json.key("reason")
-                AccessJSON.write(denial, to: &json)
-                json.endObject()
-            }
-            json.endArray()
+            write(refused, to: &json)
             json.endObject()
         }
     }
 
     /// GrantAudit over the tenant: grantors are the enabled users and live keys as they are now.
-    package static func audit(_ subjects: [SubjectRecord], _ caller: Caller) -> [(AccessStore.GrantRow, Denial)] {
-        var rows: [EntityID: AccessStore.GrantRow] = [:]
+    package static func audit(_ subjects: [SubjectRecord], _ caller: Caller) -> [(StoredGrant, Denial)] {
+        var rows: [EntityID: StoredGrant] = [:]
         var grants: [Grant] = []
         var grantors: [SubjectID: Principal] = [:]
         for subject in subjects {

@@ -7,6 +7,7 @@ import App
 import HTTP
 import Policy
 import Postgres
+import Tenancy
 
 package enum LadderRoutes {
     package static func write(_ ladder: GradeLadder, restructureTier: String, updatedAt: String?, to json: inout JSONWriter) {
@@ -26,23 +27,20 @@ package enum LadderRoutes {
         json.endObject()
     }
 
-    package static func read(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        try await context.authorize(caller, .ladderRead, .tenantWide(caller.tenant), resource: "ladder", id: nil)
-        let row = try await context.transaction(caller) { connection in
-            try await connection.query("""
-                SELECT restructure_tier, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at
-                FROM grade_ladders
-                """).first
-        }
-        return JSONResponse.make { json in
-            write(caller.ladder, restructureTier: row?.string("restructure_tier") ?? caller.ladder.tierName(0),
-                  updatedAt: row?.string("updated_at"), to: &json)
-        }
-    }
+    package static let read = Endpoint<NoBody, Void, StoredLadder?>(
+        action: .ladderRead, resource: "ladder",
+        load: { _, _ in },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        perform: { _, _, connection in try await LadderStore.read(connection) },
+        encode: { call, stored in
+            let ladder = call.caller.ladder
+            return JSONResponse.make { json in
+                write(ladder, restructureTier: stored?.restructureTier ?? ladder.tierName(0), updatedAt: stored?.updatedAt, to: &json)
+            }
+        })
 
-    package struct Body: Decodable {
-        package struct Tier: Decodable {
+    package struct Body: Decodable, Sendable {
+        package struct Tier: Decodable, Sendable {
             package var tier: String
             package var levels: Int
         }
@@ -70,62 +68,58 @@ package enum LadderRoutes {
         return target
     }
 
-    package static func replace(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let (ladder, restructureTier) = try parse(try context.body(Body.self))
-        try await context.authorize(caller, .ladderReplace, target(caller, ladder), resource: "ladder", id: nil)
-        let response = try await context.transaction(caller) { connection in
+    /// Replaces the ladder, unless a grade or tier in use would become undefined (409 listing them).
+    package static let replace = Endpoint<Body, (ladder: GradeLadder, restructureTier: String?), (before: [UInt8], after: [UInt8])>(
+        action: .ladderReplace, resource: "ladder",
+        load: { call, _ in try parse(call.body) },
+        target: { call, asked in target(call.caller, asked.ladder) },
+        perform: { _, asked, connection in
+            let ladder = asked.ladder
             try await AccessStore.lockTenantAccess(connection)
-            let current = try await connection.query("SELECT tiers::text AS tiers, restructure_tier FROM grade_ladders FOR UPDATE").first
-            let keptTier = restructureTier ?? current?.string("restructure_tier") ?? ladder.tierName(0)
+            let current = try await LadderStore.read(connection, forUpdate: true)
+            let keptTier = asked.restructureTier ?? current?.restructureTier ?? ladder.tierName(0)
             let undefined = ladder.undefinedGrades(in: try await gradeUses(connection, restructureTier: keptTier))
             guard undefined.isEmpty else { throw gradesInUse(undefined) }
             var before = JSONWriter()
-            let stored = current?.string("tiers").flatMap { try? AccessStore.decodeLadder($0) } ?? .standard
-            write(stored, restructureTier: current?.string("restructure_tier") ?? stored.tierName(0), updatedAt: nil, to: &before)
-            let saved = try await connection.query("""
-                INSERT INTO grade_ladders (tenant_id, tiers, restructure_tier) VALUES (orgd_current_tenant(), $1::jsonb, $2)
-                ON CONFLICT (tenant_id) DO UPDATE SET tiers = EXCLUDED.tiers, restructure_tier = EXCLUDED.restructure_tier,
-                                                      updated_at = now()
-                RETURNING to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at
-                """, [StoredValues.ladderJSON(ladder), keptTier])
+            let stored = current?.ladder ?? .standard
+            write(stored, restructureTier: current?.restructureTier ?? stored.tierName(0), updatedAt: nil, to: &before)
+            let saved = try await LadderStore.save(connection, ladder, restructureTier: keptTier)
             try await AccessStore.notifyAccessChanged(connection)
             var after = JSONWriter()
-            write(ladder, restructureTier: keptTier, updatedAt: saved.string(0, "updated_at"), to: &after)
-            try await Audit.record(connection, context, caller, action: Action.ladderReplace.rawValue, resource: "ladder",
-                                   id: nil, before: before.bytes, after: after.bytes)
-            return HTTPResponse(status: 200, contentType: "application/json", body: after.bytes)
-        }
-        context.resources.callers.invalidate(tenant: caller.tenantID!)
-        return response
-    }
+            write(ladder, restructureTier: keptTier, updatedAt: saved.updatedAt, to: &after)
+            return (before.bytes, after.bytes)
+        },
+        audit: { _, _, saved in Audited(Action.ladderReplace.rawValue, resource: "ladder", id: nil, before: saved.before, after: saved.after) },
+        committed: { call, _ in call.context.resources.callers.invalidate(tenant: call.caller.tenantID!) },
+        encode: { _, saved in HTTPResponse(status: 200, contentType: "application/json", body: saved.after) })
 
     /// Who gains or loses which permission if the ladder were replaced (roles whose minimum grade
     /// holders newly meet or miss), what would become undefined, and whether the caller may do it.
-    package static func preview(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let (ladder, restructureTier) = try parse(try context.body(Body.self))
-        try await context.authorize(caller, .grantRead, .tenantWide(caller.tenant), resource: "ladder", id: nil)
-        let decision = decide(caller.principal, .ladderReplace, target(caller, ladder), caller.context(now: .now))
-        let (undefined, subjects) = try await context.transaction(caller) { connection in
-            let current = try await connection.query("SELECT restructure_tier FROM grade_ladders").first
-            let keptTier = restructureTier ?? current?.string("restructure_tier") ?? ladder.tierName(0)
-            return (ladder.undefinedGrades(in: try await gradeUses(connection, restructureTier: keptTier)),
-                    try await AccessStore.subjects(connection))
-        }
-        let now = Timestamp.now
-        let changes = AccessPreview.changes(subjects, before: { $0.principal(tenant: caller.tenant, ladder: caller.ladder) },
-                                            after: { $0.principal(tenant: caller.tenant, ladder: ladder) }, now: now)
-        return JSONResponse.make { json in
-            json.beginObject()
-            json.key("decision")
-            AccessJSON.write(decision, action: .ladderReplace, to: &json)
-            json.field("undefined", undefinedValue(undefined))
-            json.key("changes")
-            AccessPreview.write(changes, to: &json)
-            json.endObject()
-        }
-    }
+    package static let preview = Endpoint<Body, (ladder: GradeLadder, restructureTier: String?), HTTPResponse>(
+        action: .grantRead, resource: "ladder",
+        load: { call, _ in try parse(call.body) },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        perform: { call, asked, connection in
+            let caller = call.caller
+            let ladder = asked.ladder
+            let decision = decide(caller.principal, .ladderReplace, target(caller, ladder), caller.context(now: .now))
+            let current = try await LadderStore.read(connection)
+            let keptTier = asked.restructureTier ?? current?.restructureTier ?? ladder.tierName(0)
+            let undefined = ladder.undefinedGrades(in: try await gradeUses(connection, restructureTier: keptTier))
+            let subjects = try await AccessStore.subjects(connection)
+            let changes = AccessPreview.changes(subjects, before: { $0.principal(tenant: caller.tenant, ladder: caller.ladder) },
+                                                after: { $0.principal(tenant: caller.tenant, ladder: ladder) }, now: .now)
+            return JSONResponse.make { json in
+                json.beginObject()
+                json.key("decision")
+                AccessJSON.write(decision, action: .ladderReplace, to: &json)
+                json.field("undefined", undefinedValue(undefined))
+                json.key("changes")
+                AccessPreview.write(changes, to: &json)
+                json.endObject()
+            }
+        },
+        encode: { _, response in response })
 
     // MARK: Grades in use
 
@@ -133,36 +127,36 @@ package enum LadderRoutes {
     /// tier, and — once the org chart's tables exist — positions' grades and units' tiers.
     package static func gradeUses(_ connection: PGConnection, restructureTier: String) async throws -> [GradeUse] {
         var uses: [GradeUse] = []
-        for row in try await connection.query("SELECT id::text AS id, login, grade FROM users WHERE grade IS NOT NULL ORDER BY login") {
-            uses.append(GradeUse(grade: row.string("grade") ?? "", holder: holder(.user, row, label: "login")))
+        for (id, login, grade) in try await UserStore.grades(connection) {
+            uses.append(GradeUse(grade: grade, holder: holder(.user, id, login)))
         }
-        for row in try await connection.query("SELECT id::text AS id, name, minimum_grade FROM roles WHERE minimum_grade IS NOT NULL ORDER BY name") {
-            uses.append(GradeUse(grade: row.string("minimum_grade") ?? "", holder: holder(.role, row, label: "name")))
+        for (id, name, grade) in try await RoleStore.minimumGrades(connection) {
+            uses.append(GradeUse(grade: grade, holder: holder(.role, id, name)))
         }
         // The org chart's versioned tables, once its migrations exist: grades of positions and
         // tiers of units in the versions in force today or later (history keeps its text).
         if try await AccessStore.relationExists("position_versions", connection) {
-            for row in try await connection.query("""
-                SELECT DISTINCT position_id::text AS id, grade, title FROM position_versions
-                WHERE grade IS NOT NULL AND (upper_inf(valid) OR upper(valid) > current_date) ORDER BY title, id
-                """) {
-                uses.append(GradeUse(grade: row.string("grade") ?? "", holder: holder(.position, row, label: "title")))
+            for (id, grade, title) in try await connection.query("""
+                SELECT DISTINCT position_id::text, grade, title FROM position_versions
+                WHERE grade IS NOT NULL AND (upper_inf(valid) OR upper(valid) > current_date) ORDER BY title, 1
+                """ as PGQuery).decode(String.self, String.self, String.self) {
+                uses.append(GradeUse(grade: grade, holder: holder(.position, id, title)))
             }
         }
         if try await AccessStore.relationExists("unit_versions", connection) {
-            for row in try await connection.query("""
-                SELECT DISTINCT unit_id::text AS id, tier, name FROM unit_versions
-                WHERE tier IS NOT NULL AND (upper_inf(valid) OR upper(valid) > current_date) ORDER BY name, id
-                """) {
-                uses.append(GradeUse(tier: row.string("tier") ?? "", holder: holder(.unit, row, label: "name")))
+            for (id, tier, name) in try await connection.query("""
+                SELECT DISTINCT unit_id::text, tier, name FROM unit_versions
+                WHERE tier IS NOT NULL AND (upper_inf(valid) OR upper(valid) > current_date) ORDER BY name, 1
+                """ as PGQuery).decode(String.self, String.self, String.self) {
+                uses.append(GradeUse(tier: tier, holder: holder(.unit, id, name)))
             }
         }
         uses.append(GradeUse(tier: restructureTier, holder: GradeHolder(.setting, id: EntityID(0), label: "restructure_tier")))
         return uses
     }
 
-    private static func holder(_ kind: GradeHolder.Kind, _ row: PGRow, label: String) -> GradeHolder {
-        GradeHolder(kind, id: EntityID(uuid: row.string("id") ?? "") ?? EntityID(0), label: row.string(label) ?? "")
+    private static func holder(_ kind: GradeHolder.Kind, _ id: String, _ label: String) -> GradeHolder {
+        GradeHolder(kind, id: EntityID(uuid: id) ?? EntityID(0), label: label)
     }
 
     /// Each undefined grade or tier, why, and everything that uses it.

@@ -10,7 +10,7 @@ package enum LinkedAccounts {
     /// The accounts linked to `person` (at most one, see UserRoutes.link), disabled ones included:
     /// a raise wakes their dormant roles the day they are enabled again.
     package static func ofPerson(_ person: String, _ connection: PGConnection) async throws -> [SubjectRecord] {
-        try await load("u.person_id = $1::uuid", [person], connection)
+        try await load("u.person_id = \(person)::uuid", connection)
     }
 
     /// The accounts linked to the people holding `position` on `date` or later: whom a regrade
@@ -18,13 +18,13 @@ package enum LinkedAccounts {
     package static func holding(_ position: String, from date: String, _ connection: PGConnection) async throws -> [SubjectRecord] {
         try await load("""
             u.person_id IN (SELECT a.person_id FROM assignments a
-                            WHERE a.position_id = $1::uuid AND a.valid && daterange($2::date, NULL))
-            """, [position, date], connection)
+                            WHERE a.position_id = \(position)::uuid AND a.valid && daterange(\(date)::date, NULL))
+            """, connection)
     }
 
     /// The account `user`; nil when the tenant has no such user.
     package static func user(_ user: String, _ connection: PGConnection) async throws -> SubjectRecord? {
-        try await load("u.id = $1::uuid", [user], connection).first
+        try await load("u.id = \(user)::uuid", connection).first
     }
 
     /// Queues NOTIFY orgd_access (sent at commit, dropped on rollback) when an account is linked
@@ -32,8 +32,8 @@ package enum LinkedAccounts {
     /// every orgd instance caches with the caller.
     package static func notifyIfLinked(_ person: String, _ connection: PGConnection) async throws {
         _ = try await connection.query("""
-            SELECT pg_notify('orgd_access', orgd_current_tenant()::text) FROM users WHERE person_id = $1::uuid LIMIT 1
-            """, [person])
+            SELECT pg_notify('orgd_access', orgd_current_tenant()::text) FROM users WHERE person_id = \(person)::uuid LIMIT 1
+            """ as PGQuery)
     }
 
     /// The policy principals of `records` under the caller's ladder.
@@ -42,26 +42,33 @@ package enum LinkedAccounts {
     }
 
     /// Users matching `condition` (on `users u`) with their grants and today's post grades.
-    private static func load(_ condition: String, _ parameters: [String?], _ connection: PGConnection) async throws -> [SubjectRecord] {
-        let rows = try await connection.query("""
-            SELECT u.id::text AS user_id, u.login, u.grade AS user_grade, u.is_founder, NOT u.disabled AS enabled,
-                   \(EffectiveGrade.postGradesSQL(person: "u.person_id")) AS post_grades, \(AccessStore.grantColumns)
+    private static func load(_ condition: PGQuery, _ connection: PGConnection) async throws -> [SubjectRecord] {
+        // One row per grant (or one without a grant): the user's columns, whether a grant
+        // follows, then the grant's columns (NULL when none).
+        struct Row: PGRowDecodable {
+            var user: SubjectRecord
+            var grant: StoredGrant?
+            init(row: inout PGRowReader) throws {
+                user = SubjectRecord(id: try row.next(), kind: .user, label: try row.next(), grade: try row.next(),
+                                     founder: try row.next(), active: try row.next(), grants: [],
+                                     postGrades: StoredValues.array(try row.next(String?.self)))
+                if try row.next(Bool.self) { grant = try StoredGrant(row: &row) } else { try row.skip(row.remaining) }
+            }
+        }
+        let rows: [Row] = try await connection.query("""
+            SELECT u.id::text, u.login, u.grade, u.is_founder, NOT u.disabled,
+                   \(unescaped: PGQuery(unsafeSQL: EffectiveGrade.postGradesSQL(person: "u.person_id"))),
+                   g.id IS NOT NULL, \(unescaped: GrantStore.columns)
             FROM users u
             LEFT JOIN grants g ON g.tenant_id = u.tenant_id AND g.subject_kind = 'user' AND g.subject_id = u.id
             LEFT JOIN roles r ON r.tenant_id = g.tenant_id AND r.id = g.role_id
-            WHERE \(condition)
+            WHERE \(unescaped: condition)
             ORDER BY u.id, g.created_at, g.id
-            """, parameters)
+            """).decode()
         var records: [SubjectRecord] = []
         for row in rows {
-            let id = row.string("user_id") ?? ""
-            if records.last?.id != id {
-                records.append(SubjectRecord(id: id, kind: .user, label: row.string("login") ?? "",
-                                             grade: row.string("user_grade"), founder: row.bool("is_founder") ?? false,
-                                             active: row.bool("enabled") ?? false, grants: [],
-                                             postGrades: StoredValues.array(row.string("post_grades"))))
-            }
-            if row.string("id") != nil { records[records.count - 1].grants.append(AccessStore.grantRow(row)) }
+            if records.last?.id != row.user.id { records.append(row.user) }
+            if let grant = row.grant { records[records.count - 1].grants.append(grant) }
         }
         return records
     }

@@ -12,85 +12,107 @@ import App
 import HTTP
 import Policy
 import Postgres
+import Tenancy
 
 package enum ManageableRoutes {
     package static let scanLimit = 5_000
     package static let batch = 500
 
-    /// One kind of object: its default action, the actions allowed, its rows and targets.
+    /// One row of a list: its id (the cursor), itself as the object of an action, and its JSON.
+    package struct Row: Sendable {
+        package var id: String
+        package var target: @Sendable (Caller, Action) -> Target
+        package var write: @Sendable (inout JSONWriter) -> Void
+    }
+
+    /// One kind of object: its default action, the actions allowed, and its rows.
     package struct Kind: Sendable {
         package var defaultAction: Action
         package var actions: [Action]           // every action whose object is a row of this kind
         package var needs: [String]             // relations and functions that must exist
-        package var sql: String                 // $1 cursor (id), $2 batch size; columns id, …
-        package var target: @Sendable (PGRow, Caller, Action) -> Target   // the row as the object of the action
-        package var write: @Sendable (PGRow, inout JSONWriter) -> Void
+        /// Up to `batch` rows in id order after the cursor (an id).
+        package var rows: @Sendable (PGConnection, _ after: String?, _ batch: Int) async throws -> [Row]
     }
 
     package static let kinds: [String: Kind] = [
         "users": Kind(
             defaultAction: .userUpdate, actions: [.userRead, .userUpdate, .userDisable, .userLinkPerson], needs: [],
-            sql: "SELECT \(UserRoutes.columns) FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY users.id LIMIT $2",
-            target: { row, caller, _ in
-                var target = Target.tenantWide(caller.tenant)
-                target.grade = UserRoutes.grades(row, caller.ladder).grade
-                return target
-            },
-            write: UserRoutes.write),
+            rows: { connection, after, batch in
+                try await UserStore.list(connection, after: after, limit: batch).map { user in
+                    Row(id: user.id,
+                        target: { caller, _ in
+                            var target = Target.tenantWide(caller.tenant)
+                            target.grade = user.grades(caller.ladder).grade
+                            return target
+                        },
+                        // The list has no ladder at hand: no effective_grade.
+                        write: { json in user.write(to: &json, ladder: nil) })
+                }
+            }),
         "units": Kind(
             defaultAction: .unitUpdate, actions: [.unitRead, .unitCreate, .unitUpdate, .unitArchive, .unitDelete],
             needs: ["unit_versions", "orgd_unit_path(uuid)"],
-            sql: """
-                SELECT u.id::text AS id, v.name, v.tier, orgd_ltree_ids(v.path)::text AS path
-                FROM units u CROSS JOIN LATERAL (
-                    SELECT name, tier, path FROM unit_versions WHERE unit_id = u.id
-                    ORDER BY valid @> current_date DESC, upper_inf(valid) DESC LIMIT 1) v
-                WHERE ($1::uuid IS NULL OR u.id > $1::uuid) ORDER BY u.id LIMIT $2
-                """,
-            target: { row, caller, action in
-                // unit.create: the row is the parent a new (untiered) unit would go under.
-                action == .unitCreate ? .newUnit(caller.tenant, parent: AccessTargets.path(row.string("path")))
-                    : .unit(caller.tenant, path: AccessTargets.path(row.string("path")),
-                            tier: row.string("tier").flatMap { caller.ladder.tierIndex(named: $0) })
-            },
-            write: { row, json in
-                json.beginObject()
-                json.field("id", row.string("id"))
-                json.field("name", row.string("name"))
-                json.field("tier", row.string("tier"))
-                json.field("path", strings: StoredValues.array(row.string("path")))
-                json.endObject()
+            rows: { connection, after, batch in
+                try await connection.query("""
+                    SELECT u.id::text, v.name, v.tier, orgd_ltree_ids(v.path)::text
+                    FROM units u CROSS JOIN LATERAL (
+                        SELECT name, tier, path FROM unit_versions WHERE unit_id = u.id
+                        ORDER BY valid @> current_date DESC, upper_inf(valid) DESC LIMIT 1) v
+                    WHERE (\(after)::uuid IS NULL OR u.id > \(after)::uuid) ORDER BY u.id LIMIT \(batch)
+                    """ as PGQuery).decode(String.self, String?.self, String?.self, String?.self).map { id, name, tier, pathText in
+                    let path = AccessTargets.path(pathText)
+                    return Row(id: id,
+                               target: { caller, action in
+                                   // unit.create: the row is the parent a new (untiered) unit would go under.
+                                   action == .unitCreate ? .newUnit(caller.tenant, parent: path)
+                                       : .unit(caller.tenant, path: path, tier: tier.flatMap { caller.ladder.tierIndex(named: $0) })
+                               },
+                               write: { json in
+                                   json.beginObject()
+                                   json.field("id", id)
+                                   json.field("name", name)
+                                   json.field("tier", tier)
+                                   json.field("path", strings: StoredValues.array(pathText))
+                                   json.endObject()
+                               })
+                }
             }),
         "positions": Kind(
             defaultAction: .positionUpdate,
             actions: [.positionRead, .positionUpdate, .positionArchive, .assignmentCreate, .assignmentUpdate, .assignmentEnd],
             needs: ["position_versions", "orgd_unit_path(uuid)"],
-            sql: """
-                SELECT p.id::text AS id, v.title, v.grade, v.unit_id::text AS unit_id, orgd_unit_path(v.unit_id)::text AS path
-                FROM positions p CROSS JOIN LATERAL (
-                    SELECT title, grade, unit_id FROM position_versions WHERE position_id = p.id
-                    ORDER BY valid @> current_date DESC, upper_inf(valid) DESC LIMIT 1) v
-                WHERE ($1::uuid IS NULL OR p.id > $1::uuid) ORDER BY p.id LIMIT $2
-                """,
-            target: { row, caller, action in
-                let unit = AccessTargets.path(row.string("path"))
-                let grade = row.string("grade").flatMap { try? caller.ladder.parse($0) }
-                // Assignment actions: an appointment to (or in) this post of someone without a
-                // higher post, which is what "may I appoint to it" asks.
-                return action.permission == .assignmentsWrite
-                    ? .assignment(caller.tenant, unit: unit, positionGrade: grade, personGrade: nil)
-                    : .position(caller.tenant, unit: unit, grade: grade)
-            },
-            write: { row, json in
-                json.beginObject()
-                json.field("id", row.string("id"))
-                json.field("title", row.string("title"))
-                json.field("grade", row.string("grade"))
-                json.field("unit_id", row.string("unit_id"))
-                json.endObject()
+            rows: { connection, after, batch in
+                try await connection.query("""
+                    SELECT p.id::text, v.title, v.grade, v.unit_id::text, orgd_unit_path(v.unit_id)::text
+                    FROM positions p CROSS JOIN LATERAL (
+                        SELECT title, grade, unit_id FROM position_versions WHERE position_id = p.id
+                        ORDER BY valid @> current_date DESC, upper_inf(valid) DESC LIMIT 1) v
+                    WHERE (\(after)::uuid IS NULL OR p.id > \(after)::uuid) ORDER BY p.id LIMIT \(batch)
+                    """ as PGQuery).decode(String.self, String?.self, String?.self, String?.self, String?.self).map { id, title, grade, unitID, path in
+                    let unit = AccessTargets.path(path)
+                    return Row(id: id,
+                               target: { caller, action in
+                                   let grade = grade.flatMap { try? caller.ladder.parse($0) }
+                                   // Assignment actions: an appointment to (or in) this post of someone without a
+                                   // higher post, which is what "may I appoint to it" asks.
+                                   return action.permission == .assignmentsWrite
+                                       ? .assignment(caller.tenant, unit: unit, positionGrade: grade, personGrade: nil)
+                                       : .position(caller.tenant, unit: unit, grade: grade)
+                               },
+                               write: { json in
+                                   json.beginObject()
+                                   json.field("id", id)
+                                   json.field("title", title)
+                                   json.field("grade", grade)
+                                   json.field("unit_id", unitID)
+                                   json.endObject()
+                               })
+                }
             }),
     ]
 
+    /// Hand-written, not a declared Endpoint: there is no one target to decide on; each row is
+    /// kept or left out by the policy's decision about it (a list of what the caller may manage).
     package static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let name = context.request.pathParameters["kind"] ?? ""
@@ -121,15 +143,15 @@ package enum ManageableRoutes {
                                   detail: "\(name) need the org chart (\(needed)), which this database does not have yet")
                 }
             }
-            var items: [PGRow] = []
+            var items: [Row] = []
             var cursor = page.after
             var scanned = 0
             while true {
-                let rows = try await connection.query(kind.sql, [cursor, batch])
+                let rows = try await kind.rows(connection, cursor, batch)
                 for (index, row) in rows.enumerated() {
                     scanned += 1
-                    cursor = row.string("id")
-                    if allowed(kind.target(row, caller, action)) { items.append(row) }
+                    cursor = row.id
+                    if allowed(row.target(caller, action)) { items.append(row) }
                     let more = index < rows.count - 1 || rows.count == batch
                     if items.count == page.limit || scanned >= scanLimit { return (items, more ? cursor : nil) }
                 }
@@ -141,7 +163,7 @@ package enum ManageableRoutes {
             json.field("action", action.rawValue)
             json.key("items")
             json.beginArray()
-            for row in items { kind.write(row, &json) }
+            for row in items { row.write(&json) }
             json.endArray()
             json.field("next_cursor", next)
             json.endObject()

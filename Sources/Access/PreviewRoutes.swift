@@ -9,7 +9,7 @@ import Policy
 import Postgres
 
 package enum PreviewRoutes {
-    package struct Body: Decodable {
+    package struct Body: Decodable, Sendable {
         package var action: String              // grant.create | grant.revoke | role.update | role.delete | user.update
         package var grant: GrantRoutes.CreateBody?
         package var grant_id: String?
@@ -24,13 +24,24 @@ package enum PreviewRoutes {
 
     package static let actions: [Action] = [.grantCreate, .grantRevoke, .roleUpdate, .roleDelete, .userUpdate]
 
-    package static func preview(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let body = try context.body(Body.self)
+    /// Nothing is written; needs access.read over the tenant, decided after the action is checked.
+    package static let preview = Endpoint<Body, Action, HTTPResponse>(
+        action: .grantRead, resource: "grant",
+        check: { call in _ = try action(call.body) },
+        load: { call, _ in try action(call.body) },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        perform: { call, action, connection in try await answer(call.body, action, call.caller, connection) },
+        encode: { _, response in response })
+
+    private static func action(_ body: Body) throws -> Action {
         guard let action = Action(rawValue: body.action), actions.contains(action) else {
             throw Problem.invalid("action", rule: "enum", "action must be one of " + actions.map(\.rawValue).joined(separator: ", "))
         }
-        try await context.authorize(caller, .grantRead, .tenantWide(caller.tenant), resource: "grant", id: nil)
+        return action
+    }
+
+    /// Who would gain or lose what, and the decision, for the change `body` describes.
+    private static func answer(_ body: Body, _ action: Action, _ caller: Caller, _ connection: PGConnection) async throws -> HTTPResponse {
         let ladder = caller.ladder
         let description: TargetDescription
         switch action {
@@ -48,13 +59,10 @@ package enum PreviewRoutes {
         // Errors about the described object name the body field that holds its id.
         let field = action == .grantCreate ? "grant" : ""
         let idField = [.grantRevoke: "grant_id", .roleUpdate: "role_id", .roleDelete: "role_id"][action] ?? "user_id"
-        let (facts, subjects) = try await context.transaction(caller) { connection in
-            var facts = try await AccessTargets.load([(action, description, field)], caller: caller, connection)
-            let subjects = try await AccessStore.subjects(connection)
-            facts.subjects = subjects
-            facts.adminCount = AccessStore.tenantAdminCount(subjects, tenant: caller.tenant, ladder: ladder, now: facts.now)
-            return (facts, subjects)
-        }
+        var facts = try await AccessTargets.load([(action, description, field)], caller: caller, connection)
+        let subjects = try await AccessStore.subjects(connection)
+        facts.subjects = subjects
+        facts.adminCount = AccessStore.tenantAdminCount(subjects, tenant: caller.tenant, ladder: ladder, now: facts.now)
         var target: Target
         do {
             target = try facts.target(action, description, field: field)
@@ -67,7 +75,7 @@ package enum PreviewRoutes {
         switch action {
         case .grantCreate:
             guard let grant = try? facts.newGrant(description, field: field) else { throw Problem.notFound("grant") }
-            let row = AccessStore.GrantRow(
+            let row = StoredGrant(
                 id: "00000000-0000-0000-0000-000000000000", subjectKind: grant.subjectKind,
                 subjectID: grant.request.grantee.description, roleID: grant.request.role.id.description,
                 roleName: grant.request.role.name, permissions: grant.request.role.permissions.names,
@@ -100,7 +108,7 @@ package enum PreviewRoutes {
             if body.clear_minimum_grade == true { new.minimumGrade = nil }
             change = { subject in
                 var subject = subject
-                subject.grants = subject.grants.map { $0.roleID == id ? RoleRoutes.with($0, role: new, ladder: ladder) : $0 }
+                subject.grants = subject.grants.map { $0.roleID == id ? $0.with(role: new, ladder: ladder) : $0 }
                 return subject
             }
             let removed = facts.adminCount - AccessStore.tenantAdminCount(subjects.map(change), tenant: caller.tenant,

@@ -7,64 +7,81 @@ import App
 import HTTP
 import Policy
 import Postgres
+import Tenancy
 
 package enum RoleRoutes {
-    package static func list(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        try await context.authorize(caller, .roleRead, .tenantWide(caller.tenant), resource: "role", id: nil)
-        let page = try Page(context)
-        let rows = try await context.transaction(caller) { connection in
-            try await connection.query("""
-                SELECT \(AccessStore.roleColumns) FROM roles WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY roles.id LIMIT $2
-                """, [page.after, page.limit + 1])
-        }
-        return page.response(rows) { row, json in AccessStore.writeRole(row, to: &json) }
-    }
+    /// The tenant's roles in id order.
+    package static let list = DeclaredList.paged(
+        .roleRead, resource: "role",
+        fetch: { connection, after, limit in try await RoleStore.list(connection, after: after, limit: limit) },
+        cursor: { $0.id }, write: { _, role, json in role.write(to: &json) })
 
-    package static func read(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "role")
-        try await context.authorize(caller, .roleRead, .tenantWide(caller.tenant), resource: "role", id: id)
-        let row = try await context.transaction(caller) { connection in try await AccessStore.role(id, connection) }
-        guard let row else { throw Problem.notFound("role") }
-        return HTTPResponse(status: 200, contentType: "application/json", body: AccessStore.roleJSON(row))
-    }
+    /// One role; 403 (without access.read) before 404.
+    package static let read = Endpoint<NoBody, String, StoredRole>(
+        action: .roleRead, resource: "role",
+        load: { call, _ in try call.pathID(resource: "role") },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        targetID: { _, id in id },
+        perform: { _, id, connection in
+            guard let role = try await RoleStore.find(connection, id: id) else { throw Problem.notFound("role") }
+            return role
+        },
+        encode: { _, role in HTTPResponse(status: 200, contentType: "application/json", body: role.json) })
 
-    package struct CreateBody: Decodable {
+    package struct CreateBody: Decodable, Sendable {
         package var name: String
         package var description: String?
         package var permissions: [String]
         package var minimum_grade: String?
     }
 
-    package static func create(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let body = try context.body(CreateBody.self)
-        let name = try validateName(body.name)
-        let permissions = try validatePermissions(body.permissions)
-        let minimum = try body.minimum_grade.map { try caller.ladder.grade($0, field: "minimum_grade") }
-        let role = Role(id: EntityID(0), name: name, permissions: permissions, minimumGrade: minimum)
-        try await context.authorize(caller, .roleCreate, .role(caller.tenant, RoleChange(before: nil, after: role)),
-                                    resource: "role", id: nil)
-        let row = try await context.transaction(caller) { connection in
-            let inserted: PGResult
-            do {
-                inserted = try await connection.query("""
-                    INSERT INTO roles (tenant_id, name, description, permissions, minimum_grade)
-                    VALUES (orgd_current_tenant(), $1, $2, $3::text[], $4) RETURNING \(AccessStore.roleColumns)
-                    """, [name, body.description ?? "", permissions.names, body.minimum_grade])
-            } catch {
-                guard (error as? PGError)?.isUniqueViolation == true else { throw error }
-                throw nameTaken(name)
+    /// A new role: the policy checks the creator holds every permission in it, tenant-wide.
+    package static let create = Endpoint<CreateBody, Role, StoredRole>(
+        action: .roleCreate, resource: "role",
+        load: { call, _ in
+            let body = call.body
+            let name = try validateName(body.name)
+            let permissions = try validatePermissions(body.permissions)
+            let minimum = try body.minimum_grade.map { try call.caller.ladder.grade($0, field: "minimum_grade") }
+            return Role(id: EntityID(0), name: name, permissions: permissions, minimumGrade: minimum)
+        },
+        target: { call, role in .role(call.caller.tenant, RoleChange(before: nil, after: role)) },
+        perform: { call, role, connection in
+            guard let stored = try await RoleStore.create(connection, name: role.name, description: call.body.description ?? "",
+                                                          permissions: role.permissions.names,
+                                                          minimumGrade: call.body.minimum_grade) else {
+                throw nameTaken(role.name)
             }
-            try await Audit.record(connection, context, caller, action: Action.roleCreate.rawValue, resource: "role",
-                                   id: inserted.string(0, "id"), after: AccessStore.roleJSON(inserted[0]))
-            return inserted[0]
-        }
-        var response = HTTPResponse(status: 201, contentType: "application/json", body: AccessStore.roleJSON(row))
-        response.headers.add("Location", "/v1/access/roles/\(row.string("id") ?? "")")
-        return response
-    }
+            return stored
+        },
+        audit: { _, _, role in Audited(Action.roleCreate.rawValue, resource: "role", id: role.id, after: role.json) },
+        encode: { _, role in
+            var response = HTTPResponse(status: 201, contentType: "application/json", body: role.json)
+            response.headers.add("Location", "/v1/access/roles/\(role.id)")
+            return response
+        })
+
+    /// A role that is still granted is not deleted: revoke its grants first (409 ROLE_IN_USE).
+    package static let delete = Endpoint<NoBody, StoredRole, Void>(
+        action: .roleDelete, resource: "role",
+        load: { call, connection in
+            let id = try call.pathID(resource: "role")
+            try await AccessStore.lockTenantAccess(connection)
+            guard let role = try await RoleStore.find(connection, id: id, forUpdate: true) else { throw Problem.notFound("role") }
+            return role
+        },
+        target: { call, role in
+            .role(call.caller.tenant, RoleChange(before: role.policyRole(ladder: call.caller.ladder), after: nil))
+        },
+        targetID: { _, role in role.id },
+        perform: { _, role, connection in
+            guard role.grantCount == 0 else {
+                throw Problem.conflict("ROLE_IN_USE", "role \(role.name) is held through \(role.grantCount) grant(s); revoke them first")
+            }
+            try await RoleStore.delete(connection, id: role.id)
+        },
+        audit: { _, role, _ in Audited(Action.roleDelete.rawValue, resource: "role", id: role.id, before: role.json) },
+        encode: { _, _ in JSONResponse.noContent })
 
     package struct UpdateBody: Decodable {
         package var name: String?
@@ -86,6 +103,8 @@ package enum RoleRoutes {
         }
     }
 
+    /// Hand-written, not a declared Endpoint: its decision needs the tenant's administrator count
+    /// (an edit may strip the last administrator), which Endpoint does not pass to the policy.
     package static func update(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "role")
@@ -97,60 +116,31 @@ package enum RoleRoutes {
         }
         let response = try await context.transaction(caller) { connection in
             try await AccessStore.lockTenantAccess(connection)
-            guard let before = try await AccessStore.role(id, connection, forUpdate: true) else { throw Problem.notFound("role") }
-            let old = AccessStore.policyRole(before, ladder: caller.ladder)
+            guard let before = try await RoleStore.find(connection, id: id, forUpdate: true) else { throw Problem.notFound("role") }
+            let old = before.policyRole(ladder: caller.ladder)
             var new = old
             if let name { new.name = name }
             if let permissions { new.permissions = permissions }
             if let minimum { new.minimumGrade = minimum }
             let subjects = try await AccessStore.subjects(connection)
             let (admins, removed) = adminsRemoved(subjects, caller) { grant in
-                grant.roleID == id ? with(grant, role: new, ladder: caller.ladder) : grant
+                grant.roleID == id ? grant.with(role: new, ladder: caller.ladder) : grant
             }
             try await context.authorize(caller, .roleUpdate, .role(caller.tenant, RoleChange(before: old, after: new),
                                                                     holders: holders(of: id, subjects, caller),
                                                                     removesTenantAdmins: removed),
                                         resource: "role", id: id, tenantAdminCount: admins)
-            let after: PGRow
-            do {
-                after = try await connection.query("""
-                    UPDATE roles SET name = coalesce($2, name), description = coalesce($3, description),
-                                     permissions = coalesce($4::text[], permissions),
-                                     minimum_grade = CASE WHEN $5 THEN $6 ELSE minimum_grade END, updated_at = now()
-                    WHERE id = $1::uuid RETURNING \(AccessStore.roleColumns)
-                    """, [id, name, body.description, permissions?.names, body.minimum_grade != nil,
-                          body.minimum_grade.flatMap { $0 }])[0]
-            } catch {
-                guard (error as? PGError)?.isUniqueViolation == true else { throw error }
+            guard let after = try await RoleStore.update(connection, id: id, name: name, description: body.description,
+                                                         permissions: permissions?.names, setMinimumGrade: body.minimum_grade != nil,
+                                                         minimumGrade: body.minimum_grade.flatMap { $0 }) else {
                 throw nameTaken(name ?? "")
             }
             try await Audit.record(connection, context, caller, action: Action.roleUpdate.rawValue, resource: "role", id: id,
-                                   before: AccessStore.roleJSON(before), after: AccessStore.roleJSON(after))
-            return HTTPResponse(status: 200, contentType: "application/json", body: AccessStore.roleJSON(after))
+                                   before: before.json, after: after.json)
+            return HTTPResponse(status: 200, contentType: "application/json", body: after.json)
         }
         context.resources.callers.invalidate(tenant: caller.tenantID!)
         return response
-    }
-
-    /// A role that is still granted is not deleted: revoke its grants first (409 ROLE_IN_USE).
-    package static func delete(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "role")
-        try await context.transaction(caller) { connection in
-            try await AccessStore.lockTenantAccess(connection)
-            guard let before = try await AccessStore.role(id, connection, forUpdate: true) else { throw Problem.notFound("role") }
-            let old = AccessStore.policyRole(before, ladder: caller.ladder)
-            try await context.authorize(caller, .roleDelete, .role(caller.tenant, RoleChange(before: old, after: nil)),
-                                        resource: "role", id: id)
-            let grants = before.int("grant_count") ?? 0
-            guard grants == 0 else {
-                throw Problem.conflict("ROLE_IN_USE", "role \(old.name) is held through \(grants) grant(s); revoke them first")
-            }
-            _ = try await connection.query("DELETE FROM roles WHERE id = $1::uuid", [id])
-            try await Audit.record(connection, context, caller, action: Action.roleDelete.rawValue, resource: "role", id: id,
-                                   before: AccessStore.roleJSON(before))
-        }
-        return JSONResponse.noContent
     }
 
     // MARK: Rules
@@ -184,7 +174,7 @@ package enum RoleRoutes {
     /// The tenant's administrator count now, and how many `change` (applied to every grant row)
     /// would leave without tenant.admin over the whole tenant.
     package static func adminsRemoved(_ subjects: [SubjectRecord], _ caller: Caller,
-                                      _ change: (AccessStore.GrantRow) -> AccessStore.GrantRow?) -> (Int, Int) {
+                                      _ change: (StoredGrant) -> StoredGrant?) -> (Int, Int) {
         let now = Timestamp.now
         let before = AccessStore.tenantAdminCount(subjects, tenant: caller.tenant, ladder: caller.ladder, now: now)
         let changed = subjects.map { subject in
@@ -201,14 +191,5 @@ package enum RoleRoutes {
     package static func holders(of id: String, _ subjects: [SubjectRecord], _ caller: Caller) -> [Principal] {
         subjects.filter { $0.active && $0.grants.contains { $0.roleID == id } }
             .map { $0.principal(tenant: caller.tenant, ladder: caller.ladder) }
-    }
-
-    /// A grant row as it would read with the role edited.
-    package static func with(_ grant: AccessStore.GrantRow, role: Role, ladder: GradeLadder) -> AccessStore.GrantRow {
-        var grant = grant
-        grant.roleName = role.name
-        grant.permissions = role.permissions.names
-        grant.minimumGrade = role.minimumGrade.map { ladder.name(of: $0) }
-        return grant
     }
 }

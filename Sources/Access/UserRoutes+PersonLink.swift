@@ -5,6 +5,7 @@ import App
 import HTTP
 import Policy
 import Postgres
+import Tenancy
 
 extension UserRoutes {
     /// `person_id` of a request body, lowercased; 422 (rule `exists`) when it is not an id at all.
@@ -33,12 +34,17 @@ extension UserRoutes {
                                       user: String, to person: String?) async throws {
         var postGrades: [String] = []
         if let person {
-            let found = try await connection.query("SELECT archived FROM people WHERE id = $1::uuid FOR NO KEY UPDATE", [person])
-            guard found.bool(0, "archived") == false else {
+            // The org chart's people table (OrgChart sits above Access): locked, and its posts' grades today.
+            let archived = try await connection.query("""
+                SELECT archived FROM people WHERE id = \(person)::uuid FOR NO KEY UPDATE
+                """ as PGQuery).decodeFirst(Bool.self)
+            guard archived == false else {
                 throw Problem.invalid("person_id", rule: "exists", "person_id \(person) names no active person of this tenant")
             }
-            postGrades = StoredValues.array(try await connection.query(
-                "SELECT \(EffectiveGrade.postGradesSQL(person: "$1::uuid")) AS post_grades", [person]).string(0, "post_grades"))
+            let grades: String?? = try await connection.query("""
+                SELECT \(unescaped: PGQuery(unsafeSQL: EffectiveGrade.postGradesSQL(person: "p.id"))) FROM (SELECT \(person)::uuid AS id) p
+                """).decodeFirst(String?.self)
+            postGrades = StoredValues.array(grades ?? nil)
         }
         guard let account = try await LinkedAccounts.user(user, connection) else { throw Problem.notFound("user") }
         var linked = account
@@ -59,9 +65,7 @@ extension UserRoutes {
         }
         try await context.authorize(caller, .userLinkPerson, target, resource: "user", id: user, tenantAdminCount: admins)
         guard let person else { return }
-        if let other = try await connection.query("""
-            SELECT id::text AS id FROM users WHERE person_id = $1::uuid AND id <> $2::uuid LIMIT 1
-            """, [person, user]).first?.string("id") {
+        if let other = try await UserStore.linkedTo(connection, person: person, except: user) {
             var problem = Problem.conflict("PERSON_ALREADY_LINKED",
                                            "person \(person) is already linked to account \(other); unlink that account first")
             problem.field = "person_id"

@@ -11,67 +11,23 @@ import Postgres
 import Tenancy
 
 package enum UserRoutes {
-    package static let columns = """
-        id::text AS id, login, display_name, grade, person_id::text AS person_id, disabled, is_founder,
-        \(EffectiveGrade.postGradesSQL(person: "users.person_id")) AS post_grades,
-        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
-        to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at
-        """
+    /// The tenant's users in id order, with their effective grades under the tenant's ladder.
+    package static let list = DeclaredList.paged(
+        .userRead, resource: "user",
+        fetch: { connection, after, limit in try await UserStore.list(connection, after: after, limit: limit) },
+        cursor: { $0.id }, write: { call, user, json in user.write(to: &json, ladder: call.caller.ladder) })
 
-    /// The account's own grade and its linked person's posts' grade, from a row of `columns`.
-    package static func grades(_ row: PGRow, _ ladder: GradeLadder) -> EffectiveGrade {
-        EffectiveGrade(account: row.string("grade"), founder: row.bool("is_founder") ?? false,
-                       postGrades: StoredValues.array(row.string("post_grades")), ladder: ladder)
-    }
-
-    /// A user as JSON without `effective_grade` (the manageable-users list, which has no ladder at hand).
-    package static func write(_ row: PGRow, to json: inout JSONWriter) {
-        write(row, ladder: nil, to: &json)
-    }
-
-    /// A user as JSON; with the tenant's ladder also its `effective_grade` and `grade_from`.
-    package static func write(_ row: PGRow, ladder: GradeLadder?, to json: inout JSONWriter) {
-        json.beginObject()
-        json.field("id", row.string("id"))
-        json.field("login", row.string("login"))
-        json.field("display_name", row.string("display_name"))
-        json.field("grade", row.string("is_founder") == "t" ? "founder" : row.string("grade"))
-        if let ladder { grades(row, ladder).write(to: &json, ladder: ladder) }
-        json.field("person_id", row.string("person_id"))
-        json.field("disabled", row.bool("disabled") ?? false)
-        json.field("created_at", row.string("created_at"))
-        json.field("updated_at", row.string("updated_at"))
-        json.endObject()
-    }
-
-    package static func json(_ row: PGRow, _ ladder: GradeLadder) -> [UInt8] {
-        var json = JSONWriter()
-        write(row, ladder: ladder, to: &json)
-        return json.bytes
-    }
-
-    package static func list(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        try await context.authorize(caller, .userRead, .tenantWide(caller.tenant), resource: "user", id: nil)
-        let page = try Page(context)
-        let rows = try await context.transaction(caller) { connection in
-            try await connection.query("""
-                SELECT \(columns) FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY users.id LIMIT $2
-                """, [page.after, page.limit + 1])
-        }
-        return page.response(rows) { row, json in write(row, ladder: caller.ladder, to: &json) }
-    }
-
-    package static func read(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "user")
-        try await context.authorize(caller, .userRead, .tenantWide(caller.tenant), resource: "user", id: id)
-        let row = try await context.transaction(caller) { connection in
-            try await connection.query("SELECT \(columns) FROM users WHERE id = $1::uuid", [id]).first
-        }
-        guard let row else { throw Problem.notFound("user") }
-        return HTTPResponse(status: 200, contentType: "application/json", body: json(row, caller.ladder))
-    }
+    /// One user; 403 (without access.read) before 404.
+    package static let read = Endpoint<NoBody, String, User>(
+        action: .userRead, resource: "user",
+        load: { call, _ in try call.pathID(resource: "user") },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        targetID: { _, id in id },
+        perform: { _, id, connection in
+            guard let user = try await UserStore.find(connection, id: id) else { throw Problem.notFound("user") }
+            return user
+        },
+        encode: { call, user in HTTPResponse(status: 200, contentType: "application/json", body: user.json(call.caller.ladder)) })
 
     package struct CreateBody: Decodable {
         package var login: String
@@ -80,6 +36,8 @@ package enum UserRoutes {
         package var grade: String?
     }
 
+    /// Hand-written, not a declared Endpoint: the password is hashed (scrypt, off the loop) after
+    /// the decision and before the transaction, so that no pooled connection waits on it.
     package static func create(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let body = try context.body(CreateBody.self)
@@ -91,24 +49,17 @@ package enum UserRoutes {
         target.grade = grade
         try await context.authorize(caller, .userCreate, target, resource: "user", id: nil)
         let hash: String? = if let password = body.password { await HashingPool.shared.run { PasswordHasher().hash(password) } } else { nil }
-        let row = try await context.transaction(caller) { connection in
-            let inserted: PGResult
-            do {
-                inserted = try await connection.query("""
-                    INSERT INTO users (tenant_id, login, display_name, password_hash, grade)
-                    VALUES ($1::uuid, $2, $3, $4, $5) RETURNING \(columns)
-                    """, [caller.tenantID!, body.login, body.display_name, hash, body.grade])
-            } catch {
-                guard (error as? PGError)?.isUniqueViolation == true else { throw error }
+        let user = try await context.transaction(caller) { connection in
+            guard let user = try await UserStore.create(connection, tenant: caller.tenantID!, login: body.login,
+                                                        displayName: body.display_name, passwordHash: hash, grade: body.grade) else {
                 throw Problem.conflict("USER_LOGIN_TAKEN", "login \(body.login) is already used in this tenant")
             }
-            let row = inserted[0]
             try await Audit.record(connection, context, caller, action: "user.create", resource: "user",
-                                   id: row.string("id"), after: json(row, caller.ladder))
-            return row
+                                   id: user.id, after: user.json(caller.ladder))
+            return user
         }
-        var response = HTTPResponse(status: 201, contentType: "application/json", body: json(row, caller.ladder))
-        response.headers.add("Location", "/v1/users/\(row.string("id") ?? "")")
+        var response = HTTPResponse(status: 201, contentType: "application/json", body: user.json(caller.ladder))
+        response.headers.add("Location", "/v1/users/\(user.id)")
         return response
     }
 
@@ -134,6 +85,9 @@ package enum UserRoutes {
 
     /// Changes the display name and grade (`user.update`) and the linked person (`user.link_person`,
     /// see UserRoutes+PersonLink); a body with only `person_id` is decided as a link alone.
+    ///
+    /// Hand-written, not a declared Endpoint: it may take two decisions (the update and the link),
+    /// and the link's needs the tenant's administrator count, which Endpoint does not pass.
     package static func update(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "user")
@@ -142,15 +96,13 @@ package enum UserRoutes {
         let newGrade = try body.grade.flatMap { $0 }.map { try caller.ladder.grade($0) }
         let person = try body.person_id.map { try $0.map(validPersonID) }
         let (response, relinked) = try await context.transaction(caller) { connection in
-            guard let before = try await connection.query("SELECT \(columns) FROM users WHERE id = $1::uuid FOR UPDATE", [id]).first else {
-                throw Problem.notFound("user")
-            }
+            guard let before = try await UserStore.find(connection, id: id, forUpdate: true) else { throw Problem.notFound("user") }
             // A body that changes nothing (or names the person already linked) is decided as user.update.
-            let relinks = person.map { $0 != before.string("person_id") } ?? false
+            let relinks = person.map { $0 != before.personID } ?? false
             let updatesAccount = body.display_name != nil || body.grade != nil || !relinks
             if updatesAccount {
                 var target = Target.tenantWide(caller.tenant)
-                target.grade = grades(before, caller.ladder).grade
+                target.grade = before.grades(caller.ladder).grade
                 target.newGrade = newGrade
                 // A new grade may raise the account and wake its dormant roles (Evaluation+GradeRaise).
                 if newGrade != nil, let account = try await LinkedAccounts.user(id, connection) {
@@ -159,36 +111,32 @@ package enum UserRoutes {
                 try await context.authorize(caller, .userUpdate, target, resource: "user", id: id)
             }
             if relinks { try await authorizeLink(context, caller, connection, user: id, to: person!) }
-            let after = try await connection.query("""
-                UPDATE users SET display_name = coalesce($2, display_name),
-                                 grade = CASE WHEN $3 THEN $4 ELSE grade END,
-                                 person_id = CASE WHEN $5 THEN $6::uuid ELSE person_id END, updated_at = now()
-                WHERE id = $1::uuid RETURNING \(columns)
-                """, [id, body.display_name, body.grade != nil, body.grade.flatMap { $0 }, relinks, person ?? nil])[0]
+            let after = try await UserStore.update(connection, id: id, displayName: body.display_name, setGrade: body.grade != nil,
+                                                   grade: body.grade.flatMap { $0 }, relink: relinks, person: person ?? nil)!
             if relinks { try await AccessStore.notifyAccessChanged(connection) }
             try await Audit.record(connection, context, caller, action: updatesAccount ? "user.update" : "user.link_person",
-                                   resource: "user", id: id, before: json(before, caller.ladder), after: json(after, caller.ladder))
-            return (HTTPResponse(status: 200, contentType: "application/json", body: json(after, caller.ladder)), relinks)
+                                   resource: "user", id: id, before: before.json(caller.ladder), after: after.json(caller.ladder))
+            return (HTTPResponse(status: 200, contentType: "application/json", body: after.json(caller.ladder)), relinks)
         }
         if relinked { context.resources.callers.invalidate(tenant: caller.tenantID!) }
         return response
     }
 
+    /// Hand-written, not a declared Endpoint: disabling an administrator is decided with the
+    /// tenant's administrator count, which Endpoint does not pass to the policy.
     package static func setDisabled(_ context: RequestContext, _ disabled: Bool) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "user")
         let response = try await context.transaction(caller) { connection in
-            guard let before = try await connection.query("SELECT \(columns) FROM users WHERE id = $1::uuid FOR UPDATE", [id]).first else {
-                throw Problem.notFound("user")
-            }
+            guard let before = try await UserStore.find(connection, id: id, forUpdate: true) else { throw Problem.notFound("user") }
             var target = Target.tenantWide(caller.tenant)
-            target.grade = grades(before, caller.ladder).grade
+            target.grade = before.grades(caller.ladder).grade
             // The same count the access API protects: enabled users holding tenant.admin over the
             // whole tenant through an active grant, under the tenant's access lock.
             try await AccessStore.lockTenantAccess(connection)
             let subjects = try await AccessStore.subjects(connection)
             let admins = AccessStore.tenantAdminCount(subjects, tenant: caller.tenant, ladder: caller.ladder, now: .now)
-            if disabled && before.bool("disabled") == false,
+            if disabled && !before.disabled,
                let subject = subjects.first(where: { $0.id == id }),
                subject.principal(tenant: caller.tenant, ladder: caller.ladder).isTenantAdmin(at: .now) {
                 target.removesTenantAdmins = 1
@@ -197,14 +145,11 @@ package enum UserRoutes {
                 throw Problem(status: 409, code: "CANNOT_DISABLE_SELF", title: "Conflict", detail: "a user cannot disable their own account")
             }
             try await context.authorize(caller, .userDisable, target, resource: "user", id: id, tenantAdminCount: admins)
-            let after = try await connection.query(
-                "UPDATE users SET disabled = $2, updated_at = now() WHERE id = $1::uuid RETURNING \(columns)", [id, disabled])[0]
-            if disabled {
-                _ = try await connection.query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1::uuid AND revoked_at IS NULL", [id])
-            }
+            let after = try await UserStore.setDisabled(connection, id: id, disabled)!
+            if disabled { try await SessionStore.revokeAll(connection, user: id) }
             try await Audit.record(connection, context, caller, action: disabled ? "user.disable" : "user.enable",
-                                   resource: "user", id: id, before: json(before, caller.ladder), after: json(after, caller.ladder))
-            return HTTPResponse(status: 200, contentType: "application/json", body: json(after, caller.ladder))
+                                   resource: "user", id: id, before: before.json(caller.ladder), after: after.json(caller.ladder))
+            return HTTPResponse(status: 200, contentType: "application/json", body: after.json(caller.ladder))
         }
         context.resources.callers.invalidate(tenant: caller.tenantID!)
         return response
@@ -217,32 +162,35 @@ package enum UserRoutes {
 
     /// A user changes their own password (with the current one); an administrator resets
     /// another's. Either way every session of that user is revoked.
+    ///
+    /// Hand-written, not a declared Endpoint: changing one's own password is self-service (no
+    /// decision), and scrypt runs between two transactions so that no pooled connection waits on it.
     package static func setPassword(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "user")
         let body = try context.body(PasswordBody.self)
         try validatePassword(body.password)
         let own = id == caller.subjectID && caller.kind == .user
-        let before = try await context.transaction(caller) { connection in
-            try await connection.query("SELECT \(columns), password_hash FROM users WHERE id = $1::uuid", [id]).first
+        let found = try await context.transaction(caller) { connection in
+            try await UserStore.findWithPassword(connection, id: id)
         }
-        guard let before else { throw Problem.notFound("user") }
+        guard let (before, storedHash) = found else { throw Problem.notFound("user") }
         if own {
-            let stored = before.string("password_hash") ?? PasswordHasher.decoy
+            let stored = storedHash ?? PasswordHasher.decoy
             let current = body.current_password ?? ""
             guard await HashingPool.shared.run({ PasswordHasher().verify(current, against: stored) }) else {
                 throw Problem.invalid("current_password", rule: "matches", "current_password is not the account's password")
             }
         } else {
             var target = Target.tenantWide(caller.tenant)
-            target.grade = grades(before, caller.ladder).grade
+            target.grade = before.grades(caller.ladder).grade
             try await context.authorize(caller, .userUpdate, target, resource: "user", id: id)
         }
         let password = body.password
         let hash = await HashingPool.shared.run { PasswordHasher().hash(password) }
         try await context.transaction(caller) { connection in
-            _ = try await connection.query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1::uuid", [id, hash])
-            _ = try await connection.query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1::uuid AND revoked_at IS NULL", [id])
+            try await UserStore.setPasswordHash(connection, id: id, hash)
+            try await SessionStore.revokeAll(connection, user: id)
             try await Audit.record(connection, context, caller, action: own ? "user.change_password" : "user.reset_password",
                                    resource: "user", id: id)
         }

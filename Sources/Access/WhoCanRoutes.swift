@@ -9,6 +9,7 @@ import Postgres
 
 package enum WhoCanRoutes {
     /// One's own access needs no permission to read; it comes from the cached principal.
+    /// Hand-written, not a declared Endpoint: there is no decision to declare and no transaction.
     package static func me(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let principal = caller.principal
@@ -51,43 +52,55 @@ package enum WhoCanRoutes {
     }
 
     /// `?action=unit.update&target=unit:<id>` (target: tenant, user:<id>, role:<id>, grant:<id>,
-    /// api_key:<id>, unit:<id>, region:<id>, position:<id>). Needs access.read over the tenant.
-    package static func whoCan(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        guard let name = context.query("action") else {
+    /// api_key:<id>, unit:<id>, region:<id>, position:<id>). Needs access.read over the tenant;
+    /// a malformed query is 400 before that decision.
+    package static let whoCan = Endpoint<NoBody, (action: Action, target: TargetDescription), (action: Action, found: [WhoCanCandidate])>(
+        action: .grantRead, resource: "grant",
+        check: { call in _ = try question(call) },
+        load: { call, _ in try question(call) },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        perform: { call, asked, connection in
+            (asked.action, try await candidates(asked.action, asked.target, call.caller, connection, field: "target"))
+        },
+        encode: { _, answer in
+            JSONResponse.make { json in
+                json.beginObject()
+                json.field("action", answer.action.rawValue)
+                json.key("items")
+                json.beginArray()
+                for candidate in answer.found { write(candidate, to: &json) }
+                json.endArray()
+                json.endObject()
+            }
+        })
+
+    /// The action and target of the query string, or a 400 naming the parameter.
+    private static func question(_ call: Call<NoBody>) throws -> (action: Action, target: TargetDescription) {
+        guard let name = call.query("action") else {
             throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "action is required", field: "action", rule: "required")
         }
         guard let action = Action(rawValue: name) else {
             throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "\(name) is not an action",
                           field: "action", rule: "catalog")
         }
-        guard let description = TargetDescription(text: context.query("target") ?? "tenant") else {
+        guard let description = TargetDescription(text: call.query("target") ?? "tenant") else {
             throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "target must be tenant or kind:id",
                           field: "target", rule: "format")
         }
-        try await context.authorize(caller, .grantRead, .tenantWide(caller.tenant), resource: "grant", id: nil)
-        let candidates = try await candidates(action, description, caller, context, field: "target")
-        return JSONResponse.make { json in
-            json.beginObject()
-            json.field("action", action.rawValue)
-            json.key("items")
-            json.beginArray()
-            for candidate in candidates { write(candidate, to: &json) }
-            json.endArray()
-            json.endObject()
-        }
+        return (action, description)
     }
 
     /// The enabled users whom the policy allows `action` on the target, least senior first.
-    package static func candidates(_ action: Action, _ description: TargetDescription, _ caller: Caller, _ context: RequestContext,
-                                   field: String) async throws -> [WhoCanCandidate] {
-        let (facts, subjects) = try await context.transaction(caller) { connection in
-            var facts = try await AccessTargets.load([(action, description, field)], caller: caller, connection)
-            if let subjects = facts.subjects { return (facts, subjects) }
-            let subjects = try await AccessStore.subjects(connection)
+    package static func candidates(_ action: Action, _ description: TargetDescription, _ caller: Caller,
+                                   _ connection: PGConnection, field: String) async throws -> [WhoCanCandidate] {
+        var facts = try await AccessTargets.load([(action, description, field)], caller: caller, connection)
+        let subjects: [SubjectRecord]
+        if let loaded = facts.subjects {
+            subjects = loaded
+        } else {
+            subjects = try await AccessStore.subjects(connection)
             facts.subjects = subjects
             facts.adminCount = AccessStore.tenantAdminCount(subjects, tenant: caller.tenant, ladder: caller.ladder, now: facts.now)
-            return (facts, subjects)
         }
         let target: Target
         do {
@@ -123,7 +136,7 @@ package enum WhoCanRoutes {
 }
 
 /// A user whom the policy allows, with the grant that allows them and their stored record.
-package struct WhoCanCandidate {
+package struct WhoCanCandidate: Sendable {
     package var candidate: Candidate
     package var subject: SubjectRecord
     package var ladder: GradeLadder

@@ -44,22 +44,17 @@ package struct APIKey: Sendable, PGRowDecodable {
     }
 }
 
-package enum APIKeyStore {
+package enum APIKeyStore: TableStore {
+    package typealias Row = APIKey
+    package static let table: StaticString = "api_keys"
+
     /// `APIKey`'s columns, in its decoding order.
-    static let columns: PGQuery = """
+    package static let columns: PGQuery = """
         id::text, name, created_by::text,
         to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
         """
-
-    /// One page of the tenant's keys in id order, `page.limit + 1` at most (see Page).
-    package static func list(_ connection: PGConnection, after: String?, limit: Int) async throws -> [APIKey] {
-        try await connection.query("""
-            SELECT \(unescaped: columns) FROM api_keys WHERE (\(after)::uuid IS NULL OR id > \(after)::uuid)
-            ORDER BY api_keys.id LIMIT \(limit)
-            """).decode()
-    }
 
     /// Stores a new key by its digest; nil when a live key already has that name.
     package static func create(_ connection: PGConnection, tenant: String, name: String, digest: [UInt8],
@@ -81,5 +76,21 @@ package enum APIKeyStore {
             UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = \(id)::uuid
             RETURNING \(unescaped: columns)
             """).decodeFirst()
+    }
+
+    /// The live key whose secret has `digest`: its id and when it expires (Int64.max: never).
+    package static func live(_ connection: PGConnection, digest: [UInt8]) async throws -> (id: String, expiresAt: Int64)? {
+        try await connection.query("""
+            SELECT id::text, coalesce(extract(epoch FROM expires_at)::bigint, 9223372036854775807)
+            FROM api_keys
+            WHERE digest = \("\\x" + digest.hex)::bytea AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+            """ as PGQuery).decodeFirst(String.self, Int64.self).map { (id: $0.0, expiresAt: $0.1) }
+    }
+
+    /// Those of `ids` that name keys not revoked (expired ones included).
+    package static func unrevoked(_ connection: PGConnection, ids: [String]) async throws -> [String] {
+        try await connection.query("""
+            SELECT id::text FROM api_keys WHERE id = ANY(\(ids)::uuid[]) AND revoked_at IS NULL
+            """ as PGQuery).decode(String.self)
     }
 }

@@ -1,6 +1,7 @@
 // /v1/platform/tenants: platform operators create, list, rename, suspend and reactivate
 // tenants. Authenticated by a platform key (`orgd platform-key create`); such a key sees no
-// tenant's data, only the tenants table, in platform mode.
+// tenant's data, only the tenants table, in platform mode (set first thing in each `load`).
+// Changes are audited under the tenant they change.
 
 import App
 import HTTP
@@ -8,121 +9,115 @@ import Policy
 import Postgres
 
 package enum PlatformRoutes {
-    package static let columns = """
-        id::text AS id, slug, name, status,
-        to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
-        to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS updated_at
-        """
-
-    package static func write(_ row: PGRow, to json: inout JSONWriter) {
-        json.beginObject()
-        for name in ["id", "slug", "name", "status", "created_at", "updated_at"] { json.field(name, row.string(name)) }
-        json.endObject()
+    /// The audit row of a tenant's change, recorded under that tenant (`id` is the tenant's).
+    static let auditUnderTenant: AuditWriter = { entry, context, caller, connection in
+        try await Audit.record(connection, context, caller, action: entry.action, resource: entry.resource, id: entry.id,
+                               before: entry.before, after: entry.after, tenantID: entry.id)
     }
 
-    package static func json(_ row: PGRow) -> [UInt8] {
-        var json = JSONWriter()
-        write(row, to: &json)
-        return json.bytes
-    }
+    package static let list = Endpoint<NoBody, Page, (page: Page, tenants: [Tenant])>(
+        audience: .platform, action: .platformTenants, resource: "tenant",
+        load: { call, connection in
+            let page = try Page(call.context)
+            try await TenantStore.platformMode(connection)
+            return page
+        },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        perform: { _, page, connection in
+            (page, try await TenantStore.list(connection, after: page.after, limit: page.limit + 1))
+        },
+        encode: { _, listed in listed.page.response(listed.tenants, cursor: \.id) { tenant, json in tenant.write(to: &json) } })
 
-    private static func operator_(_ context: RequestContext) async throws -> Caller {
-        let caller = try await context.authenticate()
-        guard caller.kind == .platform else { throw AuthProblem.platformOnly }
-        return caller
-    }
+    package static let read = Endpoint<NoBody, Tenant, Tenant>(
+        audience: .platform, action: .platformTenants, resource: "tenant",
+        load: { call, connection in try await find(call, connection) },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        targetID: { _, tenant in tenant.id },
+        perform: { _, tenant, _ in tenant },
+        encode: { _, tenant in HTTPResponse(status: 200, contentType: "application/json", body: tenant.json) })
 
-    /// A transaction in platform mode (the tenants table is visible; no tenant's data is).
-    private static func platform<T>(_ context: RequestContext, _ body: (PGConnection) async throws -> T) async throws -> T {
-        try await context.pool.transaction { connection in
-            _ = try await connection.query("SELECT set_config('orgd.platform', 'on', true)")
-            return try await body(connection)
-        }
-    }
-
-    package static func list(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try await operator_(context)
-        let page = try Page(context)
-        let rows = try await platform(context) { connection in
-            try await connection.query("SELECT \(columns) FROM tenants WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY tenants.id LIMIT $2",
-                                       [page.after, page.limit + 1])
-        }
-        return page.response(rows) { row, json in write(row, to: &json) }
-    }
-
-    package static func read(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try await operator_(context)
-        let id = try context.pathID("id", resource: "tenant")
-        let row = try await platform(context) { connection in
-            try await connection.query("SELECT \(columns) FROM tenants WHERE id = $1::uuid", [id]).first
-        }
-        guard let row else { throw Problem.notFound("tenant") }
-        return HTTPResponse(status: 200, contentType: "application/json", body: json(row))
-    }
-
-    package struct CreateBody: Decodable {
+    package struct CreateBody: Decodable, Sendable {
         package var slug: String
         package var name: String
         package var admin_login: String?
     }
 
-    package static func create(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await operator_(context)
-        let body = try context.body(CreateBody.self)
-        let adminLogin = body.admin_login ?? "admin"
-        try TenantStore.validateLogin(adminLogin)
-        let created = try await platform(context) { connection in
-            let created = try await TenantStore.create(slug: body.slug, name: body.name, adminLogin: adminLogin, on: connection)
-            try await Audit.record(connection, context, caller, action: "tenant.create", resource: "tenant", id: created.id,
-                                   tenantID: created.id)
-            return created
-        }
-        return JSONResponse.make(201) { json in
-            json.beginObject()
-            json.field("id", created.id)
-            json.field("slug", created.slug)
-            json.field("name", created.name)
-            json.field("status", "active")
-            json.key("administrator"); json.beginObject()
-            json.field("login", created.adminLogin)
-            json.field("setup_secret", created.setupSecret)
-            json.endObject()
-            json.endObject()
-        }
-    }
+    /// A new tenant with its first administrator, whose one-time setup secret is in this answer only.
+    package static let create = Endpoint<CreateBody, Void, TenantStore.Created>(
+        audience: .platform, action: .platformTenants, resource: "tenant",
+        check: { call in
+            try TenantStore.validateLogin(call.body.admin_login ?? "admin")
+            try TenantStore.validate(slug: call.body.slug, name: call.body.name)
+        },
+        load: { _, connection in try await TenantStore.platformMode(connection) },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        perform: { call, _, connection in
+            try await TenantStore.create(slug: call.body.slug, name: call.body.name, adminLogin: call.body.admin_login ?? "admin",
+                                         on: connection)
+        },
+        audit: { _, _, created in Audited("tenant.create", resource: "tenant", id: created.id) },
+        writeAudit: auditUnderTenant,
+        encode: { _, created in
+            JSONResponse.make(201) { json in
+                json.beginObject()
+                json.field("id", created.id)
+                json.field("slug", created.slug)
+                json.field("name", created.name)
+                json.field("status", "active")
+                json.key("administrator"); json.beginObject()
+                json.field("login", created.adminLogin)
+                json.field("setup_secret", created.setupSecret)
+                json.endObject()
+                json.endObject()
+            }
+        })
 
-    package struct RenameBody: Decodable {
+    package struct RenameBody: Decodable, Sendable {
         package var name: String
     }
 
-    package static func rename(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await operator_(context)
-        let id = try context.pathID("id", resource: "tenant")
-        let body = try context.body(RenameBody.self)
-        try TenantStore.validate(slug: "ok", name: body.name)
-        return try await change(context, caller, id, action: "tenant.rename", set: "name = $2", body.name)
+    package static let rename = change("tenant.rename", RenameBody.self,
+                                       check: { call in try TenantStore.validate(slug: "ok", name: call.body.name) },
+                                       perform: { call, connection in
+                                           try await TenantStore.rename(connection, id: call.pathID(resource: "tenant"), to: call.body.name)
+                                       })
+    package static let suspend = change("tenant.suspend", NoBody.self) { call, connection in
+        try await TenantStore.setStatus(connection, id: call.pathID(resource: "tenant"), to: "suspended")
+    }
+    package static let reactivate = change("tenant.reactivate", NoBody.self) { call, connection in
+        try await TenantStore.setStatus(connection, id: call.pathID(resource: "tenant"), to: "active")
     }
 
-    package static func setStatus(_ context: RequestContext, _ status: String) async throws -> HTTPResponse {
-        let caller = try await operator_(context)
-        let id = try context.pathID("id", resource: "tenant")
-        return try await change(context, caller, id, action: status == "active" ? "tenant.reactivate" : "tenant.suspend",
-                                set: "status = $2", status)
+    /// A change to one tenant: locked, changed, audited before and after under that tenant, and
+    /// its cached callers dropped once committed (a suspension takes effect at once).
+    private static func change<Body>(_ action: String, _ body: Body.Type,
+                                     check: @escaping @Sendable (Call<Body>) throws -> Void = { _ in },
+                                     perform: @escaping @Sendable (Call<Body>, PGConnection) async throws -> Tenant?)
+        -> Endpoint<Body, Tenant, Tenant> {
+        Endpoint(
+            audience: .platform, action: .platformTenants, resource: "tenant",
+            check: { call in
+                _ = try call.pathID(resource: "tenant")
+                try check(call)
+            },
+            load: { call, connection in try await find(call, connection, forUpdate: true) },
+            target: { call, _ in .tenantWide(call.caller.tenant) },
+            targetID: { _, tenant in tenant.id },
+            perform: { call, _, connection in
+                guard let tenant = try await perform(call, connection) else { throw Problem.notFound("tenant") }
+                return tenant
+            },
+            audit: { _, before, after in Audited(action, resource: "tenant", id: after.id, before: before.json, after: after.json) },
+            writeAudit: auditUnderTenant,
+            committed: { call, tenant in call.context.resources.callers.invalidate(tenant: tenant.id) },
+            encode: { _, tenant in HTTPResponse(status: 200, contentType: "application/json", body: tenant.json) })
     }
 
-    private static func change(_ context: RequestContext, _ caller: Caller, _ id: String, action: String,
-                               set assignment: String, _ value: String) async throws -> HTTPResponse {
-        let response = try await platform(context) { connection in
-            guard let before = try await connection.query("SELECT \(columns) FROM tenants WHERE id = $1::uuid FOR UPDATE", [id]).first else {
-                throw Problem.notFound("tenant")
-            }
-            let after = try await connection.query(
-                "UPDATE tenants SET \(assignment), updated_at = now() WHERE id = $1::uuid RETURNING \(columns)", [id, value])[0]
-            try await Audit.record(connection, context, caller, action: action, resource: "tenant", id: id,
-                                   before: json(before), after: json(after), tenantID: id)
-            return HTTPResponse(status: 200, contentType: "application/json", body: json(after))
-        }
-        context.resources.callers.invalidate(tenant: id)
-        return response
+    /// The tenant of the path, in platform mode; 404 when there is none.
+    private static func find<Body>(_ call: Call<Body>, _ connection: PGConnection, forUpdate: Bool = false) async throws -> Tenant {
+        let id = try call.pathID(resource: "tenant")
+        try await TenantStore.platformMode(connection)
+        guard let tenant = try await TenantStore.find(connection, id: id, forUpdate: forUpdate) else { throw Problem.notFound("tenant") }
+        return tenant
     }
 }

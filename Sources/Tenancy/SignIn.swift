@@ -30,6 +30,9 @@ package enum SignIn {
         package var password: String
     }
 
+    /// Signs in. Hand-written, not a declared Endpoint: it is not authenticated (it issues the
+    /// credential) and it spans several transactions — the throttle, the lookup under the
+    /// tenant's row-level security, the failure record, and the session with its audit row.
     package static func login(_ context: RequestContext, tokenTTL: Int, limits: Limits) async throws -> HTTPResponse {
         let body = try context.body(LoginBody.self)
         guard !body.login.isEmpty else { throw Problem.invalid("login", rule: "required", "login must not be empty") }
@@ -37,37 +40,29 @@ package enum SignIn {
         let clientKey = Crypto.sha256("client:\(context.request.clientAddress)").hex
         try await throttle(context, keys: [(accountKey, limits.account), (clientKey, limits.client)])
 
-        let tenant = try await context.pool.query("SELECT id::text AS id, status FROM orgd_tenant_by_slug($1)", [body.tenant])
-        let tenantID = tenant.string(0, "id")
-        var user: PGRow?
-        if let tenantID {
-            user = try await context.pool.transaction(tenant: tenantID) { connection in
-                try await connection.query("""
-                    SELECT id::text AS id, login, display_name, password_hash, disabled
-                    FROM users WHERE lower(login) = lower($1)
-                    """, [body.login]).first
+        let tenant = try await TenantStore.bySlug(context.pool, body.tenant)
+        var user: SignInAccount?
+        if let tenant {
+            user = try await context.pool.transaction(tenant: tenant.id) { connection in
+                try await UserStore.signInAccount(connection, login: body.login)
             }
         }
-        let stored = user?.string("password_hash") ?? PasswordHasher.decoy
+        let stored = user?.passwordHash ?? PasswordHasher.decoy
         let password = body.password
         let matches = await HashingPool.shared.run { PasswordHasher().verify(password, against: stored) }
-        guard let tenantID, let user, matches, user.bool("disabled") == false else {
-            try await recordFailure(context, keys: [accountKey, clientKey], tenantID: tenantID, userID: user?.string("id"))
+        guard let tenant, let user, matches, !user.disabled else {
+            try await recordFailure(context, keys: [accountKey, clientKey], tenantID: tenant?.id, userID: user?.id)
             throw AuthProblem.badCredentials
         }
-        guard tenant.string(0, "status") == "active" else { throw AuthProblem.tenantSuspended }
+        guard tenant.status == "active" else { throw AuthProblem.tenantSuspended }
 
-        let userID = user.string("id")!
-        let issued = Credential.issue(.session, tenantID: tenantID)
-        let expires = try await context.pool.transaction(tenant: tenantID) { connection in
-            let row = try await connection.query("""
-                INSERT INTO sessions (tenant_id, user_id, digest, expires_at, client_addr)
-                VALUES ($1::uuid, $2::uuid, $3::bytea, now() + make_interval(secs => $4), $5)
-                RETURNING to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires
-                """, [tenantID, userID, "\\x" + issued.digest.hex, tokenTTL, context.request.clientAddress])
-            _ = try await connection.query("DELETE FROM sign_in_failures WHERE throttle_key = $1", [accountKey])
-            try await Audit.record(connection, context, nil, action: "auth.login", resource: "user", id: userID, tenantID: tenantID)
-            return row.string(0, "expires") ?? ""
+        let issued = Credential.issue(.session, tenantID: tenant.id)
+        let expires = try await context.pool.transaction(tenant: tenant.id) { connection in
+            let expires = try await SessionStore.create(connection, tenant: tenant.id, user: user.id, digest: issued.digest,
+                                                        ttl: tokenTTL, clientAddress: context.request.clientAddress)
+            try await SignInFailureStore.clear(connection, key: accountKey)
+            try await Audit.record(connection, context, nil, action: "auth.login", resource: "user", id: user.id, tenantID: tenant.id)
+            return expires
         }
         return JSONResponse.make { json in
             json.beginObject()
@@ -75,12 +70,12 @@ package enum SignIn {
             json.field("token_type", "Bearer")
             json.field("expires_at", expires)
             json.key("user"); json.beginObject()
-            json.field("id", userID)
-            json.field("login", user.string("login"))
-            json.field("display_name", user.string("display_name"))
+            json.field("id", user.id)
+            json.field("login", user.login)
+            json.field("display_name", user.displayName)
             json.endObject()
             json.key("tenant"); json.beginObject()
-            json.field("id", tenantID)
+            json.field("id", tenant.id)
             json.field("slug", body.tenant)
             json.endObject()
             json.endObject()
@@ -89,27 +84,20 @@ package enum SignIn {
 
     /// 429 with Retry-After when any key has reached its limit in the window.
     private static func throttle(_ context: RequestContext, keys: [(String, Int)]) async throws {
-        let rows = try await context.pool.query("""
-            SELECT throttle_key, count(*) AS failures,
-                   ceil(extract(epoch FROM min(failed_at) + make_interval(secs => $2) - now()))::int AS retry
-            FROM sign_in_failures
-            WHERE throttle_key = ANY($1::text[]) AND failed_at > now() - make_interval(secs => $2)
-            GROUP BY throttle_key
-            """, [keys.map(\.0), window])
-        for row in rows {
-            let limit = keys.first { $0.0 == row.string("throttle_key") }?.1 ?? 0
-            if (row.int("failures") ?? 0) >= limit {
+        for row in try await SignInFailureStore.recent(context.pool, keys: keys.map(\.0), window: window) {
+            let limit = keys.first { $0.0 == row.key }?.1 ?? 0
+            if row.failures >= limit {
+                let retry = max(1, row.retry ?? window)
                 var problem = Problem(status: 429, code: "AUTH_THROTTLED", title: "Too Many Requests",
                                       detail: "too many failed sign-ins; wait before trying again")
-                problem.extra = [("retry_after", .number(Double(max(1, row.int("retry") ?? window))))]
-                throw ThrottledResponse(problem: problem, retryAfter: max(1, row.int("retry") ?? window))
+                problem.extra = [("retry_after", .number(Double(retry)))]
+                throw ThrottledResponse(problem: problem, retryAfter: retry)
             }
         }
     }
 
     private static func recordFailure(_ context: RequestContext, keys: [String], tenantID: String?, userID: String?) async throws {
-        _ = try await context.pool.query("INSERT INTO sign_in_failures (throttle_key) SELECT unnest($1::text[])", [keys])
-        _ = try await context.pool.query("DELETE FROM sign_in_failures WHERE failed_at < now() - interval '1 hour'")
+        try await SignInFailureStore.record(context.pool, keys: keys)
         if let tenantID {
             try await context.pool.transaction(tenant: tenantID) { connection in
                 try await Audit.record(connection, context, nil, action: "auth.login", resource: "user", id: userID,
@@ -118,13 +106,16 @@ package enum SignIn {
         }
     }
 
+    // Logging out and reading one's session are self-service: no policy decision is taken, so
+    // they are not declared Endpoints (a declared endpoint always decides an action).
+
     package static func logout(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         guard let session = caller.sessionID else {
             throw Problem.conflict("NOT_A_SESSION", "only a session token can be logged out; revoke an API key instead")
         }
         try await context.transaction(caller) { connection in
-            _ = try await connection.query("UPDATE sessions SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL", [session])
+            try await SessionStore.revoke(connection, id: session)
             try await Audit.record(connection, context, caller, action: "auth.logout", resource: "session", id: session)
         }
         context.resources.callers.invalidate(tenant: caller.tenantID!)
@@ -137,7 +128,7 @@ package enum SignIn {
             throw Problem.conflict("NOT_A_SESSION", "only a user signs out everywhere; revoke an API key instead")
         }
         try await context.transaction(caller) { connection in
-            _ = try await connection.query("UPDATE sessions SET revoked_at = now() WHERE user_id = $1::uuid AND revoked_at IS NULL", [caller.subjectID])
+            try await SessionStore.revokeAll(connection, user: caller.subjectID)
             try await Audit.record(connection, context, caller, action: "auth.logout_all", resource: "user", id: caller.subjectID)
         }
         context.resources.callers.invalidate(tenant: caller.tenantID!)
