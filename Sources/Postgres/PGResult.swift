@@ -7,26 +7,20 @@
 import CPostgres
 
 public struct PGResult: Sendable, RandomAccessCollection {
-    public let columns: [String]
+    let storage: Storage                  // shared by copies: a PGRow or a reader costs one retain
+
+    public var columns: [String] { storage.columns }
     /// Each column's type (PQftype); `.unspecified` in results built by hand.
-    public let columnTypes: [PGType]
+    public var columnTypes: [PGType] { storage.columnTypes }
     /// The format of every value in the result: text unless the statement asked for binary.
-    public let format: PGFormat
-    public let count: Int                 // rows
+    public var format: PGFormat { storage.format }
+    public var count: Int { storage.rowCount }
     /// The command tag, e.g. "INSERT 0 1", "SELECT 3", "COMMIT" (or "ROLLBACK" for a COMMIT of
     /// a failed transaction).
-    public let commandTag: String
+    public var commandTag: String { storage.commandTag }
     /// Rows inserted, updated, deleted, selected, moved, fetched or copied (PQcmdTuples); 0 for
     /// other commands.
-    public let affectedRows: Int
-    let bytes: [UInt8]                    // every non-NULL value, row-major, back to back
-    let cells: [Cell]                     // row-major: cells[row * columns.count + column]
-
-    /// Where one value's bytes are in `bytes`; a negative length is SQL NULL.
-    struct Cell {
-        var start: Int
-        var length: Int
-    }
+    public var affectedRows: Int { storage.affectedRows }
 
     /// A text-format result, as the server would send it; nil values are NULL.
     public init(columns: [String], rows: [[String?]], commandTag: String = "", affectedRows: Int = 0) {
@@ -44,14 +38,11 @@ public struct PGResult: Sendable, RandomAccessCollection {
                 bytes.append(contentsOf: value.utf8)
             }
         }
-        self.columns = columns
-        columnTypes = Array(repeating: .unspecified, count: columns.count)
-        format = .text
-        count = rows.count
-        self.commandTag = commandTag
-        self.affectedRows = affectedRows
-        self.bytes = bytes
-        self.cells = cells
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(bytes.count, 1), alignment: 1)
+        buffer.copyBytes(from: bytes)
+        storage = Storage(columns: columns, columnTypes: Array(repeating: .unspecified, count: columns.count),
+                          format: .text, rowCount: rows.count, commandTag: commandTag, affectedRows: affectedRows,
+                          bytes: buffer, cells: cells)
     }
 
     /// Copies every value and the command status out of `result`; the caller still PQclears it.
@@ -71,34 +62,28 @@ public struct PGResult: Sendable, RandomAccessCollection {
         for row in 0..<rowCount {
             for column in 0..<columnCount { total += Int(PQgetlength(result, row, column)) }
         }
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(total, 1), alignment: 1)
         var cells: [Cell] = []
         cells.reserveCapacity(Int(rowCount) * Int(columnCount))
-        bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            var offset = 0
-            for row in 0..<rowCount {
-                for column in 0..<columnCount {
-                    if PQgetisnull(result, row, column) != 0 {
-                        cells.append(Cell(start: offset, length: -1))
-                        continue
-                    }
-                    let length = Int(PQgetlength(result, row, column))
-                    if length > 0 {
-                        let value = UnsafeRawPointer(PQgetvalue(result, row, column)!)
-                        UnsafeMutableRawPointer(buffer.baseAddress! + offset).copyMemory(from: value, byteCount: length)
-                    }
-                    cells.append(Cell(start: offset, length: length))
-                    offset += length
+        var offset = 0
+        for row in 0..<rowCount {
+            for column in 0..<columnCount {
+                if PQgetisnull(result, row, column) != 0 {
+                    cells.append(Cell(start: offset, length: -1))
+                    continue
                 }
+                let length = Int(PQgetlength(result, row, column))
+                if length > 0 {
+                    (bytes.baseAddress! + offset).copyMemory(from: PQgetvalue(result, row, column)!, byteCount: length)
+                }
+                cells.append(Cell(start: offset, length: length))
+                offset += length
             }
-            initialized = offset
         }
-        self.cells = cells
-        columns = names
-        columnTypes = types
-        format = columnCount > 0 && PQfformat(result, 0) == 1 ? .binary : .text
-        count = Int(rowCount)
-        commandTag = String(cString: PQcmdStatus(result))
-        affectedRows = Int(String(cString: PQcmdTuples(result))) ?? 0
+        storage = Storage(columns: names, columnTypes: types,
+                          format: columnCount > 0 && PQfformat(result, 0) == 1 ? .binary : .text,
+                          rowCount: Int(rowCount), commandTag: String(cString: PQcmdStatus(result)),
+                          affectedRows: Int(String(cString: PQcmdTuples(result))) ?? 0, bytes: bytes, cells: cells)
     }
 
     public var startIndex: Int { 0 }
@@ -113,11 +98,9 @@ public struct PGResult: Sendable, RandomAccessCollection {
     /// rendered as Postgres would print them (see `String.init(pgValue:)`); nil for a type
     /// that has no rendering here.
     public subscript(row: Int, column: Int) -> String? {
-        withValue(row, column) { value in
-            guard let value else { return nil }
-            if format == .text { return String(decoding: value.bytes, as: UTF8.self) }
-            return try? String(pgValue: value)
-        }
+        guard let value = value(row, column) else { return nil }
+        if value.format == .text { return String(decoding: value.bytes, as: UTF8.self) }
+        return try? String(pgValue: value)
     }
 
     /// Typed reads of one cell by row and column name; nil for NULL, a missing row or column,
@@ -133,18 +116,46 @@ public struct PGResult: Sendable, RandomAccessCollection {
         columns.firstIndex(of: name)
     }
 
-    /// Calls `body` with the value at `row`, `column` (nil for NULL); the value's bytes are
-    /// valid only inside `body`.
-    func withValue<R, E: Error>(_ row: Int, _ column: Int, _ body: (PGValue?) throws(E) -> R) throws(E) -> R {
-        let cell = cells[row * columns.count + column]
-        guard cell.length >= 0 else { return try body(nil) }
-        let type = columnTypes[column]
-        // withUnsafeBytes is rethrows, not typed: carry the typed error out through a Result.
-        let outcome: Result<R, E> = bytes.withUnsafeBytes { all in
-            let value = PGValue(bytes: UnsafeRawBufferPointer(rebasing: all[cell.start..<cell.start + cell.length]),
-                                type: type, format: format)
-            do throws(E) { return .success(try body(value)) } catch { return .failure(error) }
+    /// The value at `row`, `column`, nil for NULL. Its bytes live in `storage`: use it only
+    /// while this result is (as it is for the rest of a method of the result or of a value
+    /// that holds it).
+    func value(_ row: Int, _ column: Int) -> PGValue? {
+        let cell = storage.cells[row * storage.columns.count + column]
+        guard cell.length >= 0 else { return nil }
+        return PGValue(bytes: UnsafeRawBufferPointer(start: storage.bytes.baseAddress! + cell.start, count: cell.length),
+                       type: storage.columnTypes[column], format: storage.format)
+    }
+
+    /// Where one value's bytes are in `Storage.bytes`; a negative length is SQL NULL.
+    struct Cell {
+        var start: Int
+        var length: Int
+    }
+
+    /// Everything copied out of one PGresult, in one object so that copies of the result share
+    /// it. Written only by its initialiser, hence safe to read from any thread.
+    final class Storage: @unchecked Sendable {
+        let columns: [String]
+        let columnTypes: [PGType]
+        let format: PGFormat
+        let rowCount: Int
+        let commandTag: String
+        let affectedRows: Int
+        let bytes: UnsafeMutableRawBufferPointer      // every non-NULL value, row-major, back to back; owned
+        let cells: [Cell]                              // row-major: cells[row * columns.count + column]
+
+        init(columns: [String], columnTypes: [PGType], format: PGFormat, rowCount: Int, commandTag: String,
+             affectedRows: Int, bytes: UnsafeMutableRawBufferPointer, cells: [Cell]) {
+            self.columns = columns
+            self.columnTypes = columnTypes
+            self.format = format
+            self.rowCount = rowCount
+            self.commandTag = commandTag
+            self.affectedRows = affectedRows
+            self.bytes = bytes
+            self.cells = cells
         }
-        return try outcome.get()
+
+        deinit { bytes.deallocate() }
     }
 }
