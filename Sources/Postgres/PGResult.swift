@@ -1,8 +1,9 @@
-// The rows one statement returned, copied out of libpq's PGresult so that no PGresult ever
-// outlives the function that received it: every value's bytes back to back in one buffer (one
-// allocation per result, not one per value), in the format the statement asked for, with each
-// column's type. A collection of `PGRow`s; read them by position with `PGRowReader`, or as
-// text by name with PGRow's accessors.
+// The rows one statement returned, taken out of libpq's PGresult. A text result is copied into
+// Strings at once and the PGresult cleared, as orgd's stores read nearly every value of it as
+// text; a binary result is kept and read in place (a PGresult is immutable, so any thread may
+// read it), each value converted only when it is read, and cleared when the last copy of this
+// value goes. A collection of `PGRow`s; read them by position with `PGRowReader`, or as text by
+// name with PGRow's accessors.
 
 import CPostgres
 
@@ -24,29 +25,17 @@ public struct PGResult: Sendable, RandomAccessCollection {
 
     /// A text-format result, as the server would send it; nil values are NULL.
     public init(columns: [String], rows: [[String?]], commandTag: String = "", affectedRows: Int = 0) {
-        var bytes: [UInt8] = []
-        var cells: [Cell] = []
-        cells.reserveCapacity(rows.count * columns.count)
         for row in rows {
             precondition(row.count == columns.count, "a row of \(row.count) values for \(columns.count) columns")
-            for value in row {
-                guard let value else {
-                    cells.append(Cell(start: bytes.count, length: -1))
-                    continue
-                }
-                cells.append(Cell(start: bytes.count, length: value.utf8.count))
-                bytes.append(contentsOf: value.utf8)
-            }
         }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(bytes.count, 1), alignment: 1)
-        buffer.copyBytes(from: bytes)
         storage = Storage(columns: columns, columnTypes: Array(repeating: .unspecified, count: columns.count),
                           format: .text, rowCount: rows.count, commandTag: commandTag, affectedRows: affectedRows,
-                          bytes: buffer, cells: cells)
+                          texts: rows.flatMap { $0 }, binary: nil)
     }
 
-    /// Copies every value and the command status out of `result`; the caller still PQclears it.
-    init(copying result: OpaquePointer) {
+    /// Takes `result` over, so the caller must not clear it: a text result is copied and
+    /// cleared now, a binary one when the last copy of this value goes.
+    init(taking result: OpaquePointer) {
         let rowCount = PQntuples(result)
         let columnCount = PQnfields(result)
         var names: [String] = []
@@ -57,33 +46,27 @@ public struct PGResult: Sendable, RandomAccessCollection {
             names.append(String(cString: PQfname(result, column)))
             types.append(PGType(PQftype(result, column)))
         }
-        // Two passes: the lengths first, so the bytes are copied into one exact allocation.
-        var total = 0
-        for row in 0..<rowCount {
-            for column in 0..<columnCount { total += Int(PQgetlength(result, row, column)) }
-        }
-        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(total, 1), alignment: 1)
-        var cells: [Cell] = []
-        cells.reserveCapacity(Int(rowCount) * Int(columnCount))
-        var offset = 0
-        for row in 0..<rowCount {
-            for column in 0..<columnCount {
-                if PQgetisnull(result, row, column) != 0 {
-                    cells.append(Cell(start: offset, length: -1))
-                    continue
+        let format: PGFormat = columnCount > 0 && PQfformat(result, 0) == 1 ? .binary : .text
+        var texts: [String?] = []
+        if format == .text {
+            texts.reserveCapacity(Int(rowCount) * Int(columnCount))
+            for row in 0..<rowCount {
+                for column in 0..<columnCount {
+                    if PQgetisnull(result, row, column) != 0 {
+                        texts.append(nil)
+                    } else {
+                        let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column),
+                                                           count: Int(PQgetlength(result, row, column)))
+                        texts.append(String(decoding: bytes, as: UTF8.self))
+                    }
                 }
-                let length = Int(PQgetlength(result, row, column))
-                if length > 0 {
-                    (bytes.baseAddress! + offset).copyMemory(from: PQgetvalue(result, row, column)!, byteCount: length)
-                }
-                cells.append(Cell(start: offset, length: length))
-                offset += length
             }
         }
-        storage = Storage(columns: names, columnTypes: types,
-                          format: columnCount > 0 && PQfformat(result, 0) == 1 ? .binary : .text,
-                          rowCount: Int(rowCount), commandTag: String(cString: PQcmdStatus(result)),
-                          affectedRows: Int(String(cString: PQcmdTuples(result))) ?? 0, bytes: bytes, cells: cells)
+        storage = Storage(columns: names, columnTypes: types, format: format, rowCount: Int(rowCount),
+                          commandTag: String(cString: PQcmdStatus(result)),
+                          affectedRows: Int(String(cString: PQcmdTuples(result))) ?? 0,
+                          texts: texts, binary: format == .binary ? result : nil)
+        if format == .text { PQclear(result) }
     }
 
     public var startIndex: Int { 0 }
@@ -98,8 +81,8 @@ public struct PGResult: Sendable, RandomAccessCollection {
     /// rendered as Postgres would print them (see `String.init(pgValue:)`); nil for a type
     /// that has no rendering here.
     public subscript(row: Int, column: Int) -> String? {
+        if storage.binary == nil { return storage.texts[row * storage.columns.count + column] }
         guard let value = value(row, column) else { return nil }
-        if value.format == .text { return String(decoding: value.bytes, as: UTF8.self) }
         return try? String(pgValue: value)
     }
 
@@ -113,27 +96,29 @@ public struct PGResult: Sendable, RandomAccessCollection {
 
     /// The index of the first column called `name`, or nil.
     public func columnIndex(_ name: String) -> Int? {
-        columns.firstIndex(of: name)
+        storage.columns.firstIndex(of: name)
     }
 
-    /// The value at `row`, `column`, nil for NULL. Its bytes live in `storage`: use it only
-    /// while this result is (as it is for the rest of a method of the result or of a value
-    /// that holds it).
+    /// The value at `row`, `column`, nil for NULL. A binary value's bytes are libpq's: use it
+    /// only while this result is alive (as it is for the rest of a method of the result or of
+    /// a value that holds it). Traps, like an array, on a row or column out of range.
     func value(_ row: Int, _ column: Int) -> PGValue? {
-        let cell = storage.cells[row * storage.columns.count + column]
-        guard cell.length >= 0 else { return nil }
-        return PGValue(bytes: UnsafeRawBufferPointer(start: storage.bytes.baseAddress! + cell.start, count: cell.length),
-                       type: storage.columnTypes[column], format: storage.format)
+        precondition(row >= 0 && row < storage.rowCount && column >= 0 && column < storage.columns.count,
+                     "row \(row), column \(column) out of \(storage.rowCount) rows, \(storage.columns.count) columns")
+        guard let result = storage.binary else {
+            return storage.texts[row * storage.columns.count + column].map {
+                PGValue(text: $0, type: storage.columnTypes[column])
+            }
+        }
+        let (row, column) = (Int32(truncatingIfNeeded: row), Int32(truncatingIfNeeded: column))
+        guard PQgetisnull(result, row, column) == 0 else { return nil }
+        return PGValue(bytes: UnsafeRawBufferPointer(start: PQgetvalue(result, row, column),
+                                                     count: Int(PQgetlength(result, row, column))),
+                       type: storage.columnTypes[Int(column)])
     }
 
-    /// Where one value's bytes are in `Storage.bytes`; a negative length is SQL NULL.
-    struct Cell {
-        var start: Int
-        var length: Int
-    }
-
-    /// Everything copied out of one PGresult, in one object so that copies of the result share
-    /// it. Written only by its initialiser, hence safe to read from any thread.
+    /// What copies of the result share. Never changed after init, hence safe to read from any
+    /// thread.
     final class Storage: @unchecked Sendable {
         let columns: [String]
         let columnTypes: [PGType]
@@ -141,21 +126,21 @@ public struct PGResult: Sendable, RandomAccessCollection {
         let rowCount: Int
         let commandTag: String
         let affectedRows: Int
-        let bytes: UnsafeMutableRawBufferPointer      // every non-NULL value, row-major, back to back; owned
-        let cells: [Cell]                              // row-major: cells[row * columns.count + column]
+        let texts: [String?]               // a text result's values, row-major; empty for binary
+        let binary: OpaquePointer?         // a binary result's PGresult, read in place; owned
 
         init(columns: [String], columnTypes: [PGType], format: PGFormat, rowCount: Int, commandTag: String,
-             affectedRows: Int, bytes: UnsafeMutableRawBufferPointer, cells: [Cell]) {
+             affectedRows: Int, texts: [String?], binary: OpaquePointer?) {
             self.columns = columns
             self.columnTypes = columnTypes
             self.format = format
             self.rowCount = rowCount
             self.commandTag = commandTag
             self.affectedRows = affectedRows
-            self.bytes = bytes
-            self.cells = cells
+            self.texts = texts
+            self.binary = binary
         }
 
-        deinit { bytes.deallocate() }
+        deinit { if let binary { PQclear(binary) } }
     }
 }
