@@ -76,19 +76,21 @@ run_bench() {
   "$bin" "$ORGD_DATABASE_URL" | tee "$out/$name.$round.tsv" >&2
 }
 
-# The median of each figure over NAME's rounds, into NAME.tsv (first-seen order kept).
+# The median of each figure (wall and CPU apart) over NAME's rounds, into NAME.tsv, in the
+# order the figures were printed.
 median_of_rounds() {
   local name=$1
   awk -F'\t' -v OFS='\t' '
-    !($1 in seen) { seen[$1] = ++n; label[n] = $1; unit[n] = $3 }
-    { i = seen[$1]; values[i] = values[i] " " $2 }
-    END {
-      for (i = 1; i <= n; i++) {
-        k = split(substr(values[i], 2), v, " ")
-        for (a = 1; a <= k; a++) for (b = a + 1; b <= k; b++) if (v[b] + 0 < v[a] + 0) { t = v[a]; v[a] = v[b]; v[b] = t }
-        print label[i], v[int((k + 1) / 2)], unit[i]
-      }
-    }' "$out/$name".[0-9]*.tsv >"$out/$name.tsv"
+    function median(list,    k, v, a, b, t) {
+      k = split(substr(list, 2), v, " ")
+      if (k == 0) return ""
+      for (a = 1; a <= k; a++) for (b = a + 1; b <= k; b++) if (v[b] + 0 < v[a] + 0) { t = v[a]; v[a] = v[b]; v[b] = t }
+      return v[int((k + 1) / 2)]
+    }
+    !($1 in seen) { seen[$1] = ++n; label[n] = $1; unit[n] = $4 }
+    { i = seen[$1]; if ($2 != "") wall[i] = wall[i] " " $2; if ($3 != "") cpu[i] = cpu[i] " " $3 }
+    END { for (i = 1; i <= n; i++) print label[i], median(wall[i]), median(cpu[i]), unit[i] }
+  ' "$out/$name".[0-9]*.tsv >"$out/$name.tsv"
 }
 
 start_cluster() {
@@ -96,8 +98,8 @@ start_cluster() {
   pgdata=$ORGD_PGDATA
 }
 
-# The figure NAME from FILE, or "" when the file or the line is missing.
-figure() { [[ -f $2 ]] && awk -F'\t' -v n="$1" '$1 == n {print $2; exit}' "$2" || true; }
+# Column COLUMN (2 wall, 3 CPU) of figure NAME in FILE, or "" when the file or line is missing.
+figure() { [[ -f $3 ]] && awk -F'\t' -v n="$1" -v c="$2" '$1 == n {print $c; exit}' "$3" || true; }
 
 report_block() {
   local mem swiftv pgv now=$out/current.tsv before=$out/baseline.tsv line name
@@ -117,22 +119,24 @@ report_block() {
   echo
   echo 'The result: 1,000 rows of 15 columns (4 uuid, 2 of them NULL in a share of rows; 3 text with'
   echo 'Chinese; int4, int8, int4; 2 bool; 2 date, 1 of them sometimes NULL; a jsonb of ~80 bytes).'
-  echo "Value bytes per row: $(figure 'value bytes per row, text' "$now") as text, $(figure 'value bytes per row, binary' "$now") in binary."
+  echo "Value bytes per row: $(figure 'value bytes per row, text' 2 "$now") as text, $(figure 'value bytes per row, binary' 2 "$now") in binary."
   echo "Each figure is the median of $ROUNDS rounds (run alternately with the baseline), each round's the median"
   echo 'of 7 timed runs after a warm-up; "decode" reads one fetched result 20 times, "end to end" runs the'
   echo 'query 50 times and reads each result once. Per row, or per call for round trips and parameters.'
+  echo '"Wall" includes the server and waiting; "loop CPU" is the CPU time of the thread running the loop'
+  echo "(libpq, copying, decoding: the client's own work), which moves far less with other load."
   echo
   if [[ -n $baseline ]]; then
-    echo "| case | µs | µs at $baseline |"
-    echo '| --- | ---: | ---: |'
+    echo "| case | wall µs | loop CPU µs | wall µs at $baseline | loop CPU µs at $baseline |"
+    echo '| --- | ---: | ---: | ---: | ---: |'
   else
-    echo '| case | µs |'
-    echo '| --- | ---: |'
+    echo '| case | wall µs | loop CPU µs |'
+    echo '| --- | ---: | ---: |'
   fi
-  while IFS=$'\t' read -r name _ unit; do
+  while IFS=$'\t' read -r name _ _ unit; do
     [[ $unit == µs ]] || continue
-    line="| $name | $(figure "$name" "$now")"
-    [[ -n $baseline ]] && line+=" | $(figure "$name" "$before")"
+    line="| $name | $(figure "$name" 2 "$now") | $(figure "$name" 3 "$now")"
+    [[ -n $baseline ]] && line+=" | $(figure "$name" 2 "$before") | $(figure "$name" 3 "$before")"
     echo "$line |"
   done <"$now"
   echo

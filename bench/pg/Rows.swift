@@ -48,8 +48,8 @@ enum Rows {
                        + octet_length(jsonb_send(rules)))::int AS binary
             FROM bench_units
             """)
-        print("value bytes per row, text\t\(sizes[0].int("text")!)\tbytes")
-        print("value bytes per row, binary\t\(sizes[0].int("binary")!)\tbytes")
+        print("value bytes per row, text\t\(sizes[0].int("text")!)\t\tbytes")
+        print("value bytes per row, binary\t\(sizes[0].int("binary")!)\t\tbytes")
 
         let text = try await connection.query(select)
         precondition(text.count == rowCount && text.columns.count == 15)
@@ -82,19 +82,20 @@ enum Rows {
         #endif
     }
 
-    /// The way orgd's stores read rows today: each column by name, as text.
+    /// The way orgd's stores read rows today: each column by name, as text, into an array of
+    /// values (as `decode(as:)` makes one).
     static func readByName(_ result: PGResult, passes: Int = passes) {
         for _ in 0..<passes {
-            for row in result {
-                let unit = NamedUnit(id: row.string("id")!, tenantID: row.string("tenant_id")!,
-                                     parentID: row.string("parent_id"), managerID: row.string("manager_id"),
-                                     code: row.string("code")!, name: row.string("name")!, kind: row.string("kind")!,
-                                     depth: row.int("depth")!, revision: row.int("revision")!,
-                                     positionCount: row.int("position_count")!, archived: row.bool("archived")!,
-                                     isRoot: row.bool("is_root")!, validFrom: row.string("valid_from")!,
-                                     validTo: row.string("valid_to"), rules: row.string("rules")!)
-                Bench.sink &+= unit.depth &+ unit.rules.utf8.count
+            let units = result.map { row in
+                NamedUnit(id: row.string("id")!, tenantID: row.string("tenant_id")!,
+                          parentID: row.string("parent_id"), managerID: row.string("manager_id"),
+                          code: row.string("code")!, name: row.string("name")!, kind: row.string("kind")!,
+                          depth: row.int("depth")!, revision: row.int("revision")!,
+                          positionCount: row.int("position_count")!, archived: row.bool("archived")!,
+                          isRoot: row.bool("is_root")!, validFrom: row.string("valid_from")!,
+                          validTo: row.string("valid_to"), rules: row.string("rules")!)
             }
+            for unit in units { Bench.sink &+= unit.depth &+ unit.rules.utf8.count }
         }
     }
 
