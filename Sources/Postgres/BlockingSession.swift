@@ -42,16 +42,17 @@ final class BlockingSession {
         guard let result else {
             return .failure(Failure(error: .unavailable(PGError.trimmed(PQerrorMessage(pq)))))
         }
-        defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            return .success(PGResult(copying: result))
+            return .success(PGResult(taking: result))      // it clears the result
         case PGRES_FATAL_ERROR:
+            defer { PQclear(result) }
             let error = PGError(result: result, connectionLost: PQstatus(pq) == CONNECTION_BAD)
             let position = PQresultErrorField(result, Int32(Character("P").asciiValue!))
                 .flatMap { Int(String(cString: $0)) }
             return .failure(Failure(error: error, position: position))
         default:
+            defer { PQclear(result) }
             let name = String(cString: PQresStatus(PQresultStatus(result)))
             return .failure(Failure(error: .protocolError("unexpected result \(name); COPY is not supported")))
         }

@@ -87,12 +87,11 @@ enum PGBinary {
         if days == .max { return "infinity" }
         if days == .min { return "-infinity" }
         let (year, month, day) = civil(daysSince2000: Int64(days))
-        var text = yearText(year)
-        text += "-"
-        text += twoDigits(month)
-        text += "-"
-        text += twoDigits(day)
-        return year <= 0 ? text + " BC" : text
+        return ascii(capacity: 32) { text in
+            var end = writeDate(year, month, day, into: text)
+            if year <= 0 { end = write(" BC", into: text, at: end) }
+            return end
+        }
     }
 
     /// YYYY-MM-DD HH:MM:SS[.ffffff][+00][ BC], as timestamp_out and (with TimeZone UTC)
@@ -102,20 +101,79 @@ enum PGBinary {
         if microseconds == .min { return "-infinity" }
         let perDay: Int64 = 86_400_000_000
         let days = microseconds >= 0 ? microseconds / perDay : (microseconds - perDay + 1) / perDay
-        var time = microseconds - days * perDay
+        let time = microseconds - days * perDay
         let (year, month, day) = civil(daysSince2000: days)
-        var text = yearText(year) + "-" + twoDigits(month) + "-" + twoDigits(day) + " "
-        let fraction = Int(time % 1_000_000)
-        time /= 1_000_000
-        text += twoDigits(Int(time / 3600)) + ":" + twoDigits(Int(time / 60 % 60)) + ":" + twoDigits(Int(time % 60))
-        if fraction > 0 {
-            var digits = String(fraction)
-            digits = String(repeating: "0", count: 6 - digits.count) + digits
-            while digits.last == "0" { digits.removeLast() }
-            text += "." + digits
+        let seconds = Int(time / 1_000_000)
+        var fraction = Int(time % 1_000_000)
+        return ascii(capacity: 48) { text in
+            var end = writeDate(year, month, day, into: text)
+            text[end] = UInt8(ascii: " ")
+            end = writeTwoDigits(seconds / 3600, into: text, at: end + 1)
+            text[end] = UInt8(ascii: ":")
+            end = writeTwoDigits(seconds / 60 % 60, into: text, at: end + 1)
+            text[end] = UInt8(ascii: ":")
+            end = writeTwoDigits(seconds % 60, into: text, at: end + 1)
+            if fraction > 0 {
+                var digits = 6
+                while fraction % 10 == 0 {
+                    fraction /= 10
+                    digits -= 1
+                }
+                text[end] = UInt8(ascii: ".")
+                for index in stride(from: end + digits, to: end, by: -1) {
+                    text[index] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                    fraction /= 10
+                }
+                end += 1 + digits
+            }
+            if utcOffset { end = write("+00", into: text, at: end) }
+            if year <= 0 { end = write(" BC", into: text, at: end) }
+            return end
         }
-        if utcOffset { text += "+00" }
-        return year <= 0 ? text + " BC" : text
+    }
+
+    /// The text `write` puts in a stack buffer of `capacity` bytes (returning its length):
+    /// unlike String(unsafeUninitializedCapacity:), a short result (a date) becomes a small
+    /// string, with no heap allocation.
+    private static func ascii(capacity: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            let length = write(buffer)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)
+        }
+    }
+
+    /// Writes YYYY-MM-DD at the start of `text` (the year in at least four digits, a year
+    /// before 1 as its BC number: 0 is 1 BC); returns where it ended.
+    private static func writeDate(_ year: Int64, _ month: Int, _ day: Int, into text: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var shown = year > 0 ? year : 1 - year
+        var digits = 4
+        var scale: Int64 = 10_000
+        while shown >= scale {
+            digits += 1
+            scale *= 10
+        }
+        for index in stride(from: digits - 1, through: 0, by: -1) {
+            text[index] = UInt8(ascii: "0") + UInt8(shown % 10)
+            shown /= 10
+        }
+        text[digits] = UInt8(ascii: "-")
+        var end = writeTwoDigits(month, into: text, at: digits + 1)
+        text[end] = UInt8(ascii: "-")
+        end = writeTwoDigits(day, into: text, at: end + 1)
+        return end
+    }
+
+    private static func writeTwoDigits(_ number: Int, into text: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
+        text[index] = UInt8(ascii: "0") + UInt8(number / 10)
+        text[index + 1] = UInt8(ascii: "0") + UInt8(number % 10)
+        return index + 2
+    }
+
+    private static func write(_ ascii: StaticString, into text: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
+        ascii.withUTF8Buffer { bytes in
+            for (offset, byte) in bytes.enumerated() { text[index + offset] = byte }
+        }
+        return index + ascii.utf8CodeUnitCount
     }
 
     /// Days since 2000-01-01 to (year, month, day), year 0 being 1 BC (H. Hinnant's
@@ -130,17 +188,6 @@ enum PGBinary {
         let day = Int(dayOfYear - (153 * shiftedMonth + 2) / 5 + 1)
         let month = Int(shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9)
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    /// At least four digits; a year before 1 is printed as its BC number (0 is 1 BC).
-    static func yearText(_ year: Int64) -> String {
-        let shown = year > 0 ? year : 1 - year
-        let digits = String(shown)
-        return digits.count >= 4 ? digits : String(repeating: "0", count: 4 - digits.count) + digits
-    }
-
-    static func twoDigits(_ number: Int) -> String {
-        number < 10 ? "0" + String(number) : String(number)
     }
 
     /// Swift prints integral floats with ".0" and spells the special values its own way;

@@ -195,7 +195,10 @@ extension PGConnection {
             let status = PQresultStatus(result)
             switch status {
             case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                if collectedError == nil { collected.append(PGResult(copying: result)) }
+                if collectedError == nil {
+                    collected.append(PGResult(taking: result))     // it clears the result
+                    continue
+                }
             case PGRES_FATAL_ERROR:
                 if collectedError == nil {
                     collectedError = PGError(result: result, connectionLost: PQstatus(pq) == CONNECTION_BAD)
@@ -224,7 +227,8 @@ extension PGConnection {
             let status = PQresultStatus(result)
             switch status {
             case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                collected.append(PGResult(copying: result))
+                collected.append(PGResult(taking: result))         // it clears the result
+                continue
             case PGRES_FATAL_ERROR:
                 collectedError = PGError(result: result, connectionLost: PQstatus(pq) == CONNECTION_BAD)
             case PGRES_PIPELINE_ABORTED:

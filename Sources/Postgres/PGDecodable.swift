@@ -3,23 +3,33 @@
 // binary values by their column's type, so a binary statement must select the types listed
 // in PGBinary (cast in SQL otherwise). SQL NULL is an error unless the type is an Optional.
 
-/// One non-NULL value as the server sent it. `bytes` belong to the PGResult and are valid only
-/// during the call the value is passed to.
+/// One non-NULL value as the server sent it: a text value's text, or a binary value's bytes,
+/// which belong to the PGResult and are valid only during the call the value is passed to.
 public struct PGValue {
-    public let bytes: UnsafeRawBufferPointer
     public let type: PGType
     public let format: PGFormat
+    /// The text of a text-format value; nil for a binary one.
+    public let text: String?
+    /// The bytes of a binary-format value; empty for a text one.
+    public let bytes: UnsafeRawBufferPointer
 
-    public init(bytes: UnsafeRawBufferPointer, type: PGType, format: PGFormat) {
-        self.bytes = bytes
+    public init(text: String, type: PGType) {
         self.type = type
-        self.format = format
+        format = .text
+        self.text = text
+        bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+
+    public init(bytes: UnsafeRawBufferPointer, type: PGType) {
+        self.type = type
+        format = .binary
+        text = nil
+        self.bytes = bytes
     }
 
     /// For error messages: `text "its first 32 characters…"`, or `binary int8 (8 bytes)`.
     public var summary: String {
-        guard format == .text else { return "binary \(type) (\(bytes.count) bytes)" }
-        let text = String(decoding: bytes, as: UTF8.self)
+        guard let text else { return "binary \(type) (\(bytes.count) bytes)" }
         return text.count > 32 ? "text \"\(text.prefix(32))…\"" : "text \"\(text)\""
     }
 }
@@ -44,8 +54,8 @@ extension Optional: PGDecodable where Wrapped: PGDecodable {
 /// (PGBinary.text), e.g. a uuid in lowercase canonical form, a date as YYYY-MM-DD.
 extension String: PGDecodable {
     public init(pgValue value: PGValue) throws(PGDecodingError) {
-        if value.format == .text {
-            self.init(decoding: value.bytes, as: UTF8.self)
+        if let text = value.text {
+            self = text
             return
         }
         guard let text = PGBinary.text(value) else {
@@ -85,8 +95,7 @@ extension Double: PGDecodable {
         case (.binary, .int2), (.binary, .int4), (.binary, .int8):
             self = Double(try value.integer())
         default:
-            let text = value.format == .text ? String(decoding: value.bytes, as: UTF8.self)
-                                             : value.type == .numeric ? PGBinary.numericText(value.bytes) : nil
+            let text = value.text ?? (value.type == .numeric ? PGBinary.numericText(value.bytes) : nil)
             guard let text, let number = Double(text) else { throw .typeMismatch(value) }
             self = number
         }
@@ -96,12 +105,8 @@ extension Double: PGDecodable {
 /// Text t/f (or true/false), or binary bool.
 extension Bool: PGDecodable {
     public init(pgValue value: PGValue) throws(PGDecodingError) {
-        if value.format == .binary {
-            guard value.type == .bool, value.bytes.count == 1 else { throw .typeMismatch(value) }
-            self = value.bytes[0] != 0
-            return
-        }
-        switch String(decoding: value.bytes, as: UTF8.self) {
+        switch value.text {
+        case nil where value.type == .bool && value.bytes.count == 1: self = value.bytes[0] != 0
         case "t", "true": self = true
         case "f", "false": self = false
         default: throw .typeMismatch(value)
@@ -112,7 +117,7 @@ extension Bool: PGDecodable {
 extension PGValue {
     /// The value as a 64-bit integer: decimal text, or binary int2, int4 or int8.
     func integer() throws(PGDecodingError) -> Int64 {
-        if format == .binary {
+        guard let text else {
             switch (type, bytes.count) {
             case (.int2, 2): return Int64(Int16(bitPattern: PGBinary.uint16(bytes)))
             case (.int4, 4): return Int64(Int32(bitPattern: PGBinary.uint32(bytes)))
@@ -120,14 +125,15 @@ extension PGValue {
             default: throw .typeMismatch(self)
             }
         }
-        guard let number = PGValue.decimal(bytes) else {
-            throw .typeMismatch(self, bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 || $0 == 0x2D } ? "out of range" : nil)
+        var digits = text
+        guard let number = digits.withUTF8({ PGValue.decimal(UnsafeRawBufferPointer($0)) }) else {
+            throw .typeMismatch(self, text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 || $0 == 0x2D } ? "out of range" : nil)
         }
         return number
     }
 
-    /// Parses an optional minus sign and decimal digits, accumulating downwards so that
-    /// Int64.min parses; nil for anything else or on overflow.
+    /// Parses an optional minus sign and decimal digits, as Postgres prints integers,
+    /// accumulating downwards so that Int64.min parses; nil for anything else or on overflow.
     static func decimal(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         var index = 0
         let negative = bytes.first == UInt8(ascii: "-")

@@ -9,13 +9,17 @@ public struct PGJSONBytes: PGDecodable, PGEncodable, Sendable, Equatable {
 
     /// Text format: any column's text. Binary: json, jsonb, or a text type holding JSON.
     public init(pgValue value: PGValue) throws(PGDecodingError) {
-        switch (value.format, value.type) {
-        case (.text, _), (.binary, .json):
+        if let text = value.text {
+            bytes = Array(text.utf8)
+            return
+        }
+        switch value.type {
+        case .json:
             bytes = Array(value.bytes)
-        case (.binary, .jsonb):
+        case .jsonb:
             guard let text = PGBinary.jsonText(value.bytes) else { throw .typeMismatch(value, "unknown jsonb version") }
             bytes = Array(text)
-        case (.binary, let type) where type.isTextual:
+        case let type where type.isTextual:
             bytes = Array(value.bytes)
         default:
             throw .typeMismatch(value)

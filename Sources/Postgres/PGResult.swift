@@ -1,61 +1,41 @@
-// The rows one statement returned, copied out of libpq's PGresult so that no PGresult ever
-// outlives the function that received it: every value's bytes back to back in one buffer (one
-// allocation per result, not one per value), in the format the statement asked for, with each
-// column's type. A collection of `PGRow`s; read them by position with `PGRowReader`, or as
-// text by name with PGRow's accessors.
+// The rows one statement returned, taken out of libpq's PGresult. A text result is copied into
+// Strings at once and the PGresult cleared, as orgd's stores read nearly every value of it as
+// text; a binary result is kept and read in place (a PGresult is immutable, so any thread may
+// read it), each value converted only when it is read, and cleared when the last copy of this
+// value goes. A collection of `PGRow`s; read them by position with `PGRowReader`, or as text by
+// name with PGRow's accessors.
 
 import CPostgres
 
 public struct PGResult: Sendable, RandomAccessCollection {
-    public let columns: [String]
+    let storage: Storage                  // shared by copies: a PGRow or a reader costs one retain
+
+    public var columns: [String] { storage.columns }
     /// Each column's type (PQftype); `.unspecified` in results built by hand.
-    public let columnTypes: [PGType]
+    public var columnTypes: [PGType] { storage.columnTypes }
     /// The format of every value in the result: text unless the statement asked for binary.
-    public let format: PGFormat
-    public let count: Int                 // rows
+    public var format: PGFormat { storage.format }
+    public var count: Int { storage.rowCount }
     /// The command tag, e.g. "INSERT 0 1", "SELECT 3", "COMMIT" (or "ROLLBACK" for a COMMIT of
     /// a failed transaction).
-    public let commandTag: String
+    public var commandTag: String { storage.commandTag }
     /// Rows inserted, updated, deleted, selected, moved, fetched or copied (PQcmdTuples); 0 for
     /// other commands.
-    public let affectedRows: Int
-    let bytes: [UInt8]                    // every non-NULL value, row-major, back to back
-    let cells: [Cell]                     // row-major: cells[row * columns.count + column]
-
-    /// Where one value's bytes are in `bytes`; a negative length is SQL NULL.
-    struct Cell {
-        var start: Int
-        var length: Int
-    }
+    public var affectedRows: Int { storage.affectedRows }
 
     /// A text-format result, as the server would send it; nil values are NULL.
     public init(columns: [String], rows: [[String?]], commandTag: String = "", affectedRows: Int = 0) {
-        var bytes: [UInt8] = []
-        var cells: [Cell] = []
-        cells.reserveCapacity(rows.count * columns.count)
         for row in rows {
             precondition(row.count == columns.count, "a row of \(row.count) values for \(columns.count) columns")
-            for value in row {
-                guard let value else {
-                    cells.append(Cell(start: bytes.count, length: -1))
-                    continue
-                }
-                cells.append(Cell(start: bytes.count, length: value.utf8.count))
-                bytes.append(contentsOf: value.utf8)
-            }
         }
-        self.columns = columns
-        columnTypes = Array(repeating: .unspecified, count: columns.count)
-        format = .text
-        count = rows.count
-        self.commandTag = commandTag
-        self.affectedRows = affectedRows
-        self.bytes = bytes
-        self.cells = cells
+        storage = Storage(columns: columns, columnTypes: Array(repeating: .unspecified, count: columns.count),
+                          format: .text, rowCount: rows.count, commandTag: commandTag, affectedRows: affectedRows,
+                          texts: rows.flatMap { $0 }, binary: nil)
     }
 
-    /// Copies every value and the command status out of `result`; the caller still PQclears it.
-    init(copying result: OpaquePointer) {
+    /// Takes `result` over, so the caller must not clear it: a text result is copied and
+    /// cleared now, a binary one when the last copy of this value goes.
+    init(taking result: OpaquePointer) {
         let rowCount = PQntuples(result)
         let columnCount = PQnfields(result)
         var names: [String] = []
@@ -66,39 +46,27 @@ public struct PGResult: Sendable, RandomAccessCollection {
             names.append(String(cString: PQfname(result, column)))
             types.append(PGType(PQftype(result, column)))
         }
-        // Two passes: the lengths first, so the bytes are copied into one exact allocation.
-        var total = 0
-        for row in 0..<rowCount {
-            for column in 0..<columnCount { total += Int(PQgetlength(result, row, column)) }
-        }
-        var cells: [Cell] = []
-        cells.reserveCapacity(Int(rowCount) * Int(columnCount))
-        bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            var offset = 0
+        let format: PGFormat = columnCount > 0 && PQfformat(result, 0) == 1 ? .binary : .text
+        var texts: [String?] = []
+        if format == .text {
+            texts.reserveCapacity(Int(rowCount) * Int(columnCount))
             for row in 0..<rowCount {
                 for column in 0..<columnCount {
                     if PQgetisnull(result, row, column) != 0 {
-                        cells.append(Cell(start: offset, length: -1))
-                        continue
+                        texts.append(nil)
+                    } else {
+                        let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column),
+                                                           count: Int(PQgetlength(result, row, column)))
+                        texts.append(String(decoding: bytes, as: UTF8.self))
                     }
-                    let length = Int(PQgetlength(result, row, column))
-                    if length > 0 {
-                        let value = UnsafeRawPointer(PQgetvalue(result, row, column)!)
-                        UnsafeMutableRawPointer(buffer.baseAddress! + offset).copyMemory(from: value, byteCount: length)
-                    }
-                    cells.append(Cell(start: offset, length: length))
-                    offset += length
                 }
             }
-            initialized = offset
         }
-        self.cells = cells
-        columns = names
-        columnTypes = types
-        format = columnCount > 0 && PQfformat(result, 0) == 1 ? .binary : .text
-        count = Int(rowCount)
-        commandTag = String(cString: PQcmdStatus(result))
-        affectedRows = Int(String(cString: PQcmdTuples(result))) ?? 0
+        storage = Storage(columns: names, columnTypes: types, format: format, rowCount: Int(rowCount),
+                          commandTag: String(cString: PQcmdStatus(result)),
+                          affectedRows: Int(String(cString: PQcmdTuples(result))) ?? 0,
+                          texts: texts, binary: format == .binary ? result : nil)
+        if format == .text { PQclear(result) }
     }
 
     public var startIndex: Int { 0 }
@@ -113,11 +81,9 @@ public struct PGResult: Sendable, RandomAccessCollection {
     /// rendered as Postgres would print them (see `String.init(pgValue:)`); nil for a type
     /// that has no rendering here.
     public subscript(row: Int, column: Int) -> String? {
-        withValue(row, column) { value in
-            guard let value else { return nil }
-            if format == .text { return String(decoding: value.bytes, as: UTF8.self) }
-            return try? String(pgValue: value)
-        }
+        if storage.binary == nil { return storage.texts[row * storage.columns.count + column] }
+        guard let value = value(row, column) else { return nil }
+        return try? String(pgValue: value)
     }
 
     /// Typed reads of one cell by row and column name; nil for NULL, a missing row or column,
@@ -130,21 +96,51 @@ public struct PGResult: Sendable, RandomAccessCollection {
 
     /// The index of the first column called `name`, or nil.
     public func columnIndex(_ name: String) -> Int? {
-        columns.firstIndex(of: name)
+        storage.columns.firstIndex(of: name)
     }
 
-    /// Calls `body` with the value at `row`, `column` (nil for NULL); the value's bytes are
-    /// valid only inside `body`.
-    func withValue<R, E: Error>(_ row: Int, _ column: Int, _ body: (PGValue?) throws(E) -> R) throws(E) -> R {
-        let cell = cells[row * columns.count + column]
-        guard cell.length >= 0 else { return try body(nil) }
-        let type = columnTypes[column]
-        // withUnsafeBytes is rethrows, not typed: carry the typed error out through a Result.
-        let outcome: Result<R, E> = bytes.withUnsafeBytes { all in
-            let value = PGValue(bytes: UnsafeRawBufferPointer(rebasing: all[cell.start..<cell.start + cell.length]),
-                                type: type, format: format)
-            do throws(E) { return .success(try body(value)) } catch { return .failure(error) }
+    /// The value at `row`, `column`, nil for NULL. A binary value's bytes are libpq's: use it
+    /// only while this result is alive (as it is for the rest of a method of the result or of
+    /// a value that holds it). Traps, like an array, on a row or column out of range.
+    func value(_ row: Int, _ column: Int) -> PGValue? {
+        precondition(row >= 0 && row < storage.rowCount && column >= 0 && column < storage.columns.count,
+                     "row \(row), column \(column) out of \(storage.rowCount) rows, \(storage.columns.count) columns")
+        guard let result = storage.binary else {
+            return storage.texts[row * storage.columns.count + column].map {
+                PGValue(text: $0, type: storage.columnTypes[column])
+            }
         }
-        return try outcome.get()
+        let (row, column) = (Int32(truncatingIfNeeded: row), Int32(truncatingIfNeeded: column))
+        guard PQgetisnull(result, row, column) == 0 else { return nil }
+        return PGValue(bytes: UnsafeRawBufferPointer(start: PQgetvalue(result, row, column),
+                                                     count: Int(PQgetlength(result, row, column))),
+                       type: storage.columnTypes[Int(column)])
+    }
+
+    /// What copies of the result share. Never changed after init, hence safe to read from any
+    /// thread.
+    final class Storage: @unchecked Sendable {
+        let columns: [String]
+        let columnTypes: [PGType]
+        let format: PGFormat
+        let rowCount: Int
+        let commandTag: String
+        let affectedRows: Int
+        let texts: [String?]               // a text result's values, row-major; empty for binary
+        let binary: OpaquePointer?         // a binary result's PGresult, read in place; owned
+
+        init(columns: [String], columnTypes: [PGType], format: PGFormat, rowCount: Int, commandTag: String,
+             affectedRows: Int, texts: [String?], binary: OpaquePointer?) {
+            self.columns = columns
+            self.columnTypes = columnTypes
+            self.format = format
+            self.rowCount = rowCount
+            self.commandTag = commandTag
+            self.affectedRows = affectedRows
+            self.texts = texts
+            self.binary = binary
+        }
+
+        deinit { if let binary { PQclear(binary) } }
     }
 }

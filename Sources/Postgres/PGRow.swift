@@ -1,6 +1,8 @@
 // One row of a PGResult, read by column name or index. Values are Postgres text output:
-// booleans are "t"/"f", numbers in decimal. Accessors return nil for NULL, for an unknown
-// column, and for text that does not parse as the asked type.
+// booleans are "t"/"f", numbers in decimal (a binary result's values are rendered so).
+// Accessors return nil for NULL, for an unknown column, and for text that does not parse as
+// the asked type; PGRowReader (`row.reader()`, `row.decode(as:)`) reads by position and
+// throws instead.
 
 public struct PGRow: Sendable {
     public let result: PGResult

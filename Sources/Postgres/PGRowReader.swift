@@ -28,10 +28,9 @@ public struct PGRowReader {
         }
         column += 1
         do {
-            return try result.withValue(row, index) { (value) throws(PGDecodingError) -> T in
-                guard let value else { return try T.pgNull() }
-                return try T(pgValue: value)
-            }
+            // The value's bytes stay valid: `result` is part of `self`, which lives across the call.
+            guard let value = result.value(row, index) else { return try T.pgNull() }
+            return try T(pgValue: value)
         } catch {
             var located = error
             located.row = row

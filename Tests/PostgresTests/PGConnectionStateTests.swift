@@ -246,4 +246,23 @@ struct PGConnectionStateTests {
         #expect(state.statementName(for: "SELECT 3") == nil)
         #expect(state.isIdle)
     }
+
+    @Test("the result format travels with a query and a pipeline statement, and one prepared statement serves both formats")
+    func resultFormat() {
+        var state = State()
+        ready(&state)
+        #expect(sent(state.submit(.query(sql: "SELECT $1::uuid", params: ["u"], format: .binary), waiter: 1))
+            == .prepare(name: "s1", sql: "SELECT $1::uuid"))
+        #expect(sent(state.commandFinished(.success([]))) == .execute(name: "s1", params: ["u"], format: .binary))
+        _ = state.commandFinished(.success([one]))
+        #expect(sent(state.submit(.query(sql: "SELECT $1::uuid", params: ["v"]), waiter: 2))
+            == .execute(name: "s1", params: ["v"], format: .text))
+        _ = state.commandFinished(.success([one]))
+        #expect(sent(state.submit(.pipeline([.init(sql: "SELECT $1::uuid", params: ["w"], format: .binary),
+                                             .init(sql: "SELECT 2", params: [])]), waiter: 3)) == .pipeline([
+            .execute(name: "s1", params: ["w"], format: .binary),
+            .prepare(name: "s2", sql: "SELECT 2"),
+            .execute(name: "s2", params: [], format: .text),
+        ]))
+    }
 }
