@@ -24,10 +24,10 @@ build_target() {
   ORGD_FUZZ=1 swift build -c debug --scratch-path "$SCRATCH" -Xswiftc -sanitize=fuzzer,address \
     --target "$target" 2>&1 | grep -v 'Cannot export local symbol' >&2 || true
   objects+=("$BIN/CLinux.build/shim.c.o")
-  for file in "$ORGD_ROOT"/Sources/HTTP/*.swift "$ORGD_ROOT/Fuzz/$target"/*.swift; do
+  for file in "$ORGD_ROOT"/Sources/EventLoop/*.swift "$ORGD_ROOT"/Sources/HTTP/*.swift "$ORGD_ROOT/Fuzz/$target"/*.swift; do
     local module
     module="$(basename "$(dirname "$file")")"
-    [[ $module == HTTP ]] || module=$target
+    [[ $module == HTTP || $module == EventLoop ]] || module=$target
     objects+=("$BIN/$module.build/$(basename "$file").o")
   done
   for file in "${objects[@]}"; do [[ -f $file ]] || { log "build of $target left no $file"; return 1; }; done

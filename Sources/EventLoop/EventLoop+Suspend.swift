@@ -1,7 +1,5 @@
 // A timer-backed pause for tasks running on an event loop (retry backoff between attempts).
 
-import EventLoop
-
 extension EventLoop {
     /// Suspends the calling task, which must run on this loop, for about `delay`.
     public func suspend(for delay: Duration) async {
