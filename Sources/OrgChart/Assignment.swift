@@ -7,7 +7,7 @@ import App
 import HTTP
 import Postgres
 
-package struct Assignment: Sendable, PGRowDecodable, JSONWritable {
+package struct Assignment: Sendable, PGRowDecodable, JSONResource {
     package var id: String
     package var personID: String
     package var personName: String                 // as on the day the statement asked for

@@ -33,15 +33,3 @@ extension HTTPResponse {
     }
 }
 
-/// A model with one JSON encoder, `write(to:)`; `json` is its bytes (answers, audit rows).
-package protocol JSONWritable {
-    func write(to json: inout JSONWriter)
-}
-
-extension JSONWritable {
-    package var json: [UInt8] {
-        var json = JSONWriter()
-        write(to: &json)
-        return json.bytes
-    }
-}

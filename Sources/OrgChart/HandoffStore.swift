@@ -6,7 +6,7 @@ import HTTP
 import Postgres
 
 /// A hand-off link from one unit to another, with both units' names on the day read.
-package struct Handoff: Sendable, PGRowDecodable {
+package struct Handoff: Sendable, PGRowDecodable, JSONResource {
     package var id: String
     package var fromUnitID: String
     package var fromName: String?               // nil when the unit does not exist that day
@@ -39,12 +39,6 @@ package struct Handoff: Sendable, PGRowDecodable {
         json.field("effective_from", validFrom)
         json.field("effective_until", validTo.map(OrgDate.dayBefore))
         json.endObject()
-    }
-
-    package var json: [UInt8] {
-        var json = JSONWriter()
-        write(to: &json)
-        return json.bytes
     }
 }
 

@@ -7,7 +7,7 @@ import HTTP
 import Policy
 import Postgres
 
-package struct Position: Sendable, PGRowDecodable, JSONWritable {
+package struct Position: Sendable, PGRowDecodable, JSONResource {
     package var id: String
     package var revision: Int                       // the ETag
     package var title: String

@@ -7,7 +7,7 @@ import HTTP
 import Policy
 import Postgres
 
-package struct Region: Sendable, PGRowDecodable {
+package struct Region: Sendable, PGRowDecodable, JSONResource {
     package var id: String
     package var parentID: String?
     package var name: String
@@ -42,12 +42,6 @@ package struct Region: Sendable, PGRowDecodable {
         json.field("effective_until", validTo.map(OrgDate.dayBefore))
         json.field("revision", revision)
         json.endObject()
-    }
-
-    package var json: [UInt8] {
-        var json = JSONWriter()
-        write(to: &json)
-        return json.bytes
     }
 
     /// The policy's view of the region: where it sits in today's tree.

@@ -6,7 +6,7 @@ import HTTP
 import Postgres
 
 /// A kind of unit: built in (OrgRules.defaultKinds, no revision) or added by the tenant.
-package struct UnitKind: Sendable, PGRowDecodable {
+package struct UnitKind: Sendable, PGRowDecodable, JSONResource {
     package var name: String
     package var label: String?
     package var builtIn: Bool
@@ -43,12 +43,6 @@ package struct UnitKind: Sendable, PGRowDecodable {
         json.field("units", units)
         if let revision { json.field("revision", revision) }
         json.endObject()
-    }
-
-    package var json: [UInt8] {
-        var json = JSONWriter()
-        write(to: &json)
-        return json.bytes
     }
 }
 

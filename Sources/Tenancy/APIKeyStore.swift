@@ -7,7 +7,7 @@ import HTTP
 import Postgres
 
 /// One API key as stored; the secret itself is never stored, only its digest.
-package struct APIKey: Sendable, PGRowDecodable {
+package struct APIKey: Sendable, PGRowDecodable, JSONResource {
     package var id: String
     package var name: String
     package var createdBy: String?
@@ -24,8 +24,10 @@ package struct APIKey: Sendable, PGRowDecodable {
         revokedAt = try row.next()
     }
 
+    package func write(to json: inout JSONWriter) { write(to: &json, secret: nil) }
+
     /// The key's JSON; `secret` only in the answer that created it.
-    package func write(to json: inout JSONWriter, secret: String? = nil) {
+    package func write(to json: inout JSONWriter, secret: String?) {
         json.beginObject()
         json.field("id", id)
         json.field("name", name)
@@ -35,12 +37,6 @@ package struct APIKey: Sendable, PGRowDecodable {
         json.field("expires_at", expiresAt)
         json.field("revoked_at", revokedAt)
         json.endObject()
-    }
-
-    package var json: [UInt8] {
-        var json = JSONWriter()
-        write(to: &json)
-        return json.bytes
     }
 }
 

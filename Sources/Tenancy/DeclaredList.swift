@@ -1,25 +1,10 @@
-// The two shapes every resource of the access and tenancy areas shares: a model written by its
-// one JSON encoder (`JSONResource`, whose bytes are also its audit row's before/after), and a
-// declared list of it, paged by id (`DeclaredList`).
+// A declared list of a resource (a `JSONResource`, App), paged by id: the shape every list of
+// the access and tenancy areas shares.
 
 import App
 import HTTP
 import Policy
 import Postgres
-
-/// A resource with one JSON encoder.
-package protocol JSONResource {
-    func write(to json: inout JSONWriter)
-}
-
-extension JSONResource {
-    /// The resource's JSON on its own: an answer's body, an audit row's before or after.
-    package var json: [UInt8] {
-        var json = JSONWriter()
-        write(to: &json)
-        return json.bytes
-    }
-}
 
 package enum DeclaredList {
     /// A tenant-wide list in id order, decided as `action` before the page is read, so that a
