@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (and CI's, through .ci/run): installs what is missing, checks that
-# every target imports only those below it (scripts/check-layers.py), builds orgd
+# every target imports only those below it (scripts/check-layers.py) and that no SQL literal
+# pastes a value into the statement (scripts/check-sql.py), builds orgd
 # and its tests, starts a throwaway PostgreSQL cluster, runs `swift test` against it, then fuzzes
 # a live orgd with schemathesis from docs/openapi.yaml and checks the document's contract (valid
 # OpenAPI; a generated Python client works against a live orgd), and last runs the libFuzzer
@@ -246,6 +247,8 @@ main() {
   [[ ${stages[-1]} == deps=ok ]] || { summary; exit 1; }
   # The layering rule (docs/architecture.md): no target imports one beside or above it.
   stage layers python3 "$ORGD_ROOT/scripts/check-layers.py" --self-test
+  # SQL is parameterised, always: no literal pastes a value into the statement text.
+  stage sql-literals python3 "$ORGD_ROOT/scripts/check-sql.py" --self-test
   stage build build
   if [[ ${stages[-1]} != build=ok ]]; then
     record swift-test skipped
