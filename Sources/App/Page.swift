@@ -32,7 +32,10 @@ package struct Page {
     }
 
     /// Writes `{"items": [...], "next_cursor": ...}` from `limit + 1` fetched items, typed rows
-    /// of a store; `cursor` is the value the next page starts after.
+    /// of a store; `cursor` is the value the next page starts after. Items that `include` rejects
+    /// (the policy's per-row read decision) are left out of the page, but the cursor still moves
+    /// past them, so a short page never hides items beyond it. `extra` writes more members after
+    /// the cursor (e.g. `as_of`).
     package func response<Item>(_ items: [Item], cursor: (Item) -> String, include: (Item) -> Bool = { _ in true },
                                 extra: (inout JSONWriter) -> Void = { _ in },
                                 _ write: (Item, inout JSONWriter) -> Void) -> HTTPResponse {
@@ -43,25 +46,6 @@ package struct Page {
             for item in items.prefix(limit) where include(item) { write(item, &json) }
             json.endArray()
             json.field("next_cursor", items.count > limit ? cursor(items[limit - 1]) : nil)
-            extra(&json)
-            json.endObject()
-        }
-    }
-
-    /// Writes `{"items": [...], "next_cursor": ...}` from `limit + 1` fetched rows. Rows that
-    /// `include` rejects (the policy's per-row read decision) are left out of the page, but the
-    /// cursor still moves past them, so a short page never hides rows that exist beyond it.
-    /// `extra` writes more members after the cursor (e.g. `as_of`).
-    package func response(_ rows: PGResult, cursorColumn: String = "id", include: (PGRow) -> Bool = { _ in true },
-                          extra: (inout JSONWriter) -> Void = { _ in },
-                          _ write: (PGRow, inout JSONWriter) -> Void) -> HTTPResponse {
-        JSONResponse.make { json in
-            json.beginObject()
-            json.key("items")
-            json.beginArray()
-            for index in 0..<min(rows.count, limit) where include(rows[index]) { write(rows[index], &json) }
-            json.endArray()
-            json.field("next_cursor", rows.count > limit ? rows[limit - 1].string(cursorColumn) : nil)
             extra(&json)
             json.endObject()
         }

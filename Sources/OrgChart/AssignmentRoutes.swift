@@ -48,27 +48,30 @@ package enum AssignmentRoutes {
     /// Assignments of a person or a position, on `as_of` (or all with `all=true`), by first day
     /// then id, paged (the cursor is the last assignment's id). An `.async` handler, not an
     /// Endpoint: a list is decided row by row, not once.
-    package static func list(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let date = try OrgDate.asOf(context)
-        let person = context.query("person_id")
-        let position = context.query("position_id")
-        for (name, value) in [("person_id", person), ("position_id", position)] where value != nil && EntityID(uuid: value!) == nil {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "\(name) must be an id", field: name, rule: "uuid")
-        }
-        let all = try context.flag("all")
-        let page = try Page(context)
-        let listed = try await context.transaction(caller) { connection in
-            try await AssignmentStore.list(connection, on: date, person: person, position: position, all: all,
-                                           after: page.after, limit: page.limit + 1)
-        }
-        let now = caller.context(now: .now)
-        return page.response(listed, cursor: \.assignment.id, include: { item in
-            decide(caller.principal, .positionRead,
-                   .position(caller.tenant, unit: OrgPath.tree(item.pathIDs) ?? TreePath([]),
-                             grade: item.grade.flatMap { try? caller.ladder.parse($0) }), now).isAllowed
-        }, extra: { json in json.field("as_of", all ? nil : date) }) { item, json in item.assignment.write(to: &json) }
-    }
+    /// Assignments are read by whoever may read their position (its unit and grade today).
+    package static let list = FilteredList<(date: String, person: String?, position: String?, all: Bool), AssignmentStore.Listed>(
+        action: .positionRead,
+        parameters: { context in
+            let date = try OrgDate.asOf(context)
+            let person = context.query("person_id")
+            let position = context.query("position_id")
+            for (name, value) in [("person_id", person), ("position_id", position)] where value.map({ EntityID(uuid: $0) == nil }) == true {
+                throw Problem.invalidQuery(name, rule: "uuid", "\(name) must be an id")
+            }
+            return (date, person, position, try context.flag("all"))
+        },
+        fetch: { call, page, connection in
+            let query = call.body
+            return try await AssignmentStore.list(connection, on: query.date, person: query.person, position: query.position,
+                                                  all: query.all, after: page.after, limit: page.limit + 1)
+        },
+        target: { caller, item in
+            .position(caller.tenant, unit: OrgPath.tree(item.pathIDs) ?? TreePath([]),
+                      grade: item.grade.flatMap { try? caller.ladder.parse($0) })
+        },
+        cursor: \.assignment.id,
+        extra: { call, json in json.field("as_of", call.body.all ? nil : call.body.date) },
+        write: { _, item, json in item.assignment.write(to: &json) })
 
     /// The assignment, with the person's name today; readable by whoever may read its position.
     package static let read = Endpoint<NoBody, (Assignment, Target), Assignment>(

@@ -14,20 +14,16 @@ import Postgres
 package enum PersonRoutes {
     /// People who existed on `as_of`, by id; archived ones (on that day) only with include_archived.
     /// An `.async` handler, not an Endpoint: a list is decided row by row, not once.
-    package static func list(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let date = try OrgDate.asOf(context)
-        let page = try Page(context)
-        let archived = try context.flag("include_archived")
-        let people = try await context.transaction(caller) { connection in
-            try await PersonStore.list(connection, on: date, archived: archived, after: page.after, limit: page.limit + 1)
-        }
-        let now = caller.context(now: .now)
-        return page.response(people, cursor: \.id, include: { decide(caller.principal, .personRead, $0.target(caller), now).isAllowed },
-                             extra: { $0.field("as_of", date) }) { person, json in
-            person.write(to: &json, private: person.seesPrivate(caller))
-        }
-    }
+    package static let list = FilteredList<(date: String, archived: Bool), Person>(
+        action: .personRead,
+        parameters: { context in (try OrgDate.asOf(context), try context.flag("include_archived")) },
+        fetch: { call, page, connection in
+            try await PersonStore.list(connection, on: call.body.date, archived: call.body.archived, after: page.after,
+                                       limit: page.limit + 1)
+        },
+        target: { caller, person in person.target(caller) }, cursor: \.id,
+        extra: { call, json in json.field("as_of", call.body.date) },
+        write: { call, person, json in person.write(to: &json, private: person.seesPrivate(call.caller)) })
 
     /// The person on `as_of`; 404 when they did not exist yet that day.
     package static let read = Endpoint<NoBody, Person, Person>(

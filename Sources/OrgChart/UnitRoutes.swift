@@ -12,23 +12,24 @@ package enum UnitRoutes {
     /// caller may not read are left out. Not a declared Endpoint: there is no one target to
     /// decide on (every caller may list, each row is decided on its own), and Endpoint decides
     /// exactly one.
-    package static func list(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let date = try OrgDate.asOf(context)
-        let page = try Page(context)
-        let parent = context.query("parent_id")
-        if let parent, EntityID(uuid: parent) == nil {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "parent_id must be a unit id",
-                          field: "parent_id", rule: "uuid")
-        }
-        let archived = try context.flag("include_archived")
-        let units = try await context.transaction(caller) { connection in
-            try await UnitStore.list(connection, on: date, after: page.after, parent: parent, archived: archived, limit: page.limit + 1)
-        }
-        let now = caller.context(now: .now)
-        return page.response(units, cursor: \.id, include: { decide(caller.principal, .unitRead, $0.target(caller), now).isAllowed },
-                             extra: { $0.field("as_of", date) }) { unit, json in unit.write(to: &json) }
-    }
+    package static let list = FilteredList<(date: String, parent: String?, archived: Bool), Unit>(
+        action: .unitRead,
+        parameters: { context in
+            let date = try OrgDate.asOf(context)
+            let parent = context.query("parent_id")
+            if let parent, EntityID(uuid: parent) == nil {
+                throw Problem.invalidQuery("parent_id", rule: "uuid", "parent_id must be a unit id")
+            }
+            return (date, parent, try context.flag("include_archived"))
+        },
+        fetch: { call, page, connection in
+            let query = call.body
+            return try await UnitStore.list(connection, on: query.date, after: page.after, parent: query.parent,
+                                            archived: query.archived, limit: page.limit + 1)
+        },
+        target: { caller, unit in unit.target(caller) }, cursor: \.id,
+        extra: { call, json in json.field("as_of", call.body.date) },
+        write: { _, unit, json in unit.write(to: &json) })
 
     /// The unit on `as_of`; 404 when it did not exist that day.
     package static let read = DatedRead.endpoint(

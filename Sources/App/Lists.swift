@@ -1,0 +1,103 @@
+// The two kinds of paged list, declared rather than hand-written:
+//
+// - `DeclaredList.paged`: a tenant-wide list (users, roles, API keys) decided once, as an
+//   Endpoint, before the page is read.
+// - `FilteredList`: a list of org-chart things (units, people, assignments …) that is not
+//   refused as a whole: the policy decides on every row, and a row the caller may not read is
+//   left out, silently and without an audit row. `Pipeline.list` takes its steps in one order:
+//
+//   authenticate ─► parameters ─► page ─► transaction { fetch limit + 1 } ─► per-row decide ─► encode
+//
+//   The cursor still moves past rows left out (Page.response), so a short page never hides rows
+//   that exist beyond it.
+//
+// Lists that narrow by scope in SQL instead (grants) or answer without paging keep their own
+// handlers.
+
+import HTTP
+import Policy
+import Postgres
+
+package struct FilteredList<Parameters: Sendable, Item: Sendable>: Sendable {
+    package var audience: Audience = .tenant
+    /// The action the policy decides on each row.
+    package var action: Action
+    /// The query's own parameters (400 naming the parameter), read before the page's.
+    package var parameters: @Sendable (RequestContext) throws -> Parameters
+    /// At most `page.limit + 1` items after `page.after`, in cursor order.
+    package var fetch: @Sendable (Call<Parameters>, Page, PGConnection) async throws -> [Item]
+    /// The policy's view of one item.
+    package var target: @Sendable (Caller, Item) -> Target
+    /// The value the next page starts after.
+    package var cursor: @Sendable (Item) -> String
+    /// Members written after `next_cursor` (`as_of`).
+    package var extra: @Sendable (Call<Parameters>, inout JSONWriter) -> Void
+    /// One item's JSON.
+    package var write: @Sendable (Call<Parameters>, Item, inout JSONWriter) -> Void
+
+    package init(audience: Audience = .tenant, action: Action,
+                 parameters: @escaping @Sendable (RequestContext) throws -> Parameters,
+                 fetch: @escaping @Sendable (Call<Parameters>, Page, PGConnection) async throws -> [Item],
+                 target: @escaping @Sendable (Caller, Item) -> Target,
+                 cursor: @escaping @Sendable (Item) -> String,
+                 extra: @escaping @Sendable (Call<Parameters>, inout JSONWriter) -> Void = { _, _ in },
+                 write: @escaping @Sendable (Call<Parameters>, Item, inout JSONWriter) -> Void) {
+        self.audience = audience
+        self.action = action
+        self.parameters = parameters
+        self.fetch = fetch
+        self.target = target
+        self.cursor = cursor
+        self.extra = extra
+        self.write = write
+    }
+
+    /// As a route handler for the route table.
+    package var handler: RouteHandler {
+        .async { context in try await Pipeline.list(self, context) }
+    }
+}
+
+extension Pipeline {
+    /// The whole path of a declared list's request, in order.
+    package static func list<Parameters, Item>(_ listing: FilteredList<Parameters, Item>,
+                                               _ context: RequestContext) async throws -> HTTPResponse {
+        // authenticate
+        let caller = try await context.caller(for: listing.audience)
+        // parameters, then the page
+        let call = Call(context: context, caller: caller, body: try listing.parameters(context))
+        let page = try Page(context)
+        // fetch
+        let items = try await context.transaction(caller) { connection in
+            try await listing.fetch(call, page, connection)
+        }
+        // decide on each row, and encode the ones allowed
+        let now = call.now
+        return page.response(items, cursor: listing.cursor,
+                             include: { decide(caller.principal, listing.action, listing.target(caller, $0), now).isAllowed },
+                             extra: { listing.extra(call, &$0) }, { item, json in listing.write(call, item, &json) })
+    }
+}
+
+package enum DeclaredList {
+    /// A tenant-wide list in id order, decided as `action` before the page is read, so that a
+    /// caller who may not list learns nothing from a 400 about `limit` or `cursor`: 403 first.
+    package static func paged<Item: Sendable>(
+        _ action: Action, resource: String,
+        fetch: @escaping @Sendable (PGConnection, _ after: String?, _ limit: Int) async throws -> [Item],
+        cursor: @escaping @Sendable (Item) -> String,
+        write: @escaping @Sendable (Call<NoBody>, Item, inout JSONWriter) -> Void
+    ) -> Endpoint<NoBody, Void, (page: Page, items: [Item])> {
+        Endpoint(
+            action: action, resource: resource,
+            load: { _, _ in },
+            target: { call, _ in .tenantWide(call.caller.tenant) },
+            perform: { call, _, connection in
+                let page = try Page(call.context)
+                return (page, try await fetch(connection, page.after, page.limit + 1))
+            },
+            encode: { call, listed in
+                listed.page.response(listed.items, cursor: cursor) { item, json in write(call, item, &json) }
+            })
+    }
+}
