@@ -100,25 +100,25 @@ package enum GrantRoutes {
             return response
         })
 
-    /// Hand-written, not a declared Endpoint: its decision needs the tenant's administrator count
-    /// (never revoke the last administrator's grant), which Endpoint does not pass to the policy.
-    package static func revoke(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "grant")
-        try await context.transaction(caller) { connection in
+    /// Revokes a grant; never the last administrator's (the decision counts them, under the
+    /// tenant's access lock).
+    package static let revoke = Endpoint<NoBody, (facts: AccessTargets, grant: StoredGrant, target: Target), Void>(
+        action: .grantRevoke, resource: "grant",
+        load: { call, connection in
+            let id = try call.pathID(resource: "grant")
             try await AccessStore.lockTenantAccess(connection)
             let facts = try await AccessTargets.load([(.grantRevoke, TargetDescription(text: "grant:\(id)")!, "id")],
-                                                     caller: caller, connection)
+                                                     caller: call.caller, connection)
             guard let grant = facts.grants[id] else { throw Problem.notFound("grant") }
-            try await context.authorize(caller, .grantRevoke, try target(facts, .grantRevoke, id), resource: "grant", id: id,
-                                        tenantAdminCount: facts.adminCount)
-            try await GrantStore.delete(connection, id: id)
-            try await Audit.record(connection, context, caller, action: Action.grantRevoke.rawValue, resource: "grant", id: id,
-                                   before: grant.row.json)
-        }
-        context.resources.callers.invalidate(tenant: caller.tenantID!)
-        return JSONResponse.noContent
-    }
+            return (facts, grant.row, try target(facts, .grantRevoke, id))
+        },
+        target: { _, loaded in loaded.target },
+        targetID: { _, loaded in loaded.grant.id },
+        tenantAdminCount: { _, loaded in loaded.facts.adminCount },
+        perform: { _, loaded, connection in try await GrantStore.delete(connection, id: loaded.grant.id) },
+        audit: { _, loaded, _ in Audited(Action.grantRevoke.rawValue, resource: "grant", id: loaded.grant.id, before: loaded.grant.json) },
+        committed: { call, _ in call.context.resources.callers.invalidate(tenant: call.caller.tenantID!) },
+        encode: { _, _ in JSONResponse.noContent })
 
     private static func target(_ facts: AccessTargets, _ action: Action, _ id: String) throws -> Target {
         do {

@@ -103,45 +103,64 @@ package enum RoleRoutes {
         }
     }
 
-    /// Hand-written, not a declared Endpoint: its decision needs the tenant's administrator count
-    /// (an edit may strip the last administrator), which Endpoint does not pass to the policy.
-    package static func update(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "role")
-        let body = try context.body(UpdateBody.self)
-        let name = try body.name.map(validateName)
-        let permissions = try body.permissions.map(validatePermissions)
-        let minimum = try body.minimum_grade.map { text in
-            try text.map { try caller.ladder.grade($0, field: "minimum_grade") }
+    /// An edit of a role, its fields checked against the rules and the tenant's ladder.
+    struct Edit {
+        var name: String?
+        var permissions: PermissionSet?
+        var minimum: Grade??
+
+        init(_ call: Call<UpdateBody>) throws {
+            name = try call.body.name.map(validateName)
+            permissions = try call.body.permissions.map(validatePermissions)
+            minimum = try call.body.minimum_grade.map { text in
+                try text.map { try call.caller.ladder.grade($0, field: "minimum_grade") }
+            }
         }
-        let response = try await context.transaction(caller) { connection in
+    }
+
+    /// Changes a role. The decision sees the role before and after, everyone who holds it, and
+    /// the tenant's administrator count (an edit may strip the last administrator), all read under
+    /// the tenant's access lock.
+    package static let update = Endpoint<UpdateBody, (before: StoredRole, target: Target, admins: Int), StoredRole>(
+        action: .roleUpdate, resource: "role",
+        check: { call in _ = try Edit(call) },
+        load: { call, connection in
+            let id = try call.pathID(resource: "role")
+            let caller = call.caller
+            let edit = try Edit(call)
             try await AccessStore.lockTenantAccess(connection)
             guard let before = try await RoleStore.find(connection, id: id, forUpdate: true) else { throw Problem.notFound("role") }
             let old = before.policyRole(ladder: caller.ladder)
             var new = old
-            if let name { new.name = name }
-            if let permissions { new.permissions = permissions }
-            if let minimum { new.minimumGrade = minimum }
+            if let name = edit.name { new.name = name }
+            if let permissions = edit.permissions { new.permissions = permissions }
+            if let minimum = edit.minimum { new.minimumGrade = minimum }
             let subjects = try await AccessStore.subjects(connection)
             let (admins, removed) = adminsRemoved(subjects, caller) { grant in
                 grant.roleID == id ? grant.with(role: new, ladder: caller.ladder) : grant
             }
-            try await context.authorize(caller, .roleUpdate, .role(caller.tenant, RoleChange(before: old, after: new),
-                                                                    holders: holders(of: id, subjects, caller),
-                                                                    removesTenantAdmins: removed),
-                                        resource: "role", id: id, tenantAdminCount: admins)
-            guard let after = try await RoleStore.update(connection, id: id, name: name, description: body.description,
-                                                         permissions: permissions?.names, setMinimumGrade: body.minimum_grade != nil,
+            let target = Target.role(caller.tenant, RoleChange(before: old, after: new), holders: holders(of: id, subjects, caller),
+                                     removesTenantAdmins: removed)
+            return (before, target, admins)
+        },
+        target: { _, loaded in loaded.target },
+        targetID: { _, loaded in loaded.before.id },
+        tenantAdminCount: { _, loaded in loaded.admins },
+        perform: { call, loaded, connection in
+            let edit = try Edit(call)
+            let body = call.body
+            guard let after = try await RoleStore.update(connection, id: loaded.before.id, name: edit.name, description: body.description,
+                                                         permissions: edit.permissions?.names, setMinimumGrade: body.minimum_grade != nil,
                                                          minimumGrade: body.minimum_grade.flatMap { $0 }) else {
-                throw nameTaken(name ?? "")
+                throw nameTaken(edit.name ?? "")
             }
-            try await Audit.record(connection, context, caller, action: Action.roleUpdate.rawValue, resource: "role", id: id,
-                                   before: before.json, after: after.json)
-            return HTTPResponse(status: 200, contentType: "application/json", body: after.json)
-        }
-        context.resources.callers.invalidate(tenant: caller.tenantID!)
-        return response
-    }
+            return after
+        },
+        audit: { _, loaded, after in
+            Audited(Action.roleUpdate.rawValue, resource: "role", id: after.id, before: loaded.before.json, after: after.json)
+        },
+        committed: { call, _ in call.context.resources.callers.invalidate(tenant: call.caller.tenantID!) },
+        encode: { _, role in HTTPResponse(status: 200, contentType: "application/json", body: role.json) })
 
     // MARK: Rules
 

@@ -122,37 +122,46 @@ package enum UserRoutes {
         return response
     }
 
-    /// Hand-written, not a declared Endpoint: disabling an administrator is decided with the
-    /// tenant's administrator count, which Endpoint does not pass to the policy.
-    package static func setDisabled(_ context: RequestContext, _ disabled: Bool) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "user")
-        let response = try await context.transaction(caller) { connection in
-            guard let before = try await UserStore.find(connection, id: id, forUpdate: true) else { throw Problem.notFound("user") }
-            var target = Target.tenantWide(caller.tenant)
-            target.grade = before.grades(caller.ladder).grade
-            // The same count the access API protects: enabled users holding tenant.admin over the
-            // whole tenant through an active grant, under the tenant's access lock.
-            try await AccessStore.lockTenantAccess(connection)
-            let subjects = try await AccessStore.subjects(connection)
-            let admins = AccessStore.tenantAdminCount(subjects, tenant: caller.tenant, ladder: caller.ladder, now: .now)
-            if disabled && !before.disabled,
-               let subject = subjects.first(where: { $0.id == id }),
-               subject.principal(tenant: caller.tenant, ladder: caller.ladder).isTenantAdmin(at: .now) {
-                target.removesTenantAdmins = 1
-            }
-            if id == caller.subjectID && disabled {
-                throw Problem(status: 409, code: "CANNOT_DISABLE_SELF", title: "Conflict", detail: "a user cannot disable their own account")
-            }
-            try await context.authorize(caller, .userDisable, target, resource: "user", id: id, tenantAdminCount: admins)
-            let after = try await UserStore.setDisabled(connection, id: id, disabled)!
-            if disabled { try await SessionStore.revokeAll(connection, user: id) }
-            try await Audit.record(connection, context, caller, action: disabled ? "user.disable" : "user.enable",
-                                   resource: "user", id: id, before: before.json(caller.ladder), after: after.json(caller.ladder))
-            return HTTPResponse(status: 200, contentType: "application/json", body: after.json(caller.ladder))
-        }
-        context.resources.callers.invalidate(tenant: caller.tenantID!)
-        return response
+    /// Disables (and revokes every session of) or enables a user. Disabling an administrator is
+    /// decided with the tenant's administrator count, under the tenant's access lock: the same
+    /// count the access API protects (enabled users holding tenant.admin over the whole tenant
+    /// through an active grant).
+    package static func setDisabled(_ disabled: Bool) -> Endpoint<NoBody, (before: User, target: Target, admins: Int), User> {
+        Endpoint(
+            action: .userDisable, resource: "user",
+            load: { call, connection in
+                let id = try call.pathID(resource: "user")
+                let caller = call.caller
+                guard let before = try await UserStore.find(connection, id: id, forUpdate: true) else { throw Problem.notFound("user") }
+                var target = Target.tenantWide(caller.tenant)
+                target.grade = before.grades(caller.ladder).grade
+                try await AccessStore.lockTenantAccess(connection)
+                let subjects = try await AccessStore.subjects(connection)
+                let admins = AccessStore.tenantAdminCount(subjects, tenant: caller.tenant, ladder: caller.ladder, now: .now)
+                if disabled && !before.disabled,
+                   let subject = subjects.first(where: { $0.id == id }),
+                   subject.principal(tenant: caller.tenant, ladder: caller.ladder).isTenantAdmin(at: .now) {
+                    target.removesTenantAdmins = 1
+                }
+                if id == caller.subjectID && disabled {
+                    throw Problem(status: 409, code: "CANNOT_DISABLE_SELF", title: "Conflict", detail: "a user cannot disable their own account")
+                }
+                return (before, target, admins)
+            },
+            target: { _, loaded in loaded.target },
+            targetID: { _, loaded in loaded.before.id },
+            tenantAdminCount: { _, loaded in loaded.admins },
+            perform: { _, loaded, connection in
+                let after = try await UserStore.setDisabled(connection, id: loaded.before.id, disabled)!
+                if disabled { try await SessionStore.revokeAll(connection, user: loaded.before.id) }
+                return after
+            },
+            audit: { call, loaded, after in
+                Audited(disabled ? "user.disable" : "user.enable", resource: "user", id: after.id,
+                        before: loaded.before.json(call.caller.ladder), after: after.json(call.caller.ladder))
+            },
+            committed: { call, _ in call.context.resources.callers.invalidate(tenant: call.caller.tenantID!) },
+            encode: { call, user in HTTPResponse(status: 200, contentType: "application/json", body: user.json(call.caller.ladder)) })
     }
 
     package struct PasswordBody: Decodable {

@@ -89,6 +89,9 @@ package struct Endpoint<Body: Decodable & Sendable, Loaded: Sendable, Output: Se
     package var target: @Sendable (Call<Body>, Loaded) -> Target
     /// The id refusals are audited under, when there is one.
     package var targetID: @Sendable (Call<Body>, Loaded) -> String? = { _, _ in nil }
+    /// The tenant's administrator count, for decisions that may remove one (the policy refuses
+    /// to remove the last); `load` counts it under the tenant's access lock.
+    package var tenantAdminCount: @Sendable (Call<Body>, Loaded) -> Int = { _, _ in 0 }
     /// The work, after the policy allowed it.
     package var perform: @Sendable (Call<Body>, Loaded, PGConnection) async throws -> Output
     /// The audit row of a change; nil for reads.
@@ -104,6 +107,7 @@ package struct Endpoint<Body: Decodable & Sendable, Loaded: Sendable, Output: Se
                  load: @escaping @Sendable (Call<Body>, PGConnection) async throws -> Loaded,
                  target: @escaping @Sendable (Call<Body>, Loaded) -> Target,
                  targetID: @escaping @Sendable (Call<Body>, Loaded) -> String? = { _, _ in nil },
+                 tenantAdminCount: @escaping @Sendable (Call<Body>, Loaded) -> Int = { _, _ in 0 },
                  perform: @escaping @Sendable (Call<Body>, Loaded, PGConnection) async throws -> Output,
                  audit: @escaping @Sendable (Call<Body>, Loaded, Output) -> Audited? = { _, _, _ in nil },
                  writeAudit: @escaping AuditWriter = Endpoint.auditLog,
@@ -116,6 +120,7 @@ package struct Endpoint<Body: Decodable & Sendable, Loaded: Sendable, Output: Se
         self.load = load
         self.target = target
         self.targetID = targetID
+        self.tenantAdminCount = tenantAdminCount
         self.perform = perform
         self.audit = audit
         self.writeAudit = writeAudit
@@ -152,7 +157,7 @@ extension Pipeline {
             let loaded = try await endpoint.load(call, connection)
             // decide
             try await context.authorize(caller, endpoint.action, endpoint.target(call, loaded), resource: endpoint.resource,
-                                        id: endpoint.targetID(call, loaded))
+                                        id: endpoint.targetID(call, loaded), tenantAdminCount: endpoint.tenantAdminCount(call, loaded))
             // perform
             let output = try await endpoint.perform(call, loaded, connection)
             // audit, in the same transaction as the change
