@@ -2,9 +2,9 @@
 # Org-chart benchmark: 1,000 tenants — a big company (20,021 units, 100,105 positions and people),
 # a small one (1,002 units) and 998 of 21 units — generated set-based as the owner role
 # (bench/org-generate.sql), then wrk against a release orgd: the tree of a 50-unit subtree and of
-# a 1,001-unit one, the headcount report over both, the vacancy list of the 50-unit one, and a
-# position update with its audit row, each in both companies, to show that latency follows the
-# size of the answer, not of the company.
+# a 1,001-unit one, the headcount report over both, the JSON and SVG exports and the vacancy list
+# of the 50-unit one, and a position update with its audit row, each in both companies (the SVG
+# in the big one), to show that latency follows the size of the answer, not of the company.
 # Rewrites the bench:org block of docs/performance.md; raw outputs in bench/out/org-<time>/.
 # Only 127.0.0.1 is loaded, for fixed durations; everything started here is stopped on exit.
 #
@@ -74,7 +74,7 @@ to_ms() {
 
 # measure NAME COMPANY ANSWER TOKEN URL [LUA]: warm up, run wrk, add a report row.
 measure() {
-  local name=$1 company=$2 answer=$3 token=$4 url=$5 lua=${6:-$BENCH/org-get.lua} f="$out/$1.wrk.txt" bytes
+  local name=$1 company=$2 answer=$3 token=$4 url=$5 lua=${6:-$BENCH/org-get.lua} f="$out/$1, $2.wrk.txt" bytes
   bytes="$(curl -s -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $token" "$url")"
   BENCH_TOKEN=$token wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" -s "$lua" "$url" >/dev/null
   local cmd=(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 10s --latency -s "$lua" "$url")
@@ -91,9 +91,9 @@ measure() {
   # the 16 connections above measure throughput on 2 shared cores (p50 ≈ 16 / req/s).
   local single=(wrk -t1 -c1 -d"$SINGLE" --timeout 10s --latency -s "$lua" "$url") p50_one
   commands+=("BENCH_TOKEN=… ${single[*]/$ORGD_ROOT\//}")
-  BENCH_TOKEN=$token "${single[@]}" >"$out/$1.c1.wrk.txt"
-  p50_one="$(to_ms "$(awk '$1 == "50%" {print $2}' "$out/$1.c1.wrk.txt")")"
-  bad=$((bad + $(awk '/Non-2xx or 3xx responses:/ {n += $NF} END {print n + 0}' "$out/$1.c1.wrk.txt")))
+  BENCH_TOKEN=$token "${single[@]}" >"$out/$1, $2.c1.wrk.txt"
+  p50_one="$(to_ms "$(awk '$1 == "50%" {print $2}' "$out/$1, $2.c1.wrk.txt")")"
+  bad=$((bad + $(awk '/Non-2xx or 3xx responses:/ {n += $NF} END {print n + 0}' "$out/$1, $2.c1.wrk.txt")))
   [[ $lua == "$BENCH/org-update.lua" ]] && bytes="–"
   rows+=("| $name | $company | $answer | $bytes | $rps | $p50 | $p99 | $p50_one | $bad |")
   printf '%-34s %-6s %10s req/s  p50 %8s ms  p99 %8s ms  alone p50 %8s ms  errors %s\n' "$name" "$company" "$rps" "$p50" "$p99" "$p50_one" "$bad" >&2
@@ -171,6 +171,9 @@ SQL
   measure "headcount, 1,001-unit subtree" small "1,001 units" "$SMALL_TOKEN" "$b/v1/units/$s_div/headcount"
   measure "headcount, 50-unit subtree" big "50 units" "$BIG_TOKEN" "$b/v1/units/$b_dep/headcount"
   measure "headcount, 50-unit subtree" small "50 units" "$SMALL_TOKEN" "$b/v1/units/$s_dep/headcount"
+  measure "export JSON, 50-unit subtree" big "50 units, 250 seats" "$BIG_TOKEN" "$b/v1/units/$b_dep/export?format=json"
+  measure "export JSON, 50-unit subtree" small "50 units, 250 seats" "$SMALL_TOKEN" "$b/v1/units/$s_dep/export?format=json"
+  measure "export SVG, 50-unit subtree" big "50 units, 250 seats" "$BIG_TOKEN" "$b/v1/units/$b_dep/export?format=svg"
   measure "vacancies, 50-unit subtree" big "50 vacant posts" "$BIG_TOKEN" "$b/v1/org/vacancies?unit_id=$b_dep"
   measure "vacancies, 50-unit subtree" small "50 vacant posts" "$SMALL_TOKEN" "$b/v1/org/vacancies?unit_id=$s_dep"
   BENCH_IDS="$tmp/big-ids" measure "position update + audit row" big "1 position" "$BIG_TOKEN" "$b/" "$BENCH/org-update.lua"
