@@ -26,8 +26,7 @@ package enum GrantRoutes {
         for name in ["subject", "role"] {
             guard let value = context.query(name) else { continue }
             guard EntityID(uuid: value) != nil else {
-                throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
-                              detail: "\(name) must be a UUID", field: name, rule: "format")
+                throw Problem.invalidQuery(name, rule: "format", "\(name) must be a UUID")
             }
             filters[name] = value
         }

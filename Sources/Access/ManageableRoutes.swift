@@ -122,9 +122,8 @@ package enum ManageableRoutes {
         }
         let action = try context.query("action").map { text in
             guard let action = Action(rawValue: text), kind.actions.contains(action) else {
-                throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
-                              detail: "action must be one of " + kind.actions.map(\.rawValue).joined(separator: ", "),
-                              field: "action", rule: "enum")
+                throw Problem.invalidQuery("action", rule: "enum",
+                                           "action must be one of " + kind.actions.map(\.rawValue).joined(separator: ", "))
             }
             return action
         } ?? kind.defaultAction

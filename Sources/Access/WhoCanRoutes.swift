@@ -77,15 +77,13 @@ package enum WhoCanRoutes {
     /// The action and target of the query string, or a 400 naming the parameter.
     private static func question(_ call: Call<NoBody>) throws -> (action: Action, target: TargetDescription) {
         guard let name = call.query("action") else {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "action is required", field: "action", rule: "required")
+            throw Problem.invalidQuery("action", rule: "required", "action is required")
         }
         guard let action = Action(rawValue: name) else {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "\(name) is not an action",
-                          field: "action", rule: "catalog")
+            throw Problem.invalidQuery("action", rule: "catalog", "\(name) is not an action")
         }
         guard let description = TargetDescription(text: call.query("target") ?? "tenant") else {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "target must be tenant or kind:id",
-                          field: "target", rule: "format")
+            throw Problem.invalidQuery("target", rule: "format", "target must be tenant or kind:id")
         }
         return (action, description)
     }

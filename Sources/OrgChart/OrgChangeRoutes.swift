@@ -14,8 +14,7 @@ package enum OrgChangeRoutes {
             let from = try OrgDate.asOf(call.context, parameter: "from")
             let to = try OrgDate.asOf(call.context, parameter: "to")
             if to < from {
-                throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "to (\(to)) is before from (\(from))",
-                              field: "to", rule: "not_before_from")
+                throw Problem.invalidQuery("to", rule: "not_before_from", "to (\(to)) is before from (\(from))")
             }
             return (from, to, try Page(call.context) { Int($0) != nil })
         },

@@ -26,8 +26,7 @@ package enum OrgDate {
     package static func asOf(_ context: RequestContext, parameter: String = "as_of") throws -> String {
         guard let text = context.query(parameter) else { return today }
         guard isValid(text) else {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
-                          detail: "\(parameter) must be a date written YYYY-MM-DD, got \(text)", field: parameter, rule: "date")
+            throw Problem.invalidQuery(parameter, rule: "date", "\(parameter) must be a date written YYYY-MM-DD, got \(text)")
         }
         return text
     }

@@ -76,7 +76,7 @@ package enum ReportingQueries {
         let date = try OrgDate.asOf(call.context)
         let scope = call.query("scope") ?? "direct"
         guard scope == "direct" || scope == "all" else {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "scope must be direct or all", field: "scope", rule: "one_of")
+            throw Problem.invalidQuery("scope", rule: "one_of", "scope must be direct or all")
         }
         let positions = try await PositionStore.reports(connection, to: id, on: date, levels: scope == "all" ? 1000 : 1)
         guard let position = try await PositionStore.position(connection, id: id, on: date) else { throw Problem.notFound("position") }

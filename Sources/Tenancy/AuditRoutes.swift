@@ -17,8 +17,7 @@ package enum AuditRoutes {
             let page = try Page(call.context) { Int64($0) != nil }
             let actor = call.query("actor")
             if let actor, EntityID(uuid: actor) == nil {
-                throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "actor must be a user or API key id",
-                              field: "actor", rule: "format")
+                throw Problem.invalidQuery("actor", rule: "format", "actor must be a user or API key id")
             }
             let filter = AuditLogStore.Filter(actor: actor, resourceType: call.query("resource_type"),
                                               resourceID: call.query("resource_id"), action: call.query("action"),
@@ -30,8 +29,7 @@ package enum AuditRoutes {
     private static func time(_ call: Call<NoBody>, _ name: String) throws -> String? {
         guard let text = call.query(name) else { return nil }
         guard Timestamps.parse(text) != nil else {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
-                          detail: "\(name) must be an RFC 3339 time or a date (YYYY-MM-DD)", field: name, rule: "format")
+            throw Problem.invalidQuery(name, rule: "format", "\(name) must be an RFC 3339 time or a date (YYYY-MM-DD)")
         }
         return text
     }
