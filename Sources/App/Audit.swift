@@ -23,12 +23,16 @@ package enum Audit {
             json.endObject()
             reasonJSON = String(decoding: json.bytes, as: UTF8.self)
         }
+        let tenant = tenantID ?? caller?.tenantID
+        let actorKind = caller?.kind.rawValue ?? "anonymous"
+        let before = before.map { PGJSONBytes($0) }
+        let after = after.map { PGJSONBytes($0) }
+        let request = context.request
         _ = try await connection.query("""
             INSERT INTO audit_log (tenant_id, actor_kind, actor_id, action, resource_type, resource_id, outcome,
                                    reason, before, after, request_id, client_addr)
-            VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12)
-            """, [tenantID ?? caller?.tenantID, caller?.kind.rawValue ?? "anonymous", caller?.subjectID, action, resource, id,
-                  outcome, reasonJSON, before.map { String(decoding: $0, as: UTF8.self) },
-                  after.map { String(decoding: $0, as: UTF8.self) }, context.request.requestID, context.request.clientAddress])
+            VALUES (\(tenant)::uuid, \(actorKind), \(caller?.subjectID)::uuid, \(action), \(resource), \(id), \(outcome),
+                    \(reasonJSON)::jsonb, \(before)::jsonb, \(after)::jsonb, \(request.requestID), \(request.clientAddress))
+            """ as PGQuery)
     }
 }

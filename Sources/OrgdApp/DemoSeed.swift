@@ -14,8 +14,7 @@ enum DemoSeed {
     static let name = "演示集团 Demo Group"
 
     static func run(_ pool: PGPool, port: Int) async throws {
-        let existing = try await pool.query("SELECT id::text AS id FROM orgd_tenant_by_slug($1)", [slug])
-        if existing.count > 0 {
+        if try await TenantStore.bySlug(pool, slug) != nil {
             Orgd.say("the demo tenant exists already (slug \(slug)); nothing to do")
             return
         }
