@@ -20,7 +20,8 @@ package enum ETag {
     /// (read in the caller's transaction, only for such requests).
     package static func check(_ context: RequestContext, revision: Int, _ connection: PGConnection) async throws {
         if context.request.headers["If-Match"] == nil, !requiresIfMatch(context.request.headers["Prefer"]),
-           try await connection.query("SELECT require_if_match FROM tenants WHERE id = orgd_current_tenant()").bool(0, "require_if_match") == true {
+           let tenantRequires: Bool = try await connection.query("SELECT require_if_match FROM tenants WHERE id = orgd_current_tenant()")
+               .decodeFirst(Bool.self), tenantRequires {
             throw required(revision, because: "the tenant requires If-Match on every update")
         }
         try check(context, revision: revision)

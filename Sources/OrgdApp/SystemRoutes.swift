@@ -19,7 +19,7 @@ enum SystemRoutes {
             let result = try await context.pool.withConnection { connection in
                 try await connection.query("SELECT coalesce(max(version), 0) AS version FROM orgd_migrations")
             }
-            applied = result.int(0, "version") ?? 0
+            applied = try result.decodeFirst(Int.self) ?? 0
         } catch let error as PGError where error.sqlState == "42P01" {
             applied = 0                        // no migrations table yet
         }
