@@ -18,7 +18,7 @@ package enum Authenticator {
               let credential = Credential.parse(bearer: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
             throw AuthProblem.malformed
         }
-        let now = Int64(UTCClock.seconds())
+        let now = Timestamp.now.secondsSinceEpoch
         if let cached = resources.callers.lookup(credential.digest, now: now) { return cached }
         let generation = CallerCache.currentGeneration
         let caller = try await resources.loadCaller(credential, resources.pool)

@@ -44,11 +44,7 @@ package struct Caller: Sendable {
 }
 
 extension Timestamp {
-    package static var now: Timestamp { Timestamp(secondsSinceEpoch: Int64(UTCClock.seconds())) }
-}
-
-/// Wall-clock seconds since the epoch, for credentials' expiry: read from UTCTime, the one wall
-/// clock (EventLoop), like the Date header and Day.today.
-package enum UTCClock {
-    package static func seconds() -> Int { UTCTime.now().seconds }
+    /// Now, for decisions and credentials' expiry: read from UTCTime, the one wall clock
+    /// (EventLoop), like the Date header and Day.today.
+    package static var now: Timestamp { Timestamp(secondsSinceEpoch: Int64(UTCTime.now().seconds)) }
 }

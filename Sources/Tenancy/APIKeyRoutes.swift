@@ -35,7 +35,7 @@ package enum APIKeyRoutes {
                 guard let seconds = Timestamps.dateTime(expires) else {
                     throw Problem.invalid("expires_at", rule: "format", "expires_at must be an RFC 3339 time such as 2027-01-31T00:00:00Z")
                 }
-                guard seconds > Int64(UTCClock.seconds()) else {
+                guard seconds > Timestamp.now.secondsSinceEpoch else {
                     throw Problem.invalid("expires_at", rule: "future", "expires_at must be in the future")
                 }
             }

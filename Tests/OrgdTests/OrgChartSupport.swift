@@ -120,5 +120,5 @@ extension RawResponse {
 }
 
 func orgDay(_ offset: Int) -> String {
-    OrgDate.format(Date().addingTimeInterval(Double(offset) * 86_400))
+    Day.today.adding(days: offset).description
 }
