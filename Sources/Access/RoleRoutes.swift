@@ -18,14 +18,7 @@ package enum RoleRoutes {
 
     /// One role; 403 (without access.read) before 404.
     package static let read = Endpoint<NoBody, String, StoredRole>(
-        action: .roleRead, resource: "role",
-        load: { call, _ in try call.pathID(resource: "role") },
-        target: { call, _ in .tenantWide(call.caller.tenant) },
-        targetID: { _, id in id },
-        perform: { _, id, connection in
-            guard let role = try await RoleStore.find(connection, id: id) else { throw Problem.notFound("role") }
-            return role
-        },
+        tenantWide: .roleRead, resource: "role", find: { try await RoleStore.find($0, id: $1) },
         encode: { _, role in HTTPResponse(status: 200, contentType: "application/json", body: role.json) })
 
     package struct CreateBody: Decodable, Sendable {

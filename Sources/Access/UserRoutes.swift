@@ -19,14 +19,7 @@ package enum UserRoutes {
 
     /// One user; 403 (without access.read) before 404.
     package static let read = Endpoint<NoBody, String, User>(
-        action: .userRead, resource: "user",
-        load: { call, _ in try call.pathID(resource: "user") },
-        target: { call, _ in .tenantWide(call.caller.tenant) },
-        targetID: { _, id in id },
-        perform: { _, id, connection in
-            guard let user = try await UserStore.find(connection, id: id) else { throw Problem.notFound("user") }
-            return user
-        },
+        tenantWide: .userRead, resource: "user", find: { try await UserStore.find($0, id: $1) },
         encode: { call, user in HTTPResponse(status: 200, contentType: "application/json", body: user.json(call.caller.ladder)) })
 
     package struct CreateBody: Decodable {

@@ -141,6 +141,30 @@ package struct Endpoint<Body: Decodable & Sendable, Loaded: Sendable, Output: Se
     }
 }
 
+extension Endpoint where Body == NoBody, Loaded == String {
+    /// An endpoint on a tenant-wide resource (a user, a role, an API key) named by the path's id:
+    /// decided on the tenant first, so a caller without the permission gets 403 and learns nothing
+    /// of which ids exist; then `find` reads (or changes) it, and a missing one is 404 naming
+    /// `shownAs` (the resource as a sentence says it).
+    package init(tenantWide action: Action, resource: String, shownAs name: String? = nil,
+                 find: @escaping @Sendable (PGConnection, String) async throws -> Output?,
+                 audit: @escaping @Sendable (Call<Body>, Loaded, Output) -> Audited? = { _, _, _ in nil },
+                 committed: @escaping @Sendable (Call<Body>, Output) -> Void = { _, _ in },
+                 encode: @escaping @Sendable (Call<Body>, Output) throws -> HTTPResponse) {
+        let name = name ?? resource
+        self.init(
+            action: action, resource: resource,
+            load: { call, _ in try call.pathID(resource: name) },
+            target: { call, _ in .tenantWide(call.caller.tenant) },
+            targetID: { _, id in id },
+            perform: { _, id, connection in
+                guard let found = try await find(connection, id) else { throw Problem.notFound(name) }
+                return found
+            },
+            audit: audit, committed: committed, encode: encode)
+    }
+}
+
 extension Pipeline {
     /// The whole path of a declared endpoint's request, in order.
     package static func run<Body, Loaded, Output>(_ endpoint: Endpoint<Body, Loaded, Output>,

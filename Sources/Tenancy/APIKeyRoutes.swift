@@ -55,14 +55,8 @@ package enum APIKeyRoutes {
 
     /// Revokes a key (again is fine); every orgd instance stops accepting it within a second.
     package static let revoke = Endpoint<NoBody, String, APIKey>(
-        action: .apiKeyRevoke, resource: "api_key",
-        load: { call, _ in try call.pathID(resource: "API key") },
-        target: { call, _ in .tenantWide(call.caller.tenant) },
-        targetID: { _, id in id },
-        perform: { _, id, connection in
-            guard let key = try await APIKeyStore.revoke(connection, id: id) else { throw Problem.notFound("API key") }
-            return key
-        },
+        tenantWide: .apiKeyRevoke, resource: "api_key", shownAs: "API key",
+        find: { try await APIKeyStore.revoke($0, id: $1) },
         audit: { _, id, key in Audited("api_key.revoke", resource: "api_key", id: id, after: key.json) },
         committed: { call, _ in call.context.resources.callers.invalidate(tenant: call.caller.tenantID!) },
         encode: { _, _ in JSONResponse.noContent })
