@@ -10,9 +10,10 @@ import Policy
 import Postgres
 
 package enum RegionRoutes {
-    /// Regions that existed on `as_of`, root first down each branch (at most 5000). Not a
-    /// declared Endpoint: there is no one target to decide on (each region is decided on its
-    /// own and the ones the caller may not read are left out), and Endpoint decides exactly one.
+    /// Regions that existed on `as_of`, root first down each branch (at most 5000). Each region
+    /// is decided on its own and the ones the caller may not read are left out, as a
+    /// FilteredList does, but the answer is the whole tree in one piece, unpaged, so that a
+    /// client can draw it: hand-written until a second unpaged list asks for a declaration.
     package static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let date = try OrgDate.asOf(context)
