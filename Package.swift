@@ -52,8 +52,11 @@ let package = Package(
         ]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
+        // Reading SVGs back (XMLParser), for the rendering tests and the exports over HTTP.
+        .target(name: "SVGTestSupport", path: "Tests/SVGTestSupport"),
+        .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender", "SVGTestSupport"]),
         .testTarget(name: "OrgdTests", dependencies: ["OrgdApp", "OrgChart", "Access", "Tenancy", "App", "ChartRender",
-                                                     "EventLoop", "HTTP", "Postgres", "Policy", "CLinux"]),
+                                                     "EventLoop", "HTTP", "Postgres", "Policy", "CLinux", "SVGTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

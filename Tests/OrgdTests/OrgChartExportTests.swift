@@ -14,29 +14,8 @@ import HTTP
 @testable import OrgChart
 @testable import OrgdApp
 @testable import Tenancy
+import SVGTestSupport
 import Testing
-
-/// Checks an SVG is well-formed XML and collects its text.
-final class SVGCheck: NSObject, XMLParserDelegate {
-    var text = ""
-    var elements = 0
-    var failure: String?
-
-    static func parse(_ bytes: [UInt8]) -> SVGCheck {
-        let check = SVGCheck()
-        let parser = XMLParser(data: Data(bytes))
-        parser.delegate = check
-        if !parser.parse() { check.failure = parser.parserError.map { "\($0)" } ?? "invalid XML" }
-        return check
-    }
-
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
-        elements += 1
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-}
 
 @Suite("org chart: exports")
 struct OrgChartExportTests {
