@@ -55,8 +55,6 @@ package enum HeadcountReport {
     /// `establishment` is nil for "N" and "n+" posts; `toFill` is Headcount.toFillSQL.
     typealias Seat = (position: String, unit: String, grade: String?, establishment: Int?, toFill: Int?)
 
-    static let toFill = PGQuery(unsafeSQL: Headcount.toFillSQL)
-
     package static func report(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "unit")
@@ -74,7 +72,7 @@ package enum HeadcountReport {
             let unitIDs = units.map(\.id)
             let seats: [Seat] = unitIDs.isEmpty ? [] : try await connection.query("""
                 SELECT v.position_id::text, v.unit_id::text, v.grade,
-                       \(unescaped: TreeQuery.establishment), \(unescaped: toFill)
+                       \(unescaped: Headcount.establishment), \(unescaped: Headcount.toFill)
                 FROM position_versions v \(unescaped: TreeQuery.perRegionUnit(on: date))
                 WHERE v.unit_id = ANY (\(unitIDs)::uuid[]) AND v.valid @> \(date)::date AND NOT v.archived
                 """).decode(String.self, String.self, String?.self, Int?.self, Int?.self)

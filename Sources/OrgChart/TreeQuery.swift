@@ -55,10 +55,8 @@ package enum TreeQuery {
         v.duties::text AS duties, v.forms::text AS forms, v.kind, v.reports_to::text AS reports_to, v.span_min, v.span_max,
         v.sort_order, v.archived, v.unit_id::text AS unit_id, NULL::text AS unit_name, lower(v.valid)::text AS valid_from,
         upper(v.valid)::text AS valid_to, NULL::text AS path_ids, NULL::text AS region_path,
-        \(unescaped: establishment) AS establishment, NULL::bigint AS filled
+        \(unescaped: Headcount.establishment) AS establishment, NULL::bigint AS filled
         """
-
-    static let establishment = PGQuery(unsafeSQL: Headcount.establishmentSQL)
 
     /// Joins `uv`, the unit version of `position_versions v` on `date`, for the region count of
     /// per-region posts (`Headcount.establishmentSQL`), and only for them: the condition on `v`

@@ -72,7 +72,7 @@ package enum VacancyQuery {
     /// planned blind (an array's length, a recursive walk's size) and nested loops re-read one set
     /// per row of the other: 1.8–4.8 s, varying from run to run, for 5,000 positions.
     package static func vacantSeats(_ connection: PGConnection, under unit: String?, on date: String) async throws -> [VacantSeat] {
-        let select: PGQuery = "SELECT p.id::text, v.title, \(unescaped: HeadcountReport.toFill) FROM \(unescaped: TreeQuery.positionsFrom(on: date))"
+        let select: PGQuery = "SELECT p.id::text, v.title, \(unescaped: Headcount.toFill) FROM \(unescaped: TreeQuery.positionsFrom(on: date))"
         let positions: [(String, String, Int?)]
         if let unit {
             let units = try await connection.query("""
