@@ -61,21 +61,22 @@ package enum HeadcountReport {
         let date = try OrgDate.asOf(context)
         let loaded = try await context.transaction(caller) { connection -> (Unit, [Unit], [(seat: Seat, filled: Int)])? in
             guard let root = try await UnitStore.unit(connection, id: id, on: date) else { return nil }
-            let units: [Unit] = try await connection.query("""
+            // The subtree's units and positions in binary, as the tree reads them (TreeQuery.load).
+            let units: [Unit] = try await connection.query(("""
                 \(unescaped: TreeQuery.subtreeCTE(root: id, levels: 10_000, on: date))
                 SELECT \(unescaped: UnitStore.unitColumns) FROM \(unescaped: TreeQuery.subtreeFrom) WHERE NOT v.archived
                 ORDER BY v.path
-                """).decode()
+                """ as PGQuery).binary()).decode()
             // Positions of archived units count nowhere (they have no row to roll up into), so
             // only the listed units' positions are read; holders are counted in one grouped
             // index scan over the position ids instead of a subquery per position.
             let unitIDs = units.map(\.id)
-            let seats: [Seat] = unitIDs.isEmpty ? [] : try await connection.query("""
+            let seats: [Seat] = unitIDs.isEmpty ? [] : try await connection.query(("""
                 SELECT v.position_id::text, v.unit_id::text, v.grade,
                        \(unescaped: Headcount.establishment), \(unescaped: Headcount.toFill)
                 FROM position_versions v \(unescaped: TreeQuery.perRegionUnit(on: date))
                 WHERE v.unit_id = ANY (\(unitIDs)::uuid[]) AND v.valid @> \(date)::date AND NOT v.archived
-                """).decode(String.self, String.self, String?.self, Int?.self, Int?.self)
+                """ as PGQuery).binary()).decode(String.self, String.self, String?.self, Int?.self, Int?.self)
             let positionIDs = seats.map(\.position)
             var filled: [String: Int] = [:]
             if !positionIDs.isEmpty {

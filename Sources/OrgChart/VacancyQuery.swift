@@ -70,7 +70,8 @@ package enum VacancyQuery {
     /// their establishment, then the holders and the first days of all of them by `= ANY` of
     /// their ids (PositionStore.ages, AssignmentStore.filling). Joined in SQL, these sets were
     /// planned blind (an array's length, a recursive walk's size) and nested loops re-read one set
-    /// per row of the other: 1.8–4.8 s, varying from run to run, for 5,000 positions.
+    /// per row of the other: 1.8–4.8 s, varying from run to run, for 5,000 positions. The position
+    /// list, every live position of the subtree or the tenant, is read in binary (as the tree's).
     package static func vacantSeats(_ connection: PGConnection, under unit: String?, on date: String) async throws -> [VacantSeat] {
         let select: PGQuery = "SELECT p.id::text, v.title, \(unescaped: Headcount.toFill) FROM \(unescaped: TreeQuery.positionsFrom(on: date))"
         let positions: [(String, String, Int?)]
@@ -79,10 +80,11 @@ package enum VacancyQuery {
                 \(unescaped: TreeQuery.subtreeCTE(root: unit, levels: 10_000, on: date))
                 SELECT unit_id::text FROM sub WHERE NOT archived
                 """).decode(String.self)
-            positions = try await connection.query("\(unescaped: select) WHERE NOT v.archived AND v.unit_id = ANY (\(units)::uuid[])")
-                .decode(String.self, String.self, Int?.self)
+            positions = try await connection.query(("\(unescaped: select) WHERE NOT v.archived AND v.unit_id = ANY (\(units)::uuid[])" as PGQuery)
+                .binary()).decode(String.self, String.self, Int?.self)
         } else {
-            positions = try await connection.query("\(unescaped: select) WHERE NOT v.archived").decode(String.self, String.self, Int?.self)
+            positions = try await connection.query(("\(unescaped: select) WHERE NOT v.archived" as PGQuery).binary())
+                .decode(String.self, String.self, Int?.self)
         }
         var seats: [String: VacantSeat] = [:]
         for (id, title, establishment) in positions {
