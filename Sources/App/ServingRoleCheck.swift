@@ -9,7 +9,7 @@
 import Postgres
 
 package enum ServingRoleCheck {
-    /// One row: the role, its two bypasses, the tenant tables it owns (directly or through a role
+    /// One row, read by position in `problems`: the role, its two bypasses, the tenant tables it owns (directly or through a role
     /// it belongs to) and the tenant tables without enabled and forced row-level security.
     package static let sql = """
         WITH tenant_tables AS (
@@ -30,13 +30,19 @@ package enum ServingRoleCheck {
     /// What is unsafe about serving on `connection`, one phrase each; empty when it is safe.
     package static func problems(_ connection: PGConnection) async throws(PGError) -> [String] {
         let result = try await connection.query(sql)
-        guard let row = result.first else { return ["the current role is not in pg_roles"] }
-        let role = row.string("role") ?? "?"
+        let found: (String?, Bool?, Bool?, String?, String?)?
+        do {
+            found = try result.decodeFirst(String?.self, Bool?.self, Bool?.self, String?.self, String?.self)
+        } catch {
+            throw PGError(kind: .protocolError, message: "the serving-role check's row: \(error)")
+        }
+        guard let (name, superuser, bypassRLS, owned, unprotected) = found else { return ["the current role is not in pg_roles"] }
+        let role = name ?? "?"
         var problems: [String] = []
-        if row.bool("superuser") == true { problems.append("role \(role) is a superuser") }
-        if row.bool("bypassrls") == true { problems.append("role \(role) has BYPASSRLS") }
-        if let owned = row.string("owned") { problems.append("role \(role) owns tenant tables (\(owned))") }
-        if let unprotected = row.string("unprotected") {
+        if superuser == true { problems.append("role \(role) is a superuser") }
+        if bypassRLS == true { problems.append("role \(role) has BYPASSRLS") }
+        if let owned { problems.append("role \(role) owns tenant tables (\(owned))") }
+        if let unprotected {
             problems.append("row-level security is not enabled and forced on \(unprotected)")
         }
         return problems

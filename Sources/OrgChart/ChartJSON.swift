@@ -1,6 +1,8 @@
 // JSON export of a chart: the tree answer (`/tree`) plus what a file needs to stand alone —
 // unit codes, each seat's headcount text and vacant seats, holders' employee numbers (contact
-// only where people.read_private allows) and the hand-off links inside the subtree.
+// only where people.read_private allows) and the hand-off links inside the subtree. A unit opens
+// with the members every unit answer opens with (UnitHead.writeHead, as the tree and the single
+// unit) and a seat counts its seats as the tree's do (Holders.writeCounts).
 
 import App
 import ChartRender
@@ -31,13 +33,7 @@ package enum ChartJSON {
 
     package static func write(_ unit: ChartUnit, _ chart: Chart, to json: inout JSONWriter) {
         json.beginObject()
-        json.field("id", unit.id)
-        json.field("code", unit.code)
-        json.field("name", unit.name)
-        json.field("kind", unit.kind)
-        json.field("tier", unit.tier)
-        json.field("role_label", unit.roleLabel)
-        json.field("functions", strings: unit.functions)
+        unit.writeHead(to: &json)
         json.field("planned_establishment", unit.plannedEstablishment)
         json.key("positions")
         json.beginArray()
@@ -49,9 +45,7 @@ package enum ChartJSON {
             json.field("grade", seat.grade)
             json.field("kind", seat.kind)
             json.field("headcount", seat.headcount)
-            json.field("establishment", seat.establishment)
-            json.field("filled", seat.holders.count)
-            json.field("vacant", seat.establishment == nil ? nil : seat.vacant)
+            Holders.writeCounts(establishment: seat.establishment, filled: seat.holders.count, to: &json)
             if let manager = seat.reportsTo {
                 json.key("reports_to")
                 json.beginObject()
@@ -86,5 +80,14 @@ package enum ChartJSON {
         for child in unit.children { write(child, chart, to: &json) }
         json.endArray()
         json.endObject()
+    }
+}
+
+/// The export's unit opens like every unit answer; its functions are written from their items.
+extension ChartUnit: UnitHead {
+    package func writeFunctions(to json: inout JSONWriter) {
+        json.beginArray()
+        for function in functions { json.string(function) }
+        json.endArray()
     }
 }

@@ -1,7 +1,9 @@
 // Loads a unit's chart for the exports: the tree query's units and positions (TreeQuery.load),
 // then holders with their employee numbers and names, the people behind them, the managers'
 // positions named by unit code and title, and the hand-off links inside the subtree. Seven
-// queries whatever the size of the chart; the caller authorises reading the root.
+// queries whatever the size of the chart; the caller authorises reading the root. Rows are
+// decoded by position (Unit, Position, Person, tuples); the chart's values are what every export
+// format writes (ChartJSON writes a unit's and a seat's common members with the tree's encoders).
 
 import App
 import ChartRender
@@ -14,77 +16,71 @@ package enum ExportLoader {
     /// The chart of `root` on `date` down to `depth` levels; nil when the root does not exist that
     /// day. Contact fields are filled only for people `caller` may read privately.
     package static func load(_ connection: PGConnection, _ caller: Caller, root: String, depth: Int,
-                             on date: String) async throws -> (PGRow, Chart)? {
-        guard let (rootRow, subtree) = try await TreeQuery.load(connection, root: root, depth: depth, on: date) else { return nil }
-        let positionIDs = subtree.positions.map { $0.string("id")! }
-        let holderRows = positionIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
-            SELECT a.position_id::text AS position_id, a.person_id::text AS person_id, pe.employee_no, a.kind,
-                   lower(a.valid)::text AS start_date, upper(a.valid)::text AS end_after, rg.code AS region_code
+                             on date: String) async throws -> (Unit, Chart)? {
+        guard let (rootUnit, subtree) = try await TreeQuery.load(connection, root: root, depth: depth, on: date) else { return nil }
+        let positionIDs = subtree.positions.map(\.id)
+        // position, person, employee number, kind, first day, exclusive end (nil while open), region code
+        let holderRows = positionIDs.isEmpty ? [] : try await connection.query("""
+            SELECT a.position_id::text, a.person_id::text, pe.employee_no, a.kind, lower(a.valid)::text, upper(a.valid)::text, rg.code
             FROM assignments a JOIN people pe ON pe.id = a.person_id
             LEFT JOIN regions rg ON rg.id = a.region_id
-            WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date
-            """, [positionIDs, date])
-        let personIDs = Set(holderRows.map { $0.string("person_id")! })
-        let personNames = try await PersonRoutes.names(connection, ids: personIDs, on: date)
+            WHERE a.position_id = ANY (\(positionIDs)::uuid[]) AND a.valid @> \(date)::date
+            """ as PGQuery).decode(String.self, String.self, String?.self, String?.self, String?.self, String?.self, String?.self)
+        let personIDs = Set(holderRows.map(\.1))
+        let personNames = try await PersonStore.names(connection, ids: personIDs, on: date)
         var unsorted: [String: [ChartHolder]] = [:]
-        for row in holderRows {
-            let person = row.string("person_id")!
-            unsorted[row.string("position_id")!, default: []].append(ChartHolder(
-                personID: person, name: personNames[person] ?? "", employeeNo: row.string("employee_no") ?? "",
-                kind: row.string("kind") ?? "primary", since: row.string("start_date") ?? "",
-                until: row.string("end_after").map(OrgDate.dayBefore), regionCode: row.string("region_code")))
+        for (position, person, employeeNo, kind, since, endAfter, regionCode) in holderRows {
+            unsorted[position, default: []].append(ChartHolder(
+                personID: person, name: personNames[person] ?? "", employeeNo: employeeNo ?? "", kind: kind ?? "primary",
+                since: since ?? "", until: endAfter.map(OrgDate.dayBefore), regionCode: regionCode))
         }
         let holders = unsorted.mapValues { list in
             list.sorted { ($0.since, $0.name, $0.personID) < ($1.since, $1.name, $1.personID) }
         }
         let people = try await loadPeople(connection, caller, ids: Array(personIDs), on: date)
-        let managers = try await managerRefs(connection, subtree.positions.compactMap { $0.string("reports_to") }, on: date)
-        let unitIDs = subtree.units.map { $0.string("id")! }
+        let managers = try await managerRefs(connection, subtree.positions.compactMap(\.reportsTo), on: date)
+        let unitIDs = subtree.units.map(\.id)
         let handoffRows = try await connection.query("""
-            SELECT h.from_unit_id::text AS from_id, h.to_unit_id::text AS to_id, h.note
+            SELECT h.from_unit_id::text, h.to_unit_id::text, h.note
             FROM unit_handoffs h
-            WHERE h.from_unit_id = ANY ($1::uuid[]) AND h.to_unit_id = ANY ($1::uuid[]) AND h.valid @> $2::date
+            WHERE h.from_unit_id = ANY (\(unitIDs)::uuid[]) AND h.to_unit_id = ANY (\(unitIDs)::uuid[]) AND h.valid @> \(date)::date
             ORDER BY h.created_at, h.id
-            """, [unitIDs, date])
+            """ as PGQuery).decode(String.self, String.self, String?.self)
 
         var seatsByUnit: [String: [ChartSeat]] = [:]
-        for row in subtree.positions {
-            let id = row.string("id")!
-            seatsByUnit[row.string("unit_id")!, default: []].append(ChartSeat(
-                id: id, title: row.string("title") ?? "", grade: row.string("grade"), kind: row.string("kind") ?? "regular",
-                headcount: Headcount.text(row), establishment: row.int("establishment"), holders: holders[id] ?? [],
-                reportsTo: row.string("reports_to").flatMap { managers[$0] },
-                duties: jsonStrings(row.string("duties")), forms: jsonStrings(row.string("forms")),
-                spanMin: row.int("span_min"), spanMax: row.int("span_max"), sortOrder: row.int("sort_order") ?? 0))
+        for position in subtree.positions {
+            seatsByUnit[position.unitID, default: []].append(ChartSeat(
+                id: position.id, title: position.title, grade: position.grade, kind: position.kind,
+                headcount: position.headcount.text, establishment: position.establishment, holders: holders[position.id] ?? [],
+                reportsTo: position.reportsTo.flatMap { managers[$0] },
+                duties: jsonStrings(position.duties), forms: jsonStrings(position.forms),
+                spanMin: position.spanMin, spanMax: position.spanMax, sortOrder: position.sortOrder))
         }
         for (unit, seats) in seatsByUnit { seatsByUnit[unit] = numberTitles(seats) }
-        var rowsByParent: [String: [PGRow]] = [:]
+        var unitsByParent: [String: [Unit]] = [:]
         var codeOf: [String: String] = [:]
-        for row in subtree.units {
-            rowsByParent[row.string("parent_id") ?? "", default: []].append(row)
-            codeOf[row.string("id")!] = row.string("code")
-        }
-        let rootParentCode = try await rootRow.string("parent_id").asyncMap { parent in
-            try await UnitStore.read(connection, id: parent, on: date)?.string("code")
-        } ?? nil
-        func build(_ row: PGRow) -> ChartUnit {
-            let id = row.string("id")!
-            return ChartUnit(
-                id: id, code: row.string("code") ?? "", name: row.string("name") ?? "", kind: row.string("kind") ?? "",
-                tier: row.string("tier"), roleLabel: row.string("role_label"),
-                parentCode: row.string("parent_id").flatMap { codeOf[$0] } ?? (id == root ? rootParentCode : nil),
-                functions: jsonStrings(row.string("functions")), sortOrder: row.int("sort_order") ?? 0,
-                plannedEstablishment: row.int("planned_establishment"),
-                seats: seatsByUnit[id] ?? [], children: (rowsByParent[id] ?? []).map(build))
-        }
-        guard let rootUnit = subtree.units.first(where: { $0.string("id") == root }) else { return nil }
         var names: [String: String] = [:]
-        for row in subtree.units { names[row.string("id")!] = row.string("name") ?? "" }
-        let handoffs = handoffRows.map { row in
-            ChartHandoff(fromID: row.string("from_id")!, toID: row.string("to_id")!, fromName: names[row.string("from_id")!] ?? "",
-                         toName: names[row.string("to_id")!] ?? "", note: row.string("note") ?? "")
+        for unit in subtree.units {
+            unitsByParent[unit.parentID ?? "", default: []].append(unit)
+            codeOf[unit.id] = unit.code
+            names[unit.id] = unit.name
         }
-        return (rootRow, Chart(asOf: date, depth: depth, root: build(rootUnit), handoffs: handoffs, people: people))
+        let rootParentCode = try await rootUnit.parentID.asyncMap { parent in
+            try await UnitStore.unit(connection, id: parent, on: date)?.code
+        } ?? nil
+        func build(_ unit: Unit) -> ChartUnit {
+            ChartUnit(
+                id: unit.id, code: unit.code, name: unit.name, kind: unit.kind, tier: unit.tier, roleLabel: unit.roleLabel,
+                parentCode: unit.parentID.flatMap { codeOf[$0] } ?? (unit.id == root ? rootParentCode : nil),
+                functions: jsonStrings(unit.functions), sortOrder: unit.sortOrder,
+                plannedEstablishment: unit.plannedEstablishment,
+                seats: seatsByUnit[unit.id] ?? [], children: (unitsByParent[unit.id] ?? []).map(build))
+        }
+        guard let chartRoot = subtree.units.first(where: { $0.id == root }) else { return nil }
+        let handoffs = handoffRows.map { from, to, note in
+            ChartHandoff(fromID: from, toID: to, fromName: names[from] ?? "", toName: names[to] ?? "", note: note ?? "")
+        }
+        return (rootUnit, Chart(asOf: date, depth: depth, root: build(chartRoot), handoffs: handoffs, people: people))
     }
 
     /// The people holding seats in the chart, named as on `date`; contact only where
@@ -92,13 +88,14 @@ package enum ExportLoader {
     package static func loadPeople(_ connection: PGConnection, _ caller: Caller, ids: [String],
                                    on date: String = OrgDate.today) async throws -> [String: ChartPerson] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await connection.query("SELECT \(PersonRoutes.columns(2)) FROM \(PersonRoutes.from(2)) WHERE pe.id = ANY ($1::uuid[])",
-                                               [ids, date])
+        let found: [Person] = try await connection.query("""
+            \(unescaped: PersonStore.select(on: date)) WHERE pe.id = ANY (\(ids)::uuid[])
+            """).decode()
         var people: [String: ChartPerson] = [:]
-        for row in rows {
-            let id = row.string("id")!
-            people[id] = ChartPerson(id: id, employeeNo: row.string("employee_no") ?? "", name: row.string("name") ?? "",
-                                     contact: PersonRoutes.seesPrivate(caller, row) ? contactPairs(row.string("contact")) : nil)
+        for person in found {
+            people[person.id] = ChartPerson(
+                id: person.id, employeeNo: person.employeeNo, name: person.name,
+                contact: person.seesPrivate(caller) ? contactPairs(String(decoding: person.contact.bytes, as: UTF8.self)) : nil)
         }
         return people
     }
@@ -122,24 +119,28 @@ package enum ExportLoader {
     package static func managerRefs(_ connection: PGConnection, _ ids: [String], on date: String) async throws -> [String: ChartPositionRef] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            SELECT v.position_id::text AS id, v.title, uv.code, s.same_title, s.before + 1 AS title_no
+            SELECT v.position_id::text, v.title, uv.code, s.same_title, s.before + 1
             FROM position_versions v JOIN positions p ON p.id = v.position_id
-            JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> $2::date
+            JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> \(date)::date
             CROSS JOIN LATERAL (
                 SELECT count(*) AS same_title, count(*) FILTER (WHERE (o.sort_order, op.seq) < (v.sort_order, p.seq)) AS before
                 FROM position_versions o JOIN positions op ON op.id = o.position_id
-                WHERE o.unit_id = v.unit_id AND o.title = v.title AND o.valid @> $2::date AND NOT o.archived) s
-            WHERE v.position_id = ANY ($1::uuid[]) AND v.valid @> $2::date
-            """, [Array(Set(ids)), date])
+                WHERE o.unit_id = v.unit_id AND o.title = v.title AND o.valid @> \(date)::date AND NOT o.archived) s
+            WHERE v.position_id = ANY (\(Array(Set(ids)))::uuid[]) AND v.valid @> \(date)::date
+            """ as PGQuery).decode(String.self, String.self, String.self, Int.self, Int.self)
         var refs: [String: ChartPositionRef] = [:]
-        for row in rows {
-            refs[row.string("id")!] = ChartPositionRef(unitCode: row.string("code") ?? "", title: row.string("title") ?? "",
-                                                       titleNo: (row.int("same_title") ?? 0) > 1 ? row.int("title_no") : nil)
+        for (id, title, code, sameTitle, titleNo) in rows {
+            refs[id] = ChartPositionRef(unitCode: code, title: title, titleNo: sameTitle > 1 ? titleNo : nil)
         }
         return refs
     }
 
-    /// A jsonb array of strings (functions, duties, forms) as text → its items.
+    /// A jsonb array of strings (functions, duties, forms) as read → its items.
+    package static func jsonStrings(_ json: PGJSONBytes) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(json.bytes))) ?? []
+    }
+
+    /// The same from the text of a row read by name (the importer's).
     package static func jsonStrings(_ text: String?) -> [String] {
         guard let data = text?.data(using: .utf8) else { return [] }
         return (try? JSONDecoder().decode([String].self, from: data)) ?? []

@@ -42,7 +42,7 @@ package enum ExportRoutes {
             try await ExportLoader.load(connection, caller, root: id, depth: depth, on: date)
         }
         guard let (root, chart) = loaded else { throw Problem.notFound("unit") }
-        try await context.authorize(caller, .unitRead, UnitStore.target(caller, root), resource: "unit", id: id)
+        try await context.authorize(caller, .unitRead, root.target(caller), resource: "unit", id: id)
 
         let base = "\(chart.root.code)-\(date)"
         switch format {

@@ -94,6 +94,10 @@ package struct Headcount: Sendable {
              ELSE v.headcount_max END
         """
 
+    /// `toFillSQL` and `establishmentSQL` as statement fragments, for PGQuery statements.
+    package static let toFill = PGQuery(unsafeSQL: toFillSQL)
+    package static let establishment = PGQuery(unsafeSQL: establishmentSQL)
+
     /// A headcount as stored on a position version: kind, min, max (see `validated`).
     package struct Stored: Sendable {
         package var kind: String

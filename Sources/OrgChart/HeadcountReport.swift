@@ -51,50 +51,57 @@ package enum HeadcountReport {
         json.endObject()
     }
 
+    /// A live position of the subtree as the report counts it: the columns of its read, in order.
+    /// `establishment` is nil for "N" and "n+" posts; `toFill` is Headcount.toFillSQL.
+    typealias Seat = (position: String, unit: String, grade: String?, establishment: Int?, toFill: Int?)
+
     package static func report(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let id = try context.pathID("id", resource: "unit")
         let date = try OrgDate.asOf(context)
-        let loaded = try await context.transaction(caller) { connection -> (PGRow, PGResult, [(row: PGRow, filled: Int)])? in
-            guard let root = try await UnitStore.read(connection, id: id, on: date) else { return nil }
-            let units = try await connection.query("""
-                \(TreeQuery.subtreeCTE(date: 1, root: 2, levels: 3))
-                SELECT \(UnitStore.columns) FROM \(TreeQuery.subtreeFrom) WHERE NOT v.archived
+        let loaded = try await context.transaction(caller) { connection -> (Unit, [Unit], [(seat: Seat, filled: Int)])? in
+            guard let root = try await UnitStore.unit(connection, id: id, on: date) else { return nil }
+            // The subtree's units and positions in binary, as the tree reads them (TreeQuery.load).
+            let units: [Unit] = try await connection.query(("""
+                \(unescaped: TreeQuery.subtreeCTE(root: id, levels: 10_000, on: date))
+                SELECT \(unescaped: UnitStore.unitColumns) FROM \(unescaped: TreeQuery.subtreeFrom) WHERE NOT v.archived
                 ORDER BY v.path
-                """, [date, id, 10_000])
+                """ as PGQuery).binary()).decode()
             // Positions of archived units count nowhere (they have no row to roll up into), so
             // only the listed units' positions are read; holders are counted in one grouped
             // index scan over the position ids instead of a subquery per position.
-            let unitIDs = units.map { $0.string("id")! }
-            let seats = unitIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
-                SELECT v.position_id::text AS position_id, v.unit_id::text AS unit_id, v.grade,
-                       \(Headcount.establishmentSQL) AS establishment, \(Headcount.toFillSQL) AS to_fill
-                FROM position_versions v \(TreeQuery.perRegionUnit)
-                WHERE v.unit_id = ANY ($2::uuid[]) AND v.valid @> $1::date AND NOT v.archived
-                """, [date, unitIDs])
-            let positionIDs = seats.map { $0.string("position_id")! }
-            let counts = positionIDs.isEmpty ? PGResult(columns: [], rows: []) : try await connection.query("""
-                SELECT a.position_id::text AS position_id, count(*) AS filled FROM assignments a
-                WHERE a.position_id = ANY ($1::uuid[]) AND a.valid @> $2::date GROUP BY a.position_id
-                """, [positionIDs, date])
+            let unitIDs = units.map(\.id)
+            let seats: [Seat] = unitIDs.isEmpty ? [] : try await connection.query(("""
+                SELECT v.position_id::text, v.unit_id::text, v.grade,
+                       \(unescaped: Headcount.establishment), \(unescaped: Headcount.toFill)
+                FROM position_versions v \(unescaped: TreeQuery.perRegionUnit(on: date))
+                WHERE v.unit_id = ANY (\(unitIDs)::uuid[]) AND v.valid @> \(date)::date AND NOT v.archived
+                """ as PGQuery).binary()).decode(String.self, String.self, String?.self, Int?.self, Int?.self)
+            let positionIDs = seats.map(\.position)
             var filled: [String: Int] = [:]
-            for row in counts { filled[row.string("position_id")!] = row.int("filled") ?? 0 }
-            let positions = seats.map { (row: $0, filled: filled[$0.string("position_id")!] ?? 0) }
-            return (root, units, positions)
+            if !positionIDs.isEmpty {
+                for (position, holders) in try await connection.query("""
+                    SELECT a.position_id::text, count(*) FROM assignments a
+                    WHERE a.position_id = ANY (\(positionIDs)::uuid[]) AND a.valid @> \(date)::date GROUP BY a.position_id
+                    """ as PGQuery).decode(String.self, Int.self) {
+                    filled[position] = holders
+                }
+            }
+            return (root, units, seats.map { (seat: $0, filled: filled[$0.position] ?? 0) })
         }
         guard let (root, units, positions) = loaded else { throw Problem.notFound("unit") }
-        try await context.authorize(caller, .unitRead, UnitStore.target(caller, root), resource: "unit", id: id)
+        try await context.authorize(caller, .unitRead, root.target(caller), resource: "unit", id: id)
 
         var own: [String: Tally] = [:]
         var total: [String: Tally] = [:]
         var byGrade: [String: [String: Tally]] = [:]
         var pathOf: [String: [String]] = [:]
-        for unit in units { pathOf[unit.string("id")!] = OrgPath.ids(unit.string("path_ids")) }
+        for unit in units { pathOf[unit.id] = OrgPath.ids(unit.pathIDs) }
         for (position, filled) in positions {
-            let unit = position.string("unit_id")!
-            let seats = position.int("establishment")
-            let toFill = position.int("to_fill")
-            let grade = position.string("grade") ?? "none"
+            let unit = position.unit
+            let seats = position.establishment
+            let toFill = position.toFill
+            let grade = position.grade ?? "none"
             own[unit, default: Tally()].add(establishment: seats, toFill: toFill, filled: filled)
             // Every ancestor inside the subtree, the unit itself included.
             for ancestor in pathOf[unit] ?? [unit] where pathOf[ancestor] != nil {
@@ -114,15 +121,15 @@ package enum HeadcountReport {
             json.key("units")
             json.beginArray()
             for unit in units {
-                let unitID = unit.string("id")!
+                let unitID = unit.id
                 json.beginObject()
                 json.field("id", unitID)
-                json.field("name", unit.string("name"))
-                json.field("parent_id", unit.string("parent_id"))
-                json.field("depth", unit.int("depth"))
+                json.field("name", unit.name)
+                json.field("parent_id", unit.parentID)
+                json.field("depth", unit.depth)
                 json.key("own"); (own[unitID] ?? Tally()).write(to: &json)
                 json.key("total"); (total[unitID] ?? Tally()).write(to: &json)
-                json.key("plan"); writePlan(unit.int("planned_establishment"), total[unitID] ?? Tally(), to: &json)
+                json.key("plan"); writePlan(unit.plannedEstablishment, total[unitID] ?? Tally(), to: &json)
                 json.key("by_grade")
                 json.beginArray()
                 for (grade, tally) in (byGrade[unitID] ?? [:]).sorted(by: { rank($0.key) < rank($1.key) }) {

@@ -46,6 +46,14 @@ package enum Holders {
         json.endArray()
     }
 
+    /// `establishment`, `filled`, `vacant`: a seat's counts, written alike by the tree's seats
+    /// (`writeSeat`) and the export's (ChartJSON). Vacant is null without an establishment.
+    package static func writeCounts(establishment: Int?, filled: Int, to json: inout JSONWriter) {
+        json.field("establishment", establishment)
+        json.field("filled", filled)
+        json.field("vacant", establishment.map { max(0, $0 - filled) })
+    }
+
     /// A position with its holders and vacant seats, as the chart queries answer it.
     package static func writeSeat(_ position: Position, _ holders: [Holder], to json: inout JSONWriter) {
         json.beginObject()
@@ -55,9 +63,7 @@ package enum Holders {
         json.field("grade", position.grade)
         json.field("kind", position.kind)
         json.key("headcount"); position.headcount.write(to: &json)
-        json.field("establishment", position.establishment)
-        json.field("filled", holders.count)
-        json.field("vacant", position.establishment.map { max(0, $0 - holders.count) })
+        writeCounts(establishment: position.establishment, filled: holders.count, to: &json)
         json.field("reports_to", position.reportsTo)
         json.key("holders"); write(holders, to: &json)
         json.endObject()

@@ -92,11 +92,10 @@ package enum PositionRoutes {
         return (draft, grade, date)
     }
 
-    /// A unit named in a body that must exist and not be archived on `date`. (UnitStore's row is
-    /// read by name until UnitStore returns a typed unit.)
-    static func openUnit(_ connection: PGConnection, id: String, on date: String) async throws -> PGRow {
-        let unit = try await UnitStore.require(connection, id: id, field: "unit_id", on: date)
-        guard unit.bool("archived") == false else { throw Problem.invalid("unit_id", rule: "not_archived", "the unit is archived on \(date)") }
+    /// A unit named in a body that must exist and not be archived on `date`.
+    static func openUnit(_ connection: PGConnection, id: String, on date: String) async throws -> Unit {
+        let unit = try await UnitStore.named(connection, id: id, field: "unit_id", on: date)
+        guard !unit.archived else { throw Problem.invalid("unit_id", rule: "not_archived", "the unit is archived on \(date)") }
         return unit
     }
 
@@ -113,7 +112,7 @@ package enum PositionRoutes {
         load: { call, connection in
             let (draft, grade, date) = try draft(call.body, call.caller)
             let unit = try await openUnit(connection, id: call.body.unit_id, on: date)
-            return Creation(draft: draft, date: date, target: Target(tenant: call.caller.tenant, location: UnitStore.location(unit), grade: grade))
+            return Creation(draft: draft, date: date, target: Target(tenant: call.caller.tenant, location: unit.location, grade: grade))
         },
         target: { _, creation in creation.target },
         perform: { call, creation, connection in
@@ -260,7 +259,7 @@ package enum PositionRoutes {
             let (id, before) = try await locked(call, connection, on: date)
             let unit = try await openUnit(connection, id: call.body.unit_id, on: date)
             var target = before.target(call.caller)
-            target.destination = UnitStore.location(unit)
+            target.destination = unit.location
             return Loaded(id: id, date: date, before: before, target: target)
         },
         target: { _, loaded in loaded.target },

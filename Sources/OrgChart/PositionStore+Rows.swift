@@ -1,7 +1,7 @@
-// Positions as untyped rows, for the callers that still read them by column name (the importer,
-// TreeQuery, ExportLoader, RegionCoverage, RegionSeats). Each row is made into a `Position` here,
-// by name, once, so the JSON is still written by `Position.write` alone. Goes when they decode
-// `Position`s.
+// Positions as untyped rows, for the importer alone (ImportApply.swift, and the row helpers of
+// AssignmentRoutes+Rows.swift it calls), which is being converted apart. Each row is made into a
+// `Position` here, by name, once, so the JSON is still written by `Position.write` alone. Delete
+// this file when nothing calls it any more; new code decodes `Position`s.
 
 import App
 import HTTP
@@ -16,7 +16,8 @@ extension Position {
         revision = row.int("revision") ?? 0
         title = row.string("title") ?? ""
         grade = row.string("grade")
-        headcount = Headcount.Stored(named: row)
+        headcount = Headcount.Stored(kind: row.string("headcount_kind") ?? "exact", min: row.int("headcount_min"),
+                                     max: row.int("headcount_max"))
         duties = PGJSONBytes(Array((row.string("duties") ?? "[]").utf8))
         forms = PGJSONBytes(Array((row.string("forms") ?? "[]").utf8))
         kind = row.string("kind") ?? "regular"
@@ -36,35 +37,7 @@ extension Position {
     }
 }
 
-extension Headcount.Stored {
-    package init(named row: PGRow) {
-        self.init(kind: row.string("headcount_kind") ?? "exact", min: row.int("headcount_min"), max: row.int("headcount_max"))
-    }
-}
-
-extension Headcount {
-    /// Writes `{"kind": ..., "n"|"min","max"}` from a position row.
-    package static func write(_ row: PGRow, to json: inout JSONWriter) {
-        Stored(named: row).write(to: &json)
-    }
-
-    /// How the document writes it: "7", "1-3", "2+", "N", "1/region".
-    package static func text(_ row: PGRow) -> String {
-        Stored(named: row).text
-    }
-}
-
 extension PositionStore {
-    /// `baseColumns` and `filled` on `$date`, for statements that still number parameters by hand.
-    package static func columns(_ date: Int) -> String {
-        columns(day: PGQuery(unsafeSQL: "$\(date)::date")).sql
-    }
-
-    /// `from(day:)` on `$date`, for statements that still number parameters by hand.
-    package static func from(_ date: Int) -> String {
-        from(day: PGQuery(unsafeSQL: "$\(date)::date")).sql
-    }
-
     /// The position on `date` as a row (the columns of `position(_:id:on:)`, named).
     package static func read(_ connection: PGConnection, id: String, on date: String) async throws -> PGRow? {
         try await connection.query(selectOne(id: id, on: date)).first
@@ -79,27 +52,12 @@ extension PositionStore {
         return row
     }
 
-    package static func write(_ row: PGRow, to json: inout JSONWriter) {
-        Position(named: row).write(to: &json)
-    }
-
     package static func json(_ row: PGRow) -> [UInt8] {
         Position(named: row).json
     }
 
-    package static func grade(_ caller: Caller, _ row: PGRow) -> Grade? {
-        Position(named: row).grade(caller)
-    }
-
     package static func target(_ caller: Caller, _ row: PGRow) -> Target {
         Position(named: row).target(caller)
-    }
-}
-
-extension Holders {
-    /// `writeSeat` for a chart's position row (TreeQuery).
-    package static func writeSeat(_ row: PGRow, _ holders: [Holder], to json: inout JSONWriter) {
-        writeSeat(Position(named: row), holders, to: &json)
     }
 }
 

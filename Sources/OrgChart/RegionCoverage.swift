@@ -13,11 +13,10 @@ package enum RegionCoverage {
         package var name: String
     }
 
-    /// Covered regions of a position row (PositionStore.columns), by code; empty when the tenant
-    /// has no regions, in which case the post has n seats and holders name no region.
-    /// (By name, for the callers whose position rows are not typed yet.)
-    package static func regions(_ connection: PGConnection, of position: PGRow) async throws -> [Region] {
-        try await regions(connection, unitRegion: OrgPath.ids(position.string("region_path")).last)
+    /// Covered regions of a position, by code; empty when the tenant has no regions, in which
+    /// case the post has n seats and holders name no region.
+    package static func regions(_ connection: PGConnection, of position: Position) async throws -> [Region] {
+        try await regions(connection, unitRegion: OrgPath.ids(position.regionPath).last)
     }
 
     /// Covered regions of a post in a unit of region `unitRegion` (nil: a unit without one).

@@ -26,11 +26,10 @@ package enum RegionSeats {
         }
     }
 
-    /// Region seats by position id, for the rows (PositionStore.columns) that are per-region posts.
-    /// (By name, for the callers whose position rows are not typed yet.)
-    package static func vacant(_ connection: PGConnection, positions rows: [PGRow], on date: String) async throws -> [String: [Seat]] {
-        let posts = rows.filter { $0.string("headcount_kind") == "per_region" }.map { row in
-            Post(id: row.string("id")!, perRegion: row.int("headcount_min") ?? 1, unitRegion: OrgPath.ids(row.string("region_path")).last)
+    /// Region seats by position id, for the positions that are per-region posts.
+    package static func vacant(_ connection: PGConnection, positions: [Position], on date: String) async throws -> [String: [Seat]] {
+        let posts = positions.filter { $0.headcount.kind == "per_region" }.map { position in
+            Post(id: position.id, perRegion: position.headcount.min ?? 1, unitRegion: OrgPath.ids(position.regionPath).last)
         }
         return try await vacant(connection, posts: posts, on: date)
     }

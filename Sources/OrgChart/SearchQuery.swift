@@ -18,11 +18,7 @@ package enum SearchQuery {
         }
         let needle = q.trimmingCharacters(in: .whitespaces)
         let (units, positions, people) = try await context.transaction(caller) { connection in
-            // Units are read with UnitStore's columns and rows until UnitStore has a search of its own.
-            (try await connection.query("""
-                SELECT \(UnitStore.columns) FROM \(UnitStore.from(1))
-                WHERE strpos(lower(v.name), lower($2)) > 0 OR strpos(lower(v.code), lower($2)) > 0 ORDER BY v.name LIMIT 50
-                """, [date, needle]),
+            (try await UnitStore.search(connection, needle, on: date),
              try await PositionStore.search(connection, needle, on: date),
              try await PersonStore.search(connection, needle, on: date))
         }
@@ -32,8 +28,8 @@ package enum SearchQuery {
             json.field("as_of", date)
             json.key("units")
             json.beginArray()
-            for row in units where decide(caller.principal, .unitRead, UnitStore.target(caller, row), now).isAllowed {
-                UnitStore.write(row, to: &json)
+            for unit in units where decide(caller.principal, .unitRead, unit.target(caller), now).isAllowed {
+                unit.write(to: &json)
             }
             json.endArray()
             json.key("positions")

@@ -21,73 +21,79 @@ package enum TreeQuery {
     /// Units and positions; the tree fetches their holders (`Holders.fetch`), the exports their
     /// own richer holder rows (ExportLoader), so neither reads them twice.
     package struct Subtree {
-        package var units: PGResult
-        package var positions: PGResult
+        package var units: [Unit]               // root first, then by level, sort order, name, code
+        package var positions: [Position]       // no unit name, paths or holder count (see positionColumns)
     }
 
-    /// `WITH RECURSIVE sub AS (…)`: the versions on `$date` of the unit `$root` and its
-    /// descendants down to `$levels` levels below it (column `level`, 0 for the root), archived
+    /// `WITH RECURSIVE sub AS (…)`: the versions on `date` of the unit `root` and its
+    /// descendants down to `levels` levels below it (column `level`, 0 for the root), archived
     /// units included. Walks `parent_id` rather than testing `path <@ root_path`: under row-level
     /// security only leakproof operators may become index conditions, and ltree's `<@` is not, so
     /// the path test filtered every unit version of the tenant (20,000 in a big company) while a
     /// uuid equality on `parent_id` probes the `(tenant_id, parent_id)` index once per unit.
-    package static func subtreeCTE(date: Int, root: Int, levels: Int) -> String {
+    package static func subtreeCTE(root: String, levels: Int, on date: String) -> PGQuery {
         """
         WITH RECURSIVE sub AS (
-            SELECT s.*, 0 AS level FROM unit_versions s WHERE s.unit_id = $\(root)::uuid AND s.valid @> $\(date)::date
+            SELECT s.*, 0 AS level FROM unit_versions s WHERE s.unit_id = \(root)::uuid AND s.valid @> \(date)::date
             UNION ALL
-            SELECT c.*, sub.level + 1 FROM sub JOIN unit_versions c ON c.parent_id = sub.unit_id AND c.valid @> $\(date)::date
-            WHERE sub.level < $\(levels))
+            SELECT c.*, sub.level + 1 FROM sub JOIN unit_versions c ON c.parent_id = sub.unit_id AND c.valid @> \(date)::date
+            WHERE sub.level < \(levels)::integer)
         """
     }
 
-    /// FROM clause joining `sub` (as `v`) with `units u` and `regions r`, for `UnitStore.columns`.
-    package static let subtreeFrom = """
+    /// FROM clause joining `sub` (as `v`) with `units u` and `regions r`, for `UnitStore.unitColumns`.
+    package static let subtreeFrom: PGQuery = """
         sub v JOIN units u ON u.tenant_id = v.tenant_id AND u.id = v.unit_id
         LEFT JOIN regions r ON r.tenant_id = v.tenant_id AND r.id = v.region_id
         """
 
-    /// Columns of a chart's positions: `PositionStore.columns` less the unit's name and paths (the
-    /// chart has its units) and `filled` (the chart fetches the holders and counts them), since
-    /// each of those is a lookup per position.
-    package static let positionColumns = """
+    /// Columns of a chart's positions, in `Position`'s decoding order: `PositionStore.baseColumns`
+    /// with NULL for the unit's name and paths (the chart has its units) and for `filled` (the
+    /// chart fetches the holders and counts them), since each of those is a lookup per position.
+    package static let positionColumns: PGQuery = """
         p.id::text AS id, p.revision, v.title, v.grade, v.headcount_kind, v.headcount_min, v.headcount_max,
         v.duties::text AS duties, v.forms::text AS forms, v.kind, v.reports_to::text AS reports_to, v.span_min, v.span_max,
-        v.sort_order, v.archived, v.unit_id::text AS unit_id, lower(v.valid)::text AS valid_from,
-        upper(v.valid)::text AS valid_to, \(Headcount.establishmentSQL) AS establishment
+        v.sort_order, v.archived, v.unit_id::text AS unit_id, NULL::text AS unit_name, lower(v.valid)::text AS valid_from,
+        upper(v.valid)::text AS valid_to, NULL::text AS path_ids, NULL::text AS region_path,
+        \(unescaped: Headcount.establishment) AS establishment, NULL::bigint AS filled
         """
 
-    /// Joins `uv`, the unit version of `position_versions v` on `$1`, for the region count of
+    /// Joins `uv`, the unit version of `position_versions v` on `date`, for the region count of
     /// per-region posts (`Headcount.establishmentSQL`), and only for them: the condition on `v`
     /// inside the lateral subquery (kept from being flattened by OFFSET 0) skips the lookup, a
     /// slow GiST probe under row-level security, for every other position.
-    package static let perRegionUnit = """
+    package static func perRegionUnit(on date: String) -> PGQuery {
+        """
         LEFT JOIN LATERAL (SELECT x.region_id FROM unit_versions x
-                           WHERE v.headcount_kind = 'per_region' AND x.unit_id = v.unit_id AND x.valid @> $1::date OFFSET 0) uv ON true
+                           WHERE v.headcount_kind = 'per_region' AND x.unit_id = v.unit_id AND x.valid @> \(date)::date OFFSET 0) uv ON true
         """
+    }
 
-    /// FROM clause for `positionColumns`; `$1` is the day.
-    package static let positionsFrom = """
-        positions p JOIN position_versions v ON v.tenant_id = p.tenant_id AND v.position_id = p.id AND v.valid @> $1::date
-        \(perRegionUnit)
+    /// FROM clause for `positionColumns`: the positions with a version on `date`.
+    package static func positionsFrom(on date: String) -> PGQuery {
         """
+        positions p JOIN position_versions v ON v.tenant_id = p.tenant_id AND v.position_id = p.id AND v.valid @> \(date)::date
+        \(unescaped: perRegionUnit(on: date))
+        """
+    }
 
     /// The live subtree of `root` on `date` down to `depth` levels below it; nil when the root
-    /// does not exist that day. The caller has authorised reading the root.
-    package static func load(_ connection: PGConnection, root: String, depth: Int, on date: String) async throws -> (PGRow, Subtree)? {
-        guard let rootRow = try await UnitStore.read(connection, id: root, on: date) else { return nil }
-        let units = try await connection.query("""
-            \(subtreeCTE(date: 1, root: 2, levels: 3))
-            SELECT \(UnitStore.columns) FROM \(subtreeFrom)
-            WHERE NOT v.archived OR u.id = $2::uuid
+    /// does not exist that day. The caller has authorised reading the root. Both reads ask for
+    /// binary results: they return the chart's thousands of rows (docs/performance.md, "Typed
+    /// rows and binary results"), and every column is of a type PGBinary reads.
+    package static func load(_ connection: PGConnection, root: String, depth: Int, on date: String) async throws -> (Unit, Subtree)? {
+        guard let rootUnit = try await UnitStore.unit(connection, id: root, on: date) else { return nil }
+        let units: [Unit] = try await connection.query(("""
+            \(unescaped: subtreeCTE(root: root, levels: depth, on: date))
+            SELECT \(unescaped: UnitStore.unitColumns) FROM \(unescaped: subtreeFrom)
+            WHERE NOT v.archived OR u.id = \(root)::uuid
             ORDER BY nlevel(v.path), v.sort_order, v.name, v.code
-            """, [date, root, depth])
-        let ids = units.map { $0.string("id")! }
-        let positions = try await connection.query("""
-            SELECT \(positionColumns) FROM \(positionsFrom)
-            WHERE v.unit_id = ANY ($2::uuid[]) AND NOT v.archived ORDER BY v.sort_order, v.title, p.seq
-            """, [date, ids])
-        return (rootRow, Subtree(units: units, positions: positions))
+            """ as PGQuery).binary()).decode()
+        let positions: [Position] = try await connection.query(("""
+            SELECT \(unescaped: positionColumns) FROM \(unescaped: positionsFrom(on: date))
+            WHERE v.unit_id = ANY (\(units.map(\.id))::uuid[]) AND NOT v.archived ORDER BY v.sort_order, v.title, p.seq
+            """ as PGQuery).binary()).decode()
+        return (rootUnit, Subtree(units: units, positions: positions))
     }
 
     package static func tree(_ context: RequestContext) async throws -> HTTPResponse {
@@ -95,36 +101,30 @@ package enum TreeQuery {
         let id = try context.pathID("id", resource: "unit")
         let date = try OrgDate.asOf(context)
         let depth = try depth(context)
-        let loaded = try await context.transaction(caller) { connection -> (PGRow, Subtree, [String: [Holder]])? in
+        let loaded = try await context.transaction(caller) { connection -> (Unit, Subtree, [String: [Holder]])? in
             guard let (root, subtree) = try await load(connection, root: id, depth: depth, on: date) else { return nil }
-            return (root, subtree, try await Holders.fetch(connection, positions: subtree.positions.map { $0.string("id")! }, on: date))
+            return (root, subtree, try await Holders.fetch(connection, positions: subtree.positions.map(\.id), on: date))
         }
         guard let (root, subtree, holders) = loaded else { throw Problem.notFound("unit") }
-        try await context.authorize(caller, .unitRead, UnitStore.target(caller, root), resource: "unit", id: id)
-        var children: [String: [PGRow]] = [:]
-        for unit in subtree.units { children[unit.string("parent_id") ?? "", default: []].append(unit) }
-        var positions: [String: [PGRow]] = [:]
-        for position in subtree.positions { positions[position.string("unit_id")!, default: []].append(position) }
+        try await context.authorize(caller, .unitRead, root.target(caller), resource: "unit", id: id)
+        var children: [String: [Int]] = [:]         // indexes into subtree.units, by parent id
+        for (index, unit) in subtree.units.enumerated() { children[unit.parentID ?? "", default: []].append(index) }
+        var positions: [String: [Int]] = [:]        // indexes into subtree.positions, by unit id
+        for (index, position) in subtree.positions.enumerated() { positions[position.unitID, default: []].append(index) }
 
-        func write(_ unit: PGRow, _ json: inout JSONWriter) {
-            let unitID = unit.string("id")!
+        func write(_ unit: Unit, _ json: inout JSONWriter) {
             json.beginObject()
-            json.field("id", unitID)
-            json.field("code", unit.string("code"))
-            json.field("name", unit.string("name"))
-            json.field("kind", unit.string("kind"))
-            json.field("tier", unit.string("tier"))
-            json.field("role_label", unit.string("role_label"))
-            json.key("functions"); json.raw(Array((unit.string("functions") ?? "[]").utf8))
+            unit.writeHead(to: &json)
             json.key("positions")
             json.beginArray()
-            for position in positions[unitID] ?? [] {
-                Holders.writeSeat(position, holders[position.string("id")!] ?? [], to: &json)
+            for index in positions[unit.id] ?? [] {
+                let position = subtree.positions[index]
+                Holders.writeSeat(position, holders[position.id] ?? [], to: &json)
             }
             json.endArray()
             json.key("children")
             json.beginArray()
-            for child in children[unitID] ?? [] { write(child, &json) }
+            for index in children[unit.id] ?? [] { write(subtree.units[index], &json) }
             json.endArray()
             json.endObject()
         }
@@ -133,8 +133,7 @@ package enum TreeQuery {
             json.field("as_of", date)
             json.field("depth", depth)
             json.key("unit")
-            let rootID = root.string("id")!
-            if let row = subtree.units.first(where: { $0.string("id") == rootID }) { write(row, &json) } else { json.null() }
+            if let unit = subtree.units.first(where: { $0.id == root.id }) { write(unit, &json) } else { json.null() }
             json.endObject()
         }
     }

@@ -7,7 +7,7 @@ import HTTP
 import Policy
 import Postgres
 
-package struct Unit: Sendable, PGRowDecodable {
+package struct Unit: Sendable, PGRowDecodable, UnitHead {
     package var id: String
     package var revision: Int
     package var name: String
@@ -58,13 +58,7 @@ package struct Unit: Sendable, PGRowDecodable {
     /// adds the grants left on the merged unit).
     package func write(to json: inout JSONWriter, extra: (inout JSONWriter) -> Void = { _ in }) {
         json.beginObject()
-        json.field("id", id)
-        json.field("code", code)
-        json.field("name", name)
-        json.field("kind", kind)
-        json.field("tier", tier)
-        json.field("role_label", roleLabel)
-        json.key("functions"); json.raw(functions.bytes)
+        writeHead(to: &json)
         json.field("parent_id", parentID)
         json.field("path", strings: OrgPath.ids(pathIDs))
         json.field("region_id", regionID)
@@ -85,6 +79,9 @@ package struct Unit: Sendable, PGRowDecodable {
         return json.bytes
     }
 
+    /// `functions` as stored (jsonb's text, spliced unparsed).
+    package func writeFunctions(to json: inout JSONWriter) { json.raw(functions.bytes) }
+
     /// The policy's view of the unit.
     package func target(_ caller: Caller) -> Target {
         .unit(caller.tenant, path: path, tier: tier.flatMap { caller.ladder.tierIndex(named: $0) },
@@ -97,28 +94,29 @@ package struct Unit: Sendable, PGRowDecodable {
     }
 }
 
-extension Unit {
-    /// A unit from a row of the by-name `UnitStore.columns` that a caller not yet converted
-    /// selected among its own columns (so the row may hold more, in any order).
-    init(named row: PGRow) {
-        id = row.string("id") ?? ""
-        revision = row.int("revision") ?? 0
-        name = row.string("name") ?? ""
-        code = row.string("code") ?? ""
-        kind = row.string("kind") ?? ""
-        tier = row.string("tier")
-        roleLabel = row.string("role_label")
-        functions = PGJSONBytes(Array((row.string("functions") ?? "[]").utf8))
-        parentID = row.string("parent_id")
-        regionID = row.string("region_id")
-        sortOrder = row.int("sort_order") ?? 0
-        archived = row.bool("archived") ?? false
-        plannedEstablishment = row.int("planned_establishment")
-        mergedInto = row.string("merged_into")
-        pathIDs = row.string("path_ids") ?? "{}"
-        depth = row.int("depth") ?? 0
-        validFrom = row.string("valid_from") ?? ""
-        validTo = row.string("valid_to")
-        regionPath = row.string("region_path")
+/// The members every unit answer opens with, in this order — the single unit (`Unit.write`), each
+/// unit of the tree (TreeQuery) and of the JSON export (ChartJSON) — written by `writeHead` alone
+/// so the three shapes cannot drift apart. What follows them is each answer's own.
+package protocol UnitHead {
+    var id: String { get }
+    var code: String { get }
+    var name: String { get }
+    var kind: String { get }
+    var tier: String? { get }
+    var roleLabel: String? { get }
+    /// The `functions` array: spliced as stored (Unit) or written from its items (ChartUnit).
+    func writeFunctions(to json: inout JSONWriter)
+}
+
+extension UnitHead {
+    /// id, code, name, kind, tier, role_label, functions.
+    package func writeHead(to json: inout JSONWriter) {
+        json.field("id", id)
+        json.field("code", code)
+        json.field("name", name)
+        json.field("kind", kind)
+        json.field("tier", tier)
+        json.field("role_label", roleLabel)
+        json.key("functions"); writeFunctions(to: &json)
     }
 }

@@ -20,16 +20,15 @@ package enum VacancyQuery {
             throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "unit_id must be a unit id", field: "unit_id", rule: "uuid")
         }
         let (listed, positions, regions) = try await context.transaction(caller) { connection in
-            if let unit, try await UnitStore.read(connection, id: unit.lowercased(), on: date) == nil {
+            if let unit, try await UnitStore.unit(connection, id: unit.lowercased(), on: date) == nil {
                 throw Problem.notFound("unit")
             }
             let listed = try await vacantSeats(connection, under: unit?.lowercased(), on: date)
             guard !listed.isEmpty else { return (listed, [String: Position](), [String: [RegionSeats.Seat]]()) }
-            let rows = try await connection.query(PositionStore.select(ids: listed.map(\.id), on: date, holders: false))
+            let found: [Position] = try await connection.query(PositionStore.select(ids: listed.map(\.id), on: date, holders: false)).decode()
             var positions: [String: Position] = [:]
-            for position in try rows.decode(as: Position.self) { positions[position.id] = position }
-            // RegionSeats reads the same rows by column name until it takes Positions.
-            return (listed, positions, try await RegionSeats.vacant(connection, positions: Array(rows), on: date))
+            for position in found { positions[position.id] = position }
+            return (listed, positions, try await RegionSeats.vacant(connection, positions: found, on: date))
         }
         let now = caller.context(now: .now)
         return JSONResponse.make { json in
@@ -71,21 +70,21 @@ package enum VacancyQuery {
     /// their establishment, then the holders and the first days of all of them by `= ANY` of
     /// their ids (PositionStore.ages, AssignmentStore.filling). Joined in SQL, these sets were
     /// planned blind (an array's length, a recursive walk's size) and nested loops re-read one set
-    /// per row of the other: 1.8–4.8 s, varying from run to run, for 5,000 positions. (The first
-    /// two statements use TreeQuery's SQL, which numbers its parameters by hand; their rows are
-    /// decoded by position all the same.)
+    /// per row of the other: 1.8–4.8 s, varying from run to run, for 5,000 positions. The position
+    /// list, every live position of the subtree or the tenant, is read in binary (as the tree's).
     package static func vacantSeats(_ connection: PGConnection, under unit: String?, on date: String) async throws -> [VacantSeat] {
-        let columns = "SELECT p.id::text, v.title, \(Headcount.toFillSQL) FROM \(TreeQuery.positionsFrom)"
+        let select: PGQuery = "SELECT p.id::text, v.title, \(unescaped: Headcount.toFill) FROM \(unescaped: TreeQuery.positionsFrom(on: date))"
         let positions: [(String, String, Int?)]
         if let unit {
             let units = try await connection.query("""
-                \(TreeQuery.subtreeCTE(date: 1, root: 2, levels: 3))
+                \(unescaped: TreeQuery.subtreeCTE(root: unit, levels: 10_000, on: date))
                 SELECT unit_id::text FROM sub WHERE NOT archived
-                """, [date, unit, 10_000]).decode(String.self)
-            positions = try await connection.query("\(columns) WHERE NOT v.archived AND v.unit_id = ANY ($2::uuid[])", [date, units])
-                .decode(String.self, String.self, Int?.self)
+                """).decode(String.self)
+            positions = try await connection.query(("\(unescaped: select) WHERE NOT v.archived AND v.unit_id = ANY (\(units)::uuid[])" as PGQuery)
+                .binary()).decode(String.self, String.self, Int?.self)
         } else {
-            positions = try await connection.query("\(columns) WHERE NOT v.archived", [date]).decode(String.self, String.self, Int?.self)
+            positions = try await connection.query(("\(unescaped: select) WHERE NOT v.archived" as PGQuery).binary())
+                .decode(String.self, String.self, Int?.self)
         }
         var seats: [String: VacantSeat] = [:]
         for (id, title, establishment) in positions {

@@ -71,6 +71,19 @@ struct OrgChartQueryTests {
         }
     }
 
+    @Test("a unit opens with the same members, in the same order, in its own answer, the tree and the JSON export")
+    func unitHead() async throws {
+        try await TestEnvironment.withServer { port in
+            let chart = try CallCenter(try OrgClient.start("unithead", port: port))
+            let own = try chart.org.client.get("/v1/units/\(chart.center)").text
+            // {"id": … "functions":[…] up to the members only the single answer has.
+            let head = try #require(own.range(of: ",\"parent_id\"").map { String(own[..<$0.lowerBound]) })
+            #expect(head.hasPrefix("{\"id\":\"\(chart.center)\",\"code\":\"CC\",\"name\":\"客服中心\",\"kind\":\"center\""), "\(own)")
+            #expect(try chart.org.client.get("/v1/units/\(chart.center)/tree").text.contains(head + ",\"positions\""))
+            #expect(try chart.org.client.get("/v1/units/\(chart.center)/export").text.contains(head + ",\"planned_establishment\""))
+        }
+    }
+
     @Test("the headcount report rolls establishment, filled and vacant up the tree, by grade")
     func headcount() async throws {
         try await TestEnvironment.withServer { port in
