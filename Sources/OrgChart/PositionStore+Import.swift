@@ -1,6 +1,7 @@
-// The positions read the importer needs beyond PositionStore's: positions by their natural key,
-// (unit code, title, number among the unit's posts of that title), which is how an import file
-// names them. Kept apart from PositionStore.swift so the store's file stays the routes' view.
+// What the importer and the demo seed need of the positions store beyond PositionStore.swift:
+// positions by their natural key (unit code, title, number among the unit's posts of that title),
+// which is how an import file names them, and a way to spell a new position from outside this
+// module. Kept apart from PositionStore.swift so the store's file stays the routes' view.
 
 import Postgres
 
@@ -17,5 +18,16 @@ extension PositionStore {
             WHERE v.valid @> \(date)::date AND NOT v.archived AND uv.code = ANY (\(unitCodes)::text[])
             ORDER BY v.sort_order, p.seq
             """ as PGQuery).decode(String.self, String.self, String.self).map { (id: $0.0, title: $0.1, unitCode: $0.2) }
+    }
+}
+
+extension PositionStore.Draft {
+    /// A new position, for writers outside this module (the demo seed); a field left out is
+    /// empty: one seat, no duties or forms, a regular post reporting to nobody, sort order 0.
+    package init(unit: String, title: String, grade: String?, headcount: (kind: String, min: Int?, max: Int?) = ("exact", 1, 1),
+                 duties: [String] = [], forms: [String] = [], kind: String = "regular", reportsTo: String? = nil,
+                 span: (min: Int, max: Int)? = nil, sortOrder: Int = 0) {
+        self.init(unitID: unit, title: title, grade: grade, headcount: headcount, duties: duties, forms: forms, kind: kind,
+                  reportsTo: reportsTo, spanMin: span?.min, spanMax: span?.max, sortOrder: sortOrder)
     }
 }
