@@ -5,7 +5,6 @@
 // explicit vacancies (暂缺) and a concurrent post (兼任).
 
 import App
-import ChartRender
 import OrgChart
 import Postgres
 
