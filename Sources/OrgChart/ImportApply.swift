@@ -71,9 +71,8 @@ package struct ImportApply {
 
     private mutating func apply(_ unit: ImportBatch.Unit) async throws {
         let parentID = try unit.parentCode.map { code in try code.map { try resolveUnit($0, field: "parent_code") } }
-        let before = try await connection.query("SELECT \(UnitStore.columns) FROM \(UnitStore.from(1)) WHERE v.code = $2",
-                                                [date, unit.code]).first
-        if let kind = unit.kind { try await OrgRules.kind(kind, connection, current: before?.string("kind")) }
+        let before = try await UnitStore.unit(connection, code: unit.code, on: date)
+        if let kind = unit.kind { try await OrgRules.kind(kind, connection, current: before?.kind) }
         let tier = try (unit.tier ?? nil).map { try OrgRules.tier($0, caller.ladder) }
         guard let before else {
             guard let name = unit.name, let kind = unit.kind else {
@@ -81,67 +80,46 @@ package struct ImportApply {
             }
             var parentPath = TreePath([])
             if let parentID = parentID ?? nil {
-                let parent = try await UnitStore.require(connection, id: parentID, field: "parent_code", on: date)
-                parentPath = OrgPath.tree(parent.string("path_ids")) ?? TreePath([])
+                parentPath = try await UnitStore.named(connection, id: parentID, field: "parent_code", on: date).path
             }
             try await context.authorize(caller, .unitCreate, .newUnit(caller.tenant, parent: parentPath, tier: tier, region: nil),
                                         resource: "unit", id: nil)
-            let id: String
-            do {
-                id = try await connection.query("""
-                    WITH u AS (INSERT INTO units (tenant_id) VALUES ($1::uuid) RETURNING id)
-                    INSERT INTO unit_versions (tenant_id, unit_id, valid, parent_id, path, name, code, kind, tier, role_label, functions, sort_order,
-                                               planned_establishment)
-                    SELECT $1::uuid, u.id, daterange($2::date, NULL), $3::uuid,
-                           coalesce((SELECT path FROM unit_versions WHERE unit_id = $3::uuid AND valid @> $2::date), ''::ltree) || orgd_uuid_label(u.id),
-                           $4, $5, $6, $7, $8, $9::jsonb, $10, $11::integer
-                    FROM u RETURNING unit_id::text AS id
-                    """, [caller.tenantID!, date, parentID ?? nil, name, unit.code, kind, unit.tier ?? nil, unit.roleLabel ?? nil,
-                          OrgRules.jsonList(unit.functions ?? []), unit.sortOrder ?? 0, unit.plannedEstablishment ?? nil]).string(0, "id")!
-            } catch {
-                // `query` throws PGError only (typed), so no cast is needed.
-                if error.isExclusionViolation { throw UnitRoutes.codeTaken(unit.code, date) }
-                throw error
-            }
+            let id = try await UnitStore.create(connection, tenant: caller.tenantID!, UnitStore.Fields(
+                name: name, code: unit.code, kind: kind, tier: unit.tier ?? nil, roleLabel: unit.roleLabel ?? nil,
+                functions: unit.functions ?? [], parentID: parentID ?? nil, regionID: nil, sortOrder: unit.sortOrder ?? 0,
+                plannedEstablishment: unit.plannedEstablishment ?? nil), from: date)
             unitIDs[unit.code.lowercased()] = id
-            let row = try await UnitStore.read(connection, id: id, on: date)!
+            let after = try await storedUnit(id)
             try await OrgChange.record(connection, context, caller, action: "unit.create", resource: "unit", id: id,
-                                       effective: date, after: UnitStore.json(row))
+                                       effective: date, after: after.json())
             count("units", created: true)
             return
         }
-        let id = before.string("id")!
-        if let parentID, parentID != before.string("parent_id") {
+        let id = before.id
+        if let parentID, parentID != before.parentID {
             throw Problem.invalid("parent_code", rule: "no_move", "unit \(unit.code) exists under another parent; import does not move units — use POST /v1/units/\(id)/move")
         }
-        let functions = ExportLoader.jsonStrings(before.string("functions"))
-        let same = (unit.name.map { $0 == before.string("name") } ?? true)
-            && (unit.kind.map { $0 == before.string("kind") } ?? true)
-            && (unit.tier.map { $0 == before.string("tier") } ?? true)
-            && (unit.roleLabel.map { $0 == before.string("role_label") } ?? true)
+        let functions = ExportLoader.jsonStrings(before.functions.pgText)
+        let same = (unit.name.map { $0 == before.name } ?? true)
+            && (unit.kind.map { $0 == before.kind } ?? true)
+            && (unit.tier.map { $0 == before.tier } ?? true)
+            && (unit.roleLabel.map { $0 == before.roleLabel } ?? true)
             && (unit.functions.map { $0 == functions } ?? true)
-            && (unit.sortOrder.map { $0 == before.int("sort_order") } ?? true)
-            && (unit.plannedEstablishment.map { $0 == before.int("planned_establishment") } ?? true)
+            && (unit.sortOrder.map { $0 == before.sortOrder } ?? true)
+            && (unit.plannedEstablishment.map { $0 == before.plannedEstablishment } ?? true)
         guard !same else { count("units", created: false, changed: false); return }
         guard try await Versions.lock(connection, nil, "units", id: id) != nil else { throw Problem.notFound("unit") }
-        var target = UnitStore.target(caller, before)
+        var target = before.target(caller)
         if unit.tier != nil { target.newUnitTier = tier }
         try await context.authorize(caller, .unitUpdate, target, resource: "unit", id: id)
         try await Versions.prepare(connection, Versions.units, id: id, on: date)
-        _ = try await connection.query("""
-            UPDATE unit_versions SET name = coalesce($2, name), kind = coalesce($3, kind),
-                tier = CASE WHEN $4::boolean THEN $5 ELSE tier END,
-                role_label = CASE WHEN $6::boolean THEN $7 ELSE role_label END,
-                functions = coalesce($8::jsonb, functions), sort_order = coalesce($9::integer, sort_order),
-                planned_establishment = CASE WHEN $11::boolean THEN $12::integer ELSE planned_establishment END
-            WHERE unit_id = $1::uuid AND lower(valid) >= $10::date
-            """, [id, unit.name, unit.kind, unit.tier != nil, unit.tier ?? nil, unit.roleLabel != nil, unit.roleLabel ?? nil,
-                  unit.functions.map(OrgRules.jsonList), unit.sortOrder, date,
-                  unit.plannedEstablishment != nil, unit.plannedEstablishment ?? nil])
+        try await UnitStore.update(connection, id: id, UnitStore.Change(
+            name: unit.name, kind: unit.kind, tier: unit.tier, roleLabel: unit.roleLabel, functions: unit.functions,
+            sortOrder: unit.sortOrder, plannedEstablishment: unit.plannedEstablishment), from: date)
         _ = try await Versions.bump(connection, "units", id: id)
-        let after = try await UnitStore.read(connection, id: id, on: date)!
+        let after = try await storedUnit(id)
         try await OrgChange.record(connection, context, caller, action: "unit.update", resource: "unit", id: id,
-                                   effective: date, before: UnitStore.json(before), after: UnitStore.json(after))
+                                   effective: date, before: before.json(), after: after.json())
         count("units", created: false, changed: true)
     }
 
@@ -157,34 +135,35 @@ package struct ImportApply {
             let home = appointedIn[person.employeeNo].flatMap { unitIDs[$0.lowercased()] }
             let path = try await home.asyncMap { try await PersonRoutes.homeUnitPath(connection, id: $0, on: date) }
             try await context.authorize(caller, .personCreate, .person(caller.tenant, unit: path, grade: nil), resource: "person", id: nil)
-            let id = try await connection.query("""
-                INSERT INTO people (tenant_id, employee_no, name, contact, home_unit_id) VALUES ($1::uuid, $2, $3, $4::jsonb, $5::uuid)
-                RETURNING id::text AS id
-                """, [caller.tenantID!, person.employeeNo, name, contact ?? PGJSON(Array("{}".utf8)), home]).string(0, "id")!
-            _ = try await connection.query("UPDATE person_versions SET valid = daterange($2::date, NULL) WHERE person_id = $1::uuid", [id, date])
+            guard let id = try await PersonStore.create(connection, tenant: caller.tenantID!, employeeNo: person.employeeNo, name: name,
+                                                        contact: contact ?? PGJSON(Array("{}".utf8)), homeUnit: home, from: date) else {
+                // Taken since loadKeys read the numbers: another import or POST /v1/people committed it.
+                throw Problem(status: 422, code: "VALIDATION_FAILED", detail: "employee_no \(person.employeeNo) is already taken in this tenant",
+                              field: nil, rule: "people_employee_no_unique")
+            }
             personIDs[person.employeeNo] = id
-            let row = try await PersonRoutes.read(connection, id: id, on: date)!
+            let after = try await storedPerson(id, on: date)
             try await OrgChange.record(connection, context, caller, action: "person.create", resource: "person", id: id,
-                                       effective: date, after: PersonRoutes.json(row))
+                                       effective: date, after: after.json)
             count("people", created: true)
             return
         }
-        guard let before = try await PersonRoutes.read(connection, id: id, on: date) else {
+        guard let before = try await PersonStore.person(connection, id: id, on: date) else {
             throw Problem.invalid("employee_no", rule: "exists_on_date",
                                   "person \(person.employeeNo) is on record only from a day after effective_date \(date); import with a later effective_date")
         }
-        let storedContact = Dictionary(ExportLoader.contactPairs(before.string("contact")), uniquingKeysWith: { first, _ in first })
-        let same = (person.name.map { $0 == before.string("name") } ?? true) && (person.contact.map { $0 == storedContact } ?? true)
+        let storedContact = Dictionary(ExportLoader.contactPairs(before.contact.pgText), uniquingKeysWith: { first, _ in first })
+        let same = (person.name.map { $0 == before.name } ?? true) && (person.contact.map { $0 == storedContact } ?? true)
         guard !same else { count("people", created: false, changed: false); return }
         guard try await Versions.lock(connection, nil, "people", id: id) != nil else { throw Problem.notFound("person") }
-        try await context.authorize(caller, .personUpdate, PersonRoutes.target(caller, before), resource: "person", id: id)
-        if let name = person.name, name != before.string("name") {
-            try await PersonRoutes.rename(connection, id: id, to: name, on: date)
+        try await context.authorize(caller, .personUpdate, before.target(caller), resource: "person", id: id)
+        if let name = person.name, name != before.name {
+            try await PersonStore.rename(connection, id: id, to: name, on: date)
         }
-        try await PersonRoutes.syncMirror(connection, id: id, contact: contact)
-        let after = try await PersonRoutes.read(connection, id: id, on: date)!
+        try await PersonStore.syncMirror(connection, id: id, contact: contact)
+        let after = try await storedPerson(id, on: date)
         try await OrgChange.record(connection, context, caller, action: "person.update", resource: "person", id: id,
-                                   effective: date, before: PersonRoutes.json(before), after: PersonRoutes.json(after))
+                                   effective: date, before: before.json, after: after.json)
         count("people", created: false, changed: true)
     }
 
@@ -193,47 +172,40 @@ package struct ImportApply {
         let manager = try position.reportsTo.map { ref in try ref.map { try resolvePosition($0, field: "reports_to_title") } }
         let existing = try stored(position.ref, field: "title")
         let grade = try (position.grade ?? nil).map { try caller.ladder.grade($0) }
-        guard let id = existing, let before = try await PositionStore.read(connection, id: id, on: date) else {
-            let unit = try await UnitStore.require(connection, id: unitID, field: "unit_code", on: date)
-            guard unit.bool("archived") == false else { throw Problem.invalid("unit_code", rule: "not_archived", "the unit is archived on \(date)") }
+        guard let id = existing, let before = try await PositionStore.position(connection, id: id, on: date) else {
+            let unit = try await UnitStore.named(connection, id: unitID, field: "unit_code", on: date)
+            guard !unit.archived else { throw Problem.invalid("unit_code", rule: "not_archived", "the unit is archived on \(date)") }
             guard let headcount = position.headcount else {
                 throw Problem.invalid("headcount", rule: "required", "a new position needs a headcount (n, min-max, N or n/region)")
             }
-            let target = Target.position(caller.tenant, unit: OrgPath.tree(unit.string("path_ids")) ?? TreePath([]),
-                                         region: OrgPath.tree(unit.string("region_path")), grade: grade)
+            let target = Target.position(caller.tenant, unit: unit.path, region: OrgPath.tree(unit.regionPath), grade: grade)
             try await context.authorize(caller, .positionCreate, target, resource: "position", id: nil)
-            let id = try await connection.query("""
-                WITH p AS (INSERT INTO positions (tenant_id) VALUES ($1::uuid) RETURNING id)
-                INSERT INTO position_versions (tenant_id, position_id, valid, unit_id, title, grade, headcount_kind, headcount_min,
-                                               headcount_max, duties, forms, kind, reports_to, span_min, span_max, sort_order)
-                SELECT $1::uuid, p.id, daterange($2::date, NULL), $3::uuid, $4, $5, $6, $7::integer, $8::integer, $9::jsonb, $10::jsonb,
-                       $11, $12::uuid, $13::integer, $14::integer, $15::integer
-                FROM p RETURNING position_id::text AS id
-                """, [caller.tenantID!, date, unitID, position.title, position.grade ?? nil, headcount.kind, headcount.min, headcount.max,
-                      OrgRules.jsonList(position.duties ?? []), OrgRules.jsonList(position.forms ?? []), position.kind ?? "regular",
-                      manager ?? nil, position.spanMin ?? nil, position.spanMax ?? nil, position.sortOrder ?? 0]).string(0, "id")!
+            let id = try await PositionStore.create(connection, tenant: caller.tenantID!, PositionStore.Draft(
+                unitID: unitID, title: position.title, grade: position.grade ?? nil, headcount: headcount,
+                duties: position.duties ?? [], forms: position.forms ?? [], kind: position.kind ?? "regular", reportsTo: manager ?? nil,
+                spanMin: position.spanMin ?? nil, spanMax: position.spanMax ?? nil, sortOrder: position.sortOrder ?? 0), from: date)
             positionIDs[Self.key(position.ref), default: []].append(id)      // the next of its title
-            let row = try await PositionStore.read(connection, id: id, on: date)!
+            let after = try await storedPosition(id, on: date)
             try await OrgChange.record(connection, context, caller, action: "position.create", resource: "position", id: id,
-                                       effective: date, after: PositionStore.json(row))
+                                       effective: date, after: after.json)
             count("positions", created: true)
             return
         }
         let headcount = position.headcount
-        let same = (position.grade.map { $0 == before.string("grade") } ?? true)
-            && (headcount.map { $0.kind == before.string("headcount_kind") && $0.min == before.int("headcount_min") && $0.max == before.int("headcount_max") } ?? true)
-            && (position.kind.map { $0 == before.string("kind") } ?? true)
-            && (manager.map { $0 == before.string("reports_to") } ?? true)
-            && (position.duties.map { $0 == ExportLoader.jsonStrings(before.string("duties")) } ?? true)
-            && (position.forms.map { $0 == ExportLoader.jsonStrings(before.string("forms")) } ?? true)
-            && (position.spanMin.map { $0 == before.int("span_min") } ?? true)
-            && (position.spanMax.map { $0 == before.int("span_max") } ?? true)
-            && (position.sortOrder.map { $0 == before.int("sort_order") } ?? true)
+        let same = (position.grade.map { $0 == before.grade } ?? true)
+            && (headcount.map { $0.kind == before.headcount.kind && $0.min == before.headcount.min && $0.max == before.headcount.max } ?? true)
+            && (position.kind.map { $0 == before.kind } ?? true)
+            && (manager.map { $0 == before.reportsTo } ?? true)
+            && (position.duties.map { $0 == ExportLoader.jsonStrings(before.duties.pgText) } ?? true)
+            && (position.forms.map { $0 == ExportLoader.jsonStrings(before.forms.pgText) } ?? true)
+            && (position.spanMin.map { $0 == before.spanMin } ?? true)
+            && (position.spanMax.map { $0 == before.spanMax } ?? true)
+            && (position.sortOrder.map { $0 == before.sortOrder } ?? true)
         guard !same else { count("positions", created: false, changed: false); return }
         if manager != nil { try await OrgChange.lockTree(connection, caller, "reports_to") }
         guard try await Versions.lock(connection, nil, "positions", id: id) != nil else { throw Problem.notFound("position") }
-        try PositionRoutes.checkSpan(position.spanMin ?? before.int("span_min"), position.spanMax ?? before.int("span_max"))
-        var target = PositionStore.target(caller, before)
+        try PositionRoutes.checkSpan(position.spanMin ?? before.spanMin, position.spanMax ?? before.spanMax)
+        var target = before.target(caller)
         if position.grade != nil {
             target.newGrade = grade
             target.affected = LinkedAccounts.principals(try await LinkedAccounts.holding(id, from: date, connection), caller)
@@ -249,9 +221,9 @@ package struct ImportApply {
             spanMin: position.spanMin, spanMax: position.spanMax, sortOrder: position.sortOrder),
             to: id, from: date, connection)
         _ = try await Versions.bump(connection, "positions", id: id)
-        let after = try await PositionStore.read(connection, id: id, on: date)!
+        let after = try await storedPosition(id, on: date)
         try await OrgChange.record(connection, context, caller, action: "position.update", resource: "position", id: id,
-                                   effective: date, before: PositionStore.json(before), after: PositionStore.json(after))
+                                   effective: date, before: before.json, after: after.json)
         count("positions", created: false, changed: true)
     }
 
@@ -264,47 +236,46 @@ package struct ImportApply {
         let endAfter = (assignment.end ?? nil).map(OrgDate.dayAfter)
         let range = "[\(start),\(endAfter ?? ""))"
         // The same person in the same position over an overlapping period is this assignment.
-        if let stored = try await connection.query("""
-            SELECT id::text AS id, kind, lower(valid)::text AS start_date, upper(valid)::text AS end_after FROM assignments
-            WHERE person_id = $1::uuid AND position_id = $2::uuid AND valid && $3::daterange FOR UPDATE
-            """, [personID, positionID, range]).first {
-            if stored.string("kind") != assignment.kind {
+        if let stored = try await AssignmentStore.overlapping(connection, person: personID, position: positionID, range: range) {
+            if stored.kind != assignment.kind {
                 throw Problem.invalid("kind", rule: "unchanged_kind",
-                                      "the person already holds this position as \(stored.string("kind") ?? "?") from \(stored.string("start_date") ?? "?"); end that assignment and import a new one")
+                                      "the person already holds this position as \(stored.kind) from \(stored.startDate); end that assignment and import a new one")
             }
-            if let given = assignment.start, given != stored.string("start_date") {
+            if let given = assignment.start, given != stored.startDate {
                 throw Problem.invalid("start_date", rule: "unchanged_start",
-                                      "the person already holds this position from \(stored.string("start_date") ?? "?"); end that assignment and import a new one")
+                                      "the person already holds this position from \(stored.startDate); end that assignment and import a new one")
             }
-            guard let end = assignment.end, end.map(OrgDate.dayAfter) != stored.string("end_after") else {
+            guard let end = assignment.end, end.map(OrgDate.dayAfter) != stored.endAfter else {
                 count("assignments", created: false, changed: false)
                 return
             }
-            let id = stored.string("id")!
-            let before = try await AssignmentRoutes.read(connection, id: id)!
-            if let storedEnd = stored.string("end_after"), end.map({ OrgDate.dayAfter($0) > storedEnd }) ?? true {
+            let id = stored.id
+            let before = try await storedAssignment(id)
+            if let storedEnd = stored.endAfter, end.map({ OrgDate.dayAfter($0) > storedEnd }) ?? true {
                 // A later or no end extends the post: decided as an appointment for the days added.
                 try await authorizeExtension(positionID: positionID, personID: personID, from: storedEnd,
                                              endAfter: end.map(OrgDate.dayAfter), id: id)
             } else {
-                try await authorizeAssignment(.assignmentEnd, positionID: positionID, personID: personID, on: stored.string("start_date")!, id: id)
+                try await authorizeAssignment(.assignmentEnd, positionID: positionID, personID: personID, on: stored.startDate, id: id)
             }
-            _ = try await connection.query("""
-                UPDATE assignments SET valid = daterange(lower(valid), $2::date), revision = revision + 1, updated_at = now() WHERE id = $1::uuid
-                """, [id, end.map(OrgDate.dayAfter)])
-            let after = try await AssignmentRoutes.read(connection, id: id)!
+            if let end {
+                try await AssignmentStore.end(connection, id: id, lastDay: end)
+            } else {
+                try await AssignmentStore.reopen(connection, id: id)
+            }
+            let after = try await storedAssignment(id)
             try await OrgChange.record(connection, context, caller, action: end == nil ? "assignment.update" : "assignment.end",
                                        resource: "assignment", id: id, effective: end ?? start,
-                                       before: AssignmentRoutes.json(before), after: AssignmentRoutes.json(after))
+                                       before: before.json, after: after.json)
             count("assignments", created: false, changed: true)
             return
         }
-        _ = try await connection.query("SELECT 1 FROM positions WHERE id = $1::uuid FOR UPDATE", [positionID])
-        let position = try await PositionStore.require(connection, id: positionID, field: "position_title", on: start)
-        guard position.bool("archived") == false else {
+        _ = try await PositionStore.lock(connection, id: positionID)
+        let position = try await PositionStore.required(connection, id: positionID, field: "position_title", on: start)
+        guard !position.archived else {
             throw Problem.invalid("position_title", rule: "not_archived", "the position is archived on \(start)")
         }
-        guard let person = try await PersonRoutes.read(connection, id: personID, on: start) else {
+        guard let person = try await PersonStore.person(connection, id: personID, on: start) else {
             throw Problem.invalid("employee_no", rule: "exists", "employee_no \(assignment.employeeNo) names no person of this tenant")
         }
         try await context.authorize(caller, .assignmentCreate, try await AssignmentRoutes.appointment(
@@ -314,24 +285,25 @@ package struct ImportApply {
         try await HeadcountCheck.admit(connection, position: position, start: start, range: range, region: region, field: "position_title")
         let id: String
         do {
-            id = try await connection.query("""
-                INSERT INTO assignments (tenant_id, person_id, position_id, kind, valid, region_id)
-                VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5::daterange, $6::uuid) RETURNING id::text AS id
-                """, [caller.tenantID!, personID, positionID, assignment.kind, range, region]).string(0, "id")!
-        } catch {
-            guard error.isExclusionViolation && error.constraint == "assignments_one_primary" else { throw error }
+            id = try await AssignmentStore.create(connection, tenant: caller.tenantID!, person: personID, position: positionID,
+                                                  kind: assignment.kind, range: range, region: region)
+        } catch AssignmentStore.Overlap.primaryPost {
             throw Problem.invalid("kind", rule: "one_primary_post",
                                   "the person already has a primary post overlapping \(start); make this one concurrent or end the other first")
+        } catch AssignmentStore.Overlap.samePosition {
+            // Held since the overlap was looked up above: another import or appointment committed it.
+            throw Problem(status: 422, code: "VALIDATION_FAILED", detail: "the person already holds this position in that period",
+                          field: nil, rule: "assignments_seat_once")
         }
-        let row = try await AssignmentRoutes.read(connection, id: id)!
+        let after = try await storedAssignment(id)
         try await OrgChange.record(connection, context, caller, action: "assignment.create", resource: "assignment", id: id,
-                                   effective: start, after: AssignmentRoutes.json(row))
+                                   effective: start, after: after.json)
         count("assignments", created: true)
     }
 
     private func authorizeAssignment(_ action: Action, positionID: String, personID: String, on day: String, id: String?) async throws {
-        guard let position = try await PositionStore.read(connection, id: positionID, on: day) else { return }
-        let person = try await PersonRoutes.read(connection, id: personID, on: day)
+        guard let position = try await PositionStore.position(connection, id: positionID, on: day) else { return }
+        let person = try await PersonStore.person(connection, id: personID, on: day)
         try await context.authorize(caller, action, AssignmentRoutes.target(caller, position: position, person: person),
                                     resource: "assignment", id: id)
     }
@@ -343,12 +315,36 @@ package struct ImportApply {
     private func authorizeExtension(positionID: String, personID: String, from: String, endAfter: String?,
                                     id: String) async throws {
         let added = "[\(from),\(endAfter ?? ""))"
-        guard let position = try await PositionStore.read(connection, id: positionID, on: from),
-              let person = try await PersonRoutes.read(connection, id: personID, on: from) else {
+        guard let position = try await PositionStore.position(connection, id: positionID, on: from),
+              let person = try await PersonStore.person(connection, id: personID, on: from) else {
             throw Problem.invalid("end_date", rule: "position_in_force", "the position is not in force on \(from), so the assignment cannot be extended")
         }
         try await context.authorize(caller, .assignmentUpdate, try await AssignmentRoutes.appointment(
             caller, position: position, person: person, range: added, connection), resource: "assignment", id: id)
+    }
+
+    // MARK: written records
+
+    /// A record just written, as the audit keeps it; it exists, as the statement that wrote it
+    /// returned its id in this transaction.
+    private func storedUnit(_ id: String) async throws -> Unit {
+        guard let unit = try await UnitStore.unit(connection, id: id, on: date) else { throw Problem.notFound("unit") }
+        return unit
+    }
+
+    private func storedPerson(_ id: String, on day: String) async throws -> Person {
+        guard let person = try await PersonStore.person(connection, id: id, on: day) else { throw Problem.notFound("person") }
+        return person
+    }
+
+    private func storedPosition(_ id: String, on day: String) async throws -> Position {
+        guard let position = try await PositionStore.position(connection, id: id, on: day) else { throw Problem.notFound("position") }
+        return position
+    }
+
+    private func storedAssignment(_ id: String) async throws -> Assignment {
+        guard let assignment = try await AssignmentStore.assignment(connection, id: id) else { throw Problem.notFound("assignment") }
+        return assignment
     }
 
     // MARK: keys
@@ -359,23 +355,15 @@ package struct ImportApply {
         batch.units.forEach { if let parent = $0.parentCode ?? nil { unitCodes.insert(parent) } }
         batch.positions.forEach { unitCodes.insert($0.unitCode); if let ref = $0.reportsTo ?? nil { unitCodes.insert(ref.unitCode) } }
         batch.assignments.forEach { unitCodes.insert($0.position.unitCode) }
-        for row in try await connection.query("SELECT u.id::text AS id, v.code FROM \(UnitStore.from(1)) WHERE v.code = ANY ($2::text[])",
-                                              [date, Array(unitCodes)]) {
-            unitIDs[row.string("code")!.lowercased()] = row.string("id")!
+        for (code, id) in try await UnitStore.ids(connection, codes: Array(unitCodes), on: date) {
+            unitIDs[code.lowercased()] = id
         }
-        for row in try await connection.query("""
-            SELECT v.position_id::text AS id, v.title, uv.code FROM position_versions v
-            JOIN positions p ON p.id = v.position_id
-            JOIN unit_versions uv ON uv.unit_id = v.unit_id AND uv.valid @> $1::date
-            WHERE v.valid @> $1::date AND NOT v.archived AND uv.code = ANY ($2::text[])
-            ORDER BY v.sort_order, p.seq
-            """, [date, Array(unitCodes)]) {
-            positionIDs[Self.key(ChartPositionRef(unitCode: row.string("code")!, title: row.string("title")!)), default: []].append(row.string("id")!)
+        for (id, title, code) in try await PositionStore.titled(connection, unitCodes: Array(unitCodes), on: date) {
+            positionIDs[Self.key(ChartPositionRef(unitCode: code, title: title)), default: []].append(id)
         }
         let numbers = Set(batch.people.map(\.employeeNo) + batch.assignments.map(\.employeeNo))
-        for row in try await connection.query("SELECT id::text AS id, employee_no FROM people WHERE employee_no = ANY ($1::text[])",
-                                              [Array(numbers)]) {
-            personIDs[row.string("employee_no")!] = row.string("id")!
+        for (number, id) in try await PersonStore.ids(connection, employeeNumbers: Array(numbers)) {
+            personIDs[number] = id
         }
     }
 
@@ -388,7 +376,7 @@ package struct ImportApply {
 
     /// A region named by its code in an assignment's `region_code` (per-region posts).
     private func resolveRegion(_ code: String) async throws -> String {
-        guard let id = try await connection.query("SELECT id::text AS id FROM regions WHERE code = $1", [code]).string(0, "id") else {
+        guard let id = try await RegionStore.id(connection, code: code) else {
             throw Problem.invalid("region_code", rule: "exists", "region_code \(code) names no region of this tenant")
         }
         return id

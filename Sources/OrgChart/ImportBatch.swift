@@ -142,7 +142,8 @@ package struct ImportBatch: Sendable {
     private func unit(_ cells: Cells, row: Int, ladder: GradeLadder) throws -> Unit {
         let code = try cells.required("code")
         try OrgRules.code(code)
-        let name = try cells.text("name")
+        // Trimmed as UnitStore stores it, so that a name read back compares equal to the file's.
+        let name = try cells.text("name").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         if let name { try OrgRules.name(name) }
         let parent = cells.cell("parent_code")
         if let parentCode = parent ?? nil { try OrgRules.code(parentCode, field: "parent_code") }

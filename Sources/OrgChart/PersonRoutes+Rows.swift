@@ -1,7 +1,8 @@
-// People as untyped rows and the old entry points, for the callers that still use them (the
-// importer and ExportLoader). Each row is made into a `Person` here, by
-// name, once, so the JSON is still written by `Person.write` alone; the rest forwards to
-// PersonStore. Goes when those callers use PersonStore and `Person`.
+// People as untyped rows, for the one caller that still reads them by column name:
+// ExportLoader.loadPeople (and its holders' names). Each row is made into a `Person` here, by
+// name, once, so the policy's view is still `Person.seesPrivate` alone. The importer no longer
+// uses any of this (it calls PersonStore and decodes `Person`); the file goes when ExportLoader
+// decodes `Person`s too.
 
 import App
 import HTTP
@@ -44,37 +45,7 @@ extension PersonRoutes {
         try await PersonStore.names(connection, ids: ids, on: date)
     }
 
-    /// The person as on `date` as a row (the columns of `PersonStore.person`, named).
-    package static func read(_ connection: PGConnection, id: String, on date: String) async throws -> PGRow? {
-        try await connection.query(PersonStore.selectOne(id: id, on: date)).first
-    }
-
-    package static func grade(_ caller: Caller, _ row: PGRow) -> Grade? {
-        Person(named: row).grade(caller)
-    }
-
-    package static func target(_ caller: Caller, _ row: PGRow) -> Target {
-        Person(named: row).target(caller)
-    }
-
     package static func seesPrivate(_ caller: Caller, _ row: PGRow) -> Bool {
         Person(named: row).seesPrivate(caller)
-    }
-
-    package static func write(_ row: PGRow, private showContact: Bool, to json: inout JSONWriter) {
-        Person(named: row).write(to: &json, private: showContact)
-    }
-
-    package static func json(_ row: PGRow, private showContact: Bool = false) -> [UInt8] {
-        Person(named: row).json(private: showContact)
-    }
-
-    package static func rename(_ connection: PGConnection, id: String, to name: String, on date: String) async throws {
-        try await PersonStore.rename(connection, id: id, to: name, on: date)
-    }
-
-    package static func syncMirror(_ connection: PGConnection, id: String, employeeNo: String? = nil, contact: PGJSON? = nil,
-                                   homeUnit: String?? = nil) async throws {
-        try await PersonStore.syncMirror(connection, id: id, employeeNo: employeeNo, contact: contact, homeUnit: homeUnit)
     }
 }

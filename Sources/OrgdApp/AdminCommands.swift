@@ -56,9 +56,7 @@ enum AdminCommands {
             return onLoop(configuration) { pool in
                 let issued = Credential.issue(.platform, tenantID: nil)
                 _ = try await pool.transaction { connection in
-                    _ = try await connection.query("SELECT set_config('orgd.platform', 'on', true)")
-                    _ = try await connection.query("INSERT INTO platform_keys (name, digest) VALUES ($1, $2::bytea)",
-                                                   [name, "\\x" + issued.digest.hex])
+                    try await PlatformKeyStore.create(connection, name: name, digest: issued.digest)
                 }
                 Orgd.say("platform key \(name) (shown once; only its digest is stored):")
                 Orgd.say(issued.text)

@@ -5,7 +5,6 @@
 // explicit vacancies (暂缺) and a concurrent post (兼任).
 
 import App
-import ChartRender
 import OrgChart
 import Postgres
 
@@ -22,55 +21,44 @@ enum DemoChart {
         let tenant: String
 
         func unit(_ name: String, _ code: String, _ kind: String, tier: String?, label: String?, parent: String?,
-                  functions: [String] = [], region: String? = nil, order: Int = 0) async throws -> String {
-            try await connection.query("""
-                WITH u AS (INSERT INTO units (tenant_id) VALUES ($1::uuid) RETURNING id)
-                INSERT INTO unit_versions (tenant_id, unit_id, valid, parent_id, path, name, code, kind, tier, role_label, functions, region_id, sort_order)
-                SELECT $1::uuid, u.id, daterange($2::date, NULL), $3::uuid,
-                       coalesce((SELECT path FROM unit_versions WHERE unit_id = $3::uuid), ''::ltree) || orgd_uuid_label(u.id),
-                       $4, $5, $6, $7, $8, $9::jsonb, $10::uuid, $11
-                FROM u RETURNING unit_id::text AS id
-                """, [tenant, since, parent, name, code, kind, tier, label, OrgRules.jsonList(functions), region, order]).string(0, "id")!
+                  functions: [String] = [], region: String? = nil, order: Int = 0, planned: Int? = nil) async throws -> String {
+            try await UnitStore.create(connection, tenant: tenant, UnitStore.Fields(
+                name: name, code: code, kind: kind, tier: tier, roleLabel: label, functions: functions, parent: parent, region: region,
+                sortOrder: order, plannedEstablishment: planned), from: since)
         }
 
         func position(_ title: String, unit: String, grade: String?, headcount: (String, Int?, Int?) = ("exact", 1, 1),
                       kind: String = "regular", duties: [String] = [], forms: [String] = [], reportsTo: String? = nil,
                       span: (Int, Int)? = nil, order: Int = 0) async throws -> String {
-            try await connection.query("""
-                WITH p AS (INSERT INTO positions (tenant_id) VALUES ($1::uuid) RETURNING id)
-                INSERT INTO position_versions (tenant_id, position_id, valid, unit_id, title, grade, headcount_kind, headcount_min,
-                                               headcount_max, duties, forms, kind, reports_to, span_min, span_max, sort_order)
-                SELECT $1::uuid, p.id, daterange($2::date, NULL), $3::uuid, $4, $5, $6, $7::integer, $8::integer, $9::jsonb, $10::jsonb,
-                       $11, $12::uuid, $13::integer, $14::integer, $15
-                FROM p RETURNING position_id::text AS id
-                """, [tenant, since, unit, title, grade, headcount.0, headcount.1, headcount.2, OrgRules.jsonList(duties),
-                      OrgRules.jsonList(forms), kind, reportsTo, span?.0, span?.1, order]).string(0, "id")!
+            try await PositionStore.create(connection, tenant: tenant, PositionStore.Draft(
+                unit: unit, title: title, grade: grade, headcount: headcount, duties: duties, forms: forms, kind: kind,
+                reportsTo: reportsTo, span: span, sortOrder: order), from: since)
         }
 
+        /// People and regions start on the day the demo is seeded (as a row created without a
+        /// first day does), not on `since`: the demo has always been seeded that way.
         func person(_ name: String, _ number: String, phone: String) async throws -> String {
-            try await connection.query("""
-                INSERT INTO people (tenant_id, employee_no, name, contact) VALUES ($1::uuid, $2, $3, $4::jsonb) RETURNING id::text AS id
-                """, [tenant, number, name, PGJSON("{\"phone\": \"\(phone)\"}")]).string(0, "id")!
+            guard let id = try await PersonStore.create(connection, tenant: tenant, employeeNo: number, name: name,
+                                                        contact: PGJSON("{\"phone\": \"\(phone)\"}"), homeUnit: nil,
+                                                        from: OrgDate.today) else {
+                throw DemoSeedError.taken("employee_no \(number)")
+            }
+            return id
         }
 
         func assign(_ person: String, _ position: String, kind: String = "primary", region: String? = nil) async throws {
-            _ = try await connection.query("""
-                INSERT INTO assignments (tenant_id, person_id, position_id, kind, valid, region_id)
-                VALUES ($1::uuid, $2::uuid, $3::uuid, $4, daterange($5::date, NULL), $6::uuid)
-                """, [tenant, person, position, kind, since, region])
+            _ = try await AssignmentStore.create(connection, tenant: tenant, person: person, position: position, kind: kind,
+                                                 range: "[\(since),)", region: region)
         }
 
         func region(_ name: String, _ code: String) async throws -> String {
-            try await connection.query("""
-                INSERT INTO regions (tenant_id, id, name, code, path)
-                SELECT $1::uuid, n.id, $2, $3, orgd_uuid_label(n.id) FROM (SELECT gen_random_uuid() AS id) n RETURNING id::text AS id
-                """, [tenant, name, code]).string(0, "id")!
+            try await RegionStore.create(connection, tenant: tenant, parent: nil, name: name, code: code, from: OrgDate.today)
         }
 
         func handoff(_ from: String, _ to: String) async throws {
-            _ = try await connection.query("""
-                INSERT INTO unit_handoffs (tenant_id, from_unit_id, to_unit_id, valid) VALUES ($1::uuid, $2::uuid, $3::uuid, daterange($4::date, NULL))
-                """, [tenant, from, to, since])
+            guard try await HandoffStore.create(connection, tenant: tenant, from: from, to: to, note: "", on: since) != nil else {
+                throw DemoSeedError.taken("handoff \(from) → \(to)")
+            }
         }
 
         func build() async throws {
@@ -133,8 +121,7 @@ enum DemoChart {
             // The call center (满额配置 21人, running below it).
             let center = try await unit("客服中心", "CC", "center", tier: "B+", label: "business", parent: office, functions: [
                 "受理客户咨询与投诉并记录客户档案", "分类处理平台、设备及其他问题", "回访客户", "按月汇总问题并反馈相关部门",
-            ], order: 6)
-            _ = try await connection.query("UPDATE unit_versions SET planned_establishment = 21 WHERE unit_id = $1::uuid", [center])
+            ], order: 6, planned: 21)
             let intake = try await unit("业务受理室", "CC-IN", "room", tier: nil, label: nil, parent: center)
             let ask = try await unit("咨询受理组", "CC-ASK", "group", tier: nil, label: nil, parent: intake)
             let followUp = try await unit("回访组", "CC-FU", "group", tier: nil, label: nil, parent: center)
@@ -162,6 +149,18 @@ enum DemoChart {
             try await handoff(afterSales, center)
             try await handoff(marketing, center)
             _ = legal
+        }
+    }
+}
+
+/// A demo row the database refused as already there, which a freshly created tenant cannot have:
+/// the seed stops and its transaction rolls back.
+enum DemoSeedError: Error, CustomStringConvertible {
+    case taken(String)
+
+    var description: String {
+        switch self {
+        case .taken(let what): "the demo tenant already has \(what)"
         }
     }
 }
