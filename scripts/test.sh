@@ -247,7 +247,8 @@ main() {
   [[ ${stages[-1]} == deps=ok ]] || { summary; exit 1; }
   # The layering rule (docs/architecture.md): no target imports one beside or above it.
   stage layers python3 "$ORGD_ROOT/scripts/check-layers.py" --self-test
-  # SQL is parameterised, always: no literal pastes a value into the statement text.
+  # SQL is parameterised, always: no literal pastes a value into the statement text; and rows
+  # are decoded by position outside the driver, never read by column name.
   stage sql-literals python3 "$ORGD_ROOT/scripts/check-sql.py" --self-test
   stage build build
   if [[ ${stages[-1]} != build=ok ]]; then
