@@ -28,3 +28,37 @@ enum DatedRead {
             encode: { _, found in answer(found) })
     }
 }
+
+/// What a read of a unit's subtree knows once its root is loaded and allowed: the root unit as
+/// it was on `date`, and the read's own query options (depth, format …).
+package struct SubtreeRequest<Options: Sendable>: Sendable {
+    package var root: Unit
+    package var date: String
+    package var options: Options
+}
+
+extension DatedRead {
+    /// GET of a unit's subtree on `as_of` (the tree, the headcount report, the exports): the
+    /// unit of the path is read (404 when it did not exist that day) and decided (unit.read)
+    /// before anything below it is read, in the same transaction, so a refused caller costs one
+    /// row. `options` reads the query's own parameters (400 naming the parameter) after `as_of`.
+    static func subtree<Options: Sendable, Value: Sendable>(
+        options: @escaping @Sendable (RequestContext) throws -> Options,
+        read: @escaping @Sendable (Call<NoBody>, SubtreeRequest<Options>, PGConnection) async throws -> Value,
+        answer: @escaping @Sendable (Call<NoBody>, SubtreeRequest<Options>, Value) throws -> HTTPResponse
+    ) -> Endpoint<NoBody, SubtreeRequest<Options>, (request: SubtreeRequest<Options>, value: Value)> {
+        Endpoint(
+            action: .unitRead, resource: "unit",
+            load: { call, connection in
+                let id = try call.pathID(resource: "unit")
+                let date = try OrgDate.asOf(call.context)
+                let options = try options(call.context)
+                guard let root = try await UnitStore.unit(connection, id: id, on: date) else { throw Problem.notFound("unit") }
+                return SubtreeRequest(root: root, date: date, options: options)
+            },
+            target: { call, request in request.root.target(call.caller) },
+            targetID: { _, request in request.root.id },
+            perform: { call, request, connection in (request, try await read(call, request, connection)) },
+            encode: { call, output in try answer(call, output.request, output.value) })
+    }
+}

@@ -13,11 +13,11 @@ import Policy
 import Postgres
 
 package enum ExportLoader {
-    /// The chart of `root` on `date` down to `depth` levels; nil when the root does not exist that
-    /// day. Contact fields are filled only for people `caller` may read privately.
-    package static func load(_ connection: PGConnection, _ caller: Caller, root: String, depth: Int,
-                             on date: String) async throws -> (Unit, Chart)? {
-        guard let (rootUnit, subtree) = try await TreeQuery.load(connection, root: root, depth: depth, on: date) else { return nil }
+    /// The chart of `root` (as it was on `date`) down to `depth` levels. Contact fields are filled
+    /// only for people `caller` may read privately.
+    package static func load(_ connection: PGConnection, _ caller: Caller, root: Unit, depth: Int,
+                             on date: String) async throws -> Chart {
+        let subtree = try await TreeQuery.load(connection, root: root, depth: depth, on: date)
         let positionIDs = subtree.positions.map(\.id)
         // position, person, employee number, kind, first day, exclusive end (nil while open), region code
         let holderRows = positionIDs.isEmpty ? [] : try await connection.query("""
@@ -65,22 +65,22 @@ package enum ExportLoader {
             codeOf[unit.id] = unit.code
             names[unit.id] = unit.name
         }
-        let rootParentCode = try await rootUnit.parentID.asyncMap { parent in
+        let rootParentCode = try await root.parentID.asyncMap { parent in
             try await UnitStore.unit(connection, id: parent, on: date)?.code
         } ?? nil
         func build(_ unit: Unit) -> ChartUnit {
             ChartUnit(
                 id: unit.id, code: unit.code, name: unit.name, kind: unit.kind, tier: unit.tier, roleLabel: unit.roleLabel,
-                parentCode: unit.parentID.flatMap { codeOf[$0] } ?? (unit.id == root ? rootParentCode : nil),
+                parentCode: unit.parentID.flatMap { codeOf[$0] } ?? (unit.id == root.id ? rootParentCode : nil),
                 functions: jsonStrings(unit.functions), sortOrder: unit.sortOrder,
                 plannedEstablishment: unit.plannedEstablishment,
                 seats: seatsByUnit[unit.id] ?? [], children: (unitsByParent[unit.id] ?? []).map(build))
         }
-        guard let chartRoot = subtree.units.first(where: { $0.id == root }) else { return nil }
+        let chartRoot = subtree.units.first { $0.id == root.id } ?? root      // the subtree starts with its root
         let handoffs = handoffRows.map { from, to, note in
             ChartHandoff(fromID: from, toID: to, fromName: names[from] ?? "", toName: names[to] ?? "", note: note ?? "")
         }
-        return (rootUnit, Chart(asOf: date, depth: depth, root: build(chartRoot), handoffs: handoffs, people: people))
+        return Chart(asOf: date, depth: depth, root: build(chartRoot), handoffs: handoffs, people: people)
     }
 
     /// The people holding seats in the chart, named as on `date`; contact only where

@@ -15,48 +15,41 @@ package enum ExportRoutes {
         case json, csv, dot, svg
     }
 
-    package static func export(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "unit")
-        let date = try OrgDate.asOf(context)
-        let depth = try TreeQuery.depth(context)
-        guard let format = Format(rawValue: context.query("format") ?? "json") else {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "format must be json, csv, dot or svg",
-                          field: "format", rule: "one_of")
-        }
-        var resource: ChartCSV.Resource?
-        if format != .csv, let given = context.query("resource") {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
-                          detail: "resource applies to format=csv only, not to \(format.rawValue) (got \(given))",
-                          field: "resource", rule: "csv_only")
-        }
-        if format == .csv {
-            guard let value = context.query("resource").flatMap(ChartCSV.Resource.init(rawValue:)) else {
-                throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
-                              detail: "a CSV export is one file per resource: resource must be units, positions, people or assignments",
-                              field: "resource", rule: "one_of")
+    /// The chart in one format; a CSV is one file per resource.
+    package static let export = DatedRead.subtree(
+        options: { context -> (depth: Int, format: Format, resource: ChartCSV.Resource?) in
+            let depth = try TreeQuery.depth(context)
+            guard let format = Format(rawValue: context.query("format") ?? "json") else {
+                throw Problem.invalidQuery("format", rule: "one_of", "format must be json, csv, dot or svg")
             }
-            resource = value
-        }
-        let loaded = try await context.transaction(caller) { connection in
-            try await ExportLoader.load(connection, caller, root: id, depth: depth, on: date)
-        }
-        guard let (root, chart) = loaded else { throw Problem.notFound("unit") }
-        try await context.authorize(caller, .unitRead, root.target(caller), resource: "unit", id: id)
-
-        let base = "\(chart.root.code)-\(date)"
-        switch format {
-        case .json:
-            return file(ChartJSON.document(chart), type: "application/json", name: "\(base).json")
-        case .csv:
-            return file(ChartCSV.document(chart, resource!), type: "text/csv; charset=utf-8; header=present",
-                        name: "\(base)-\(resource!.rawValue).csv")
-        case .dot:
-            return file(ChartDOT.document(chart), type: "text/vnd.graphviz; charset=utf-8", name: "\(base).dot")
-        case .svg:
-            return file(ChartSVG.document(chart), type: "image/svg+xml", name: "\(base).svg")
-        }
-    }
+            if format != .csv, let given = context.query("resource") {
+                throw Problem.invalidQuery("resource", rule: "csv_only",
+                                           "resource applies to format=csv only, not to \(format.rawValue) (got \(given))")
+            }
+            guard format == .csv else { return (depth, format, nil) }
+            guard let resource = context.query("resource").flatMap(ChartCSV.Resource.init(rawValue:)) else {
+                throw Problem.invalidQuery("resource", rule: "one_of",
+                                           "a CSV export is one file per resource: resource must be units, positions, people or assignments")
+            }
+            return (depth, format, resource)
+        },
+        read: { call, request, connection in
+            try await ExportLoader.load(connection, call.caller, root: request.root, depth: request.options.depth, on: request.date)
+        },
+        answer: { _, request, chart in
+            let base = "\(chart.root.code)-\(request.date)"
+            switch (request.options.format, request.options.resource) {
+            case (.csv, let resource?):
+                return file(ChartCSV.document(chart, resource), type: "text/csv; charset=utf-8; header=present",
+                            name: "\(base)-\(resource.rawValue).csv")
+            case (.dot, _):
+                return file(ChartDOT.document(chart), type: "text/vnd.graphviz; charset=utf-8", name: "\(base).dot")
+            case (.svg, _):
+                return file(ChartSVG.document(chart), type: "image/svg+xml", name: "\(base).svg")
+            case (.json, _), (.csv, nil):
+                return file(ChartJSON.document(chart), type: "application/json", name: "\(base).json")
+            }
+        })
 
     /// The body with its type and an attachment name (unit codes are ASCII, so no RFC 5987).
     package static func file(_ body: [UInt8], type: String, name: String) -> HTTPResponse {

@@ -53,44 +53,51 @@ package enum HeadcountReport {
 
     /// A live position of the subtree as the report counts it: the columns of its read, in order.
     /// `establishment` is nil for "N" and "n+" posts; `toFill` is Headcount.toFillSQL.
-    typealias Seat = (position: String, unit: String, grade: String?, establishment: Int?, toFill: Int?)
+    package typealias Seat = (position: String, unit: String, grade: String?, establishment: Int?, toFill: Int?)
 
-    package static func report(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "unit")
-        let date = try OrgDate.asOf(context)
-        let loaded = try await context.transaction(caller) { connection -> (Unit, [Unit], [(seat: Seat, filled: Int)])? in
-            guard let root = try await UnitStore.unit(connection, id: id, on: date) else { return nil }
-            // The subtree's units and positions in binary, as the tree reads them (TreeQuery.load).
-            let units: [Unit] = try await connection.query(("""
-                \(unescaped: TreeQuery.subtreeCTE(root: id, levels: 10_000, on: date))
-                SELECT \(unescaped: UnitStore.unitColumns) FROM \(unescaped: TreeQuery.subtreeFrom) WHERE NOT v.archived
-                ORDER BY v.path
-                """ as PGQuery).binary()).decode()
-            // Positions of archived units count nowhere (they have no row to roll up into), so
-            // only the listed units' positions are read; holders are counted in one grouped
-            // index scan over the position ids instead of a subquery per position.
-            let unitIDs = units.map(\.id)
-            let seats: [Seat] = unitIDs.isEmpty ? [] : try await connection.query(("""
-                SELECT v.position_id::text, v.unit_id::text, v.grade,
-                       \(unescaped: Headcount.establishment), \(unescaped: Headcount.toFill)
-                FROM position_versions v \(unescaped: TreeQuery.perRegionUnit(on: date))
-                WHERE v.unit_id = ANY (\(unitIDs)::uuid[]) AND v.valid @> \(date)::date AND NOT v.archived
-                """ as PGQuery).binary()).decode(String.self, String.self, String?.self, Int?.self, Int?.self)
-            let positionIDs = seats.map(\.position)
-            var filled: [String: Int] = [:]
-            if !positionIDs.isEmpty {
-                for (position, holders) in try await connection.query("""
-                    SELECT a.position_id::text, count(*) FROM assignments a
-                    WHERE a.position_id = ANY (\(positionIDs)::uuid[]) AND a.valid @> \(date)::date GROUP BY a.position_id
-                    """ as PGQuery).decode(String.self, Int.self) {
-                    filled[position] = holders
-                }
+    package static let report = DatedRead.subtree(
+        options: { _ in },
+        read: { _, request, connection in try await load(connection, root: request.root.id, on: request.date) },
+        answer: { call, request, loaded in answer(unit: request.root.id, date: request.date, ladder: call.caller.ladder, loaded) })
+
+    /// The subtree's units and its positions' seats with their holder counts.
+    private static func load(_ connection: PGConnection, root id: String, on date: String) async throws -> Loaded {
+        // The subtree's units and positions in binary, as the tree reads them (TreeQuery.load).
+        let units: [Unit] = try await connection.query(("""
+            \(unescaped: TreeQuery.subtreeCTE(root: id, levels: 10_000, on: date))
+            SELECT \(unescaped: UnitStore.unitColumns) FROM \(unescaped: TreeQuery.subtreeFrom) WHERE NOT v.archived
+            ORDER BY v.path
+            """ as PGQuery).binary()).decode()
+        // Positions of archived units count nowhere (they have no row to roll up into), so
+        // only the listed units' positions are read; holders are counted in one grouped
+        // index scan over the position ids instead of a subquery per position.
+        let unitIDs = units.map(\.id)
+        let seats: [Seat] = unitIDs.isEmpty ? [] : try await connection.query(("""
+            SELECT v.position_id::text, v.unit_id::text, v.grade,
+                   \(unescaped: Headcount.establishment), \(unescaped: Headcount.toFill)
+            FROM position_versions v \(unescaped: TreeQuery.perRegionUnit(on: date))
+            WHERE v.unit_id = ANY (\(unitIDs)::uuid[]) AND v.valid @> \(date)::date AND NOT v.archived
+            """ as PGQuery).binary()).decode(String.self, String.self, String?.self, Int?.self, Int?.self)
+        let positionIDs = seats.map(\.position)
+        var filled: [String: Int] = [:]
+        if !positionIDs.isEmpty {
+            for (position, holders) in try await connection.query("""
+                SELECT a.position_id::text, count(*) FROM assignments a
+                WHERE a.position_id = ANY (\(positionIDs)::uuid[]) AND a.valid @> \(date)::date GROUP BY a.position_id
+                """ as PGQuery).decode(String.self, Int.self) {
+                filled[position] = holders
             }
-            return (root, units, seats.map { (seat: $0, filled: filled[$0.position] ?? 0) })
         }
-        guard let (root, units, positions) = loaded else { throw Problem.notFound("unit") }
-        try await context.authorize(caller, .unitRead, root.target(caller), resource: "unit", id: id)
+        return Loaded(units: units, positions: seats.map { (seat: $0, filled: filled[$0.position] ?? 0) })
+    }
+
+    package struct Loaded: Sendable {
+        var units: [Unit]
+        var positions: [(seat: Seat, filled: Int)]
+    }
+
+    private static func answer(unit id: String, date: String, ladder: GradeLadder, _ loaded: Loaded) -> HTTPResponse {
+        let (units, positions) = (loaded.units, loaded.positions)
 
         var own: [String: Tally] = [:]
         var total: [String: Tally] = [:]
@@ -109,7 +116,6 @@ package enum HeadcountReport {
                 byGrade[ancestor, default: [:]][grade, default: Tally()].add(establishment: seats, toFill: toFill, filled: filled)
             }
         }
-        let ladder = caller.ladder
         func rank(_ grade: String) -> (Int, Int) {
             guard let parsed = try? ladder.parse(grade) else { return (Int.max, 0) }
             return (parsed.tier, parsed.level)

@@ -30,9 +30,8 @@ package enum ImportRoutes {
         switch type {
         case "text/csv":
             guard let resource = context.query("resource").flatMap(ChartCSV.Resource.init(rawValue:)) else {
-                throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request",
-                              detail: "a CSV import is one file per resource: resource must be units, positions, people or assignments",
-                              field: "resource", rule: "one_of")
+                throw Problem.invalidQuery("resource", rule: "one_of",
+                                           "a CSV import is one file per resource: resource must be units, positions, people or assignments")
             }
             let date = try OrgDate.asOf(context, parameter: "effective_date")
             batch = ImportBatch.csv(context.request.body, resource: resource, effectiveDate: date, ladder: caller.ladder)

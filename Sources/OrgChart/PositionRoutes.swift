@@ -10,22 +10,22 @@ import Postgres
 
 package enum PositionRoutes {
     /// Positions on `as_of`, optionally of one unit; ones the caller may not read are left out.
-    /// An `.async` handler, not an Endpoint: a list is decided row by row, not once.
-    package static func list(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let date = try OrgDate.asOf(context)
-        let page = try Page(context)
-        let unit = context.query("unit_id")
-        if let unit, EntityID(uuid: unit) == nil {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "unit_id must be a unit id", field: "unit_id", rule: "uuid")
-        }
-        let positions = try await context.transaction(caller) { connection in
-            try await PositionStore.list(connection, on: date, unit: unit, after: page.after, limit: page.limit + 1)
-        }
-        let now = caller.context(now: .now)
-        return page.response(positions, cursor: \.id, include: { decide(caller.principal, .positionRead, $0.target(caller), now).isAllowed },
-                             extra: { $0.field("as_of", date) }) { position, json in position.write(to: &json) }
-    }
+    package static let list = FilteredList<(date: String, unit: String?), Position>(
+        action: .positionRead,
+        parameters: { context in
+            let date = try OrgDate.asOf(context)
+            let unit = context.query("unit_id")
+            if let unit, EntityID(uuid: unit) == nil {
+                throw Problem.invalidQuery("unit_id", rule: "uuid", "unit_id must be a unit id")
+            }
+            return (date, unit)
+        },
+        fetch: { call, page, connection in
+            try await PositionStore.list(connection, on: call.body.date, unit: call.body.unit, after: page.after, limit: page.limit + 1)
+        },
+        target: { caller, position in position.target(caller) }, cursor: \.id,
+        extra: { call, json in json.field("as_of", call.body.date) },
+        write: { _, position, json in position.write(to: &json) })
 
     /// The position on `as_of`.
     package static let read = Endpoint<NoBody, Position, Position>(

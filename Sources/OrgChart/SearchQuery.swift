@@ -13,8 +13,7 @@ package enum SearchQuery {
         let caller = try await context.tenantCaller()
         let date = try OrgDate.asOf(context)
         guard let q = context.query("q"), (1...100).contains(q.trimmingCharacters(in: .whitespaces).count) else {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "q must be 1 to 100 characters",
-                          field: "q", rule: "length")
+            throw Problem.invalidQuery("q", rule: "length", "q must be 1 to 100 characters")
         }
         let needle = q.trimmingCharacters(in: .whitespaces)
         let (units, positions, people) = try await context.transaction(caller) { connection in

@@ -12,15 +12,14 @@ package enum TreeQuery {
     package static func depth(_ context: RequestContext) throws -> Int {
         guard let text = context.query("depth") else { return 10 }
         guard let value = Int(text), (0...50).contains(value) else {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "depth must be a whole number from 0 to 50",
-                          field: "depth", rule: "range")
+            throw Problem.invalidQuery("depth", rule: "range", "depth must be a whole number from 0 to 50")
         }
         return value
     }
 
     /// Units and positions; the tree fetches their holders (`Holders.fetch`), the exports their
     /// own richer holder rows (ExportLoader), so neither reads them twice.
-    package struct Subtree {
+    package struct Subtree: Sendable {
         package var units: [Unit]               // root first, then by level, sort order, name, code
         package var positions: [Position]       // no unit name, paths or holder count (see positionColumns)
     }
@@ -77,36 +76,35 @@ package enum TreeQuery {
         """
     }
 
-    /// The live subtree of `root` on `date` down to `depth` levels below it; nil when the root
-    /// does not exist that day. The caller has authorised reading the root. Both reads ask for
-    /// binary results: they return the chart's thousands of rows (docs/performance.md, "Typed
-    /// rows and binary results"), and every column is of a type PGBinary reads.
-    package static func load(_ connection: PGConnection, root: String, depth: Int, on date: String) async throws -> (Unit, Subtree)? {
-        guard let rootUnit = try await UnitStore.unit(connection, id: root, on: date) else { return nil }
+    /// The live subtree of `root` (as it was on `date`) down to `depth` levels below it. The
+    /// caller has authorised reading the root. Both reads ask for binary results: they return the
+    /// chart's thousands of rows (docs/performance.md, "Typed rows and binary results"), and
+    /// every column is of a type PGBinary reads.
+    package static func load(_ connection: PGConnection, root: Unit, depth: Int, on date: String) async throws -> Subtree {
         let units: [Unit] = try await connection.query(("""
-            \(unescaped: subtreeCTE(root: root, levels: depth, on: date))
+            \(unescaped: subtreeCTE(root: root.id, levels: depth, on: date))
             SELECT \(unescaped: UnitStore.unitColumns) FROM \(unescaped: subtreeFrom)
-            WHERE NOT v.archived OR u.id = \(root)::uuid
+            WHERE NOT v.archived OR u.id = \(root.id)::uuid
             ORDER BY nlevel(v.path), v.sort_order, v.name, v.code
             """ as PGQuery).binary()).decode()
         let positions: [Position] = try await connection.query(("""
             SELECT \(unescaped: positionColumns) FROM \(unescaped: positionsFrom(on: date))
             WHERE v.unit_id = ANY (\(units.map(\.id))::uuid[]) AND NOT v.archived ORDER BY v.sort_order, v.title, p.seq
             """ as PGQuery).binary()).decode()
-        return (rootUnit, Subtree(units: units, positions: positions))
+        return Subtree(units: units, positions: positions)
     }
 
-    package static func tree(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let id = try context.pathID("id", resource: "unit")
-        let date = try OrgDate.asOf(context)
-        let depth = try depth(context)
-        let loaded = try await context.transaction(caller) { connection -> (Unit, Subtree, [String: [Holder]])? in
-            guard let (root, subtree) = try await load(connection, root: id, depth: depth, on: date) else { return nil }
-            return (root, subtree, try await Holders.fetch(connection, positions: subtree.positions.map(\.id), on: date))
-        }
-        guard let (root, subtree, holders) = loaded else { throw Problem.notFound("unit") }
-        try await context.authorize(caller, .unitRead, root.target(caller), resource: "unit", id: id)
+    /// The tree: the subtree with each position's holders.
+    package static let tree = DatedRead.subtree(
+        options: { try depth($0) },
+        read: { _, request, connection in
+            let subtree = try await load(connection, root: request.root, depth: request.options, on: request.date)
+            return (subtree, try await Holders.fetch(connection, positions: subtree.positions.map(\.id), on: request.date))
+        },
+        answer: { _, request, loaded in answer(root: request.root, date: request.date, depth: request.options,
+                                               subtree: loaded.0, holders: loaded.1) })
+
+    private static func answer(root: Unit, date: String, depth: Int, subtree: Subtree, holders: [String: [Holder]]) -> HTTPResponse {
         var children: [String: [Int]] = [:]         // indexes into subtree.units, by parent id
         for (index, unit) in subtree.units.enumerated() { children[unit.parentID ?? "", default: []].append(index) }
         var positions: [String: [Int]] = [:]        // indexes into subtree.positions, by unit id

@@ -17,7 +17,7 @@ package enum VacancyQuery {
         let date = try OrgDate.asOf(context)
         let unit = context.query("unit_id")
         if let unit, EntityID(uuid: unit) == nil {
-            throw Problem(status: 400, code: "INVALID_QUERY", title: "Bad Request", detail: "unit_id must be a unit id", field: "unit_id", rule: "uuid")
+            throw Problem.invalidQuery("unit_id", rule: "uuid", "unit_id must be a unit id")
         }
         let (listed, positions, regions) = try await context.transaction(caller) { connection in
             if let unit, try await UnitStore.unit(connection, id: unit.lowercased(), on: date) == nil {

@@ -84,7 +84,7 @@ enum Routes {
         router.add(.POST, "/v1/unit-kinds", UnitKindRoutes.create.handler)
         router.add(.PATCH, "/v1/unit-kinds/{name}", UnitKindRoutes.update.handler)
         router.add(.DELETE, "/v1/unit-kinds/{name}", UnitKindRoutes.delete.handler)
-        router.add(.GET, "/v1/positions", .async(PositionRoutes.list))
+        router.add(.GET, "/v1/positions", PositionRoutes.list.handler)
         router.add(.POST, "/v1/positions", PositionRoutes.create.handler)
         router.add(.GET, "/v1/positions/{id}", PositionRoutes.read.handler)
         router.add(.PATCH, "/v1/positions/{id}", PositionRoutes.update.handler)
@@ -108,8 +108,8 @@ enum Routes {
         router.add(.DELETE, "/v1/units/{id}/handoffs/{handoff}", HandoffRoutes.remove.handler)
 
         // Reads over the chart: tree, headcount, vacancies, chains, search, changes, export, import (OrgChart)
-        router.add(.GET, "/v1/units/{id}/tree", .async(TreeQuery.tree))
-        router.add(.GET, "/v1/units/{id}/headcount", .async(HeadcountReport.report))
+        router.add(.GET, "/v1/units/{id}/tree", TreeQuery.tree.handler)
+        router.add(.GET, "/v1/units/{id}/headcount", HeadcountReport.report.handler)
         router.add(.GET, "/v1/org/vacancies", .async(VacancyQuery.list))
         router.add(.GET, "/v1/positions/{id}/chain", ReportingQueries.positionChain.handler)
         router.add(.GET, "/v1/people/{id}/chain", ReportingQueries.personChain.handler)
@@ -117,7 +117,7 @@ enum Routes {
         router.add(.GET, "/v1/org/span-violations", .async(ReportingQueries.spanViolations))
         router.add(.GET, "/v1/org/search", .async(SearchQuery.search))
         router.add(.GET, "/v1/org/changes", OrgChangeRoutes.list.handler)
-        router.add(.GET, "/v1/units/{id}/export", .async(ExportRoutes.export))
+        router.add(.GET, "/v1/units/{id}/export", ExportRoutes.export.handler)
         router.add(.POST, "/v1/org/import", .async(ImportRoutes.importFile))
 
         return router
