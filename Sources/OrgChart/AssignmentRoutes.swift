@@ -46,9 +46,8 @@ package enum AssignmentRoutes {
     }
 
     /// Assignments of a person or a position, on `as_of` (or all with `all=true`), by first day
-    /// then id, paged (the cursor is the last assignment's id). An `.async` handler, not an
-    /// Endpoint: a list is decided row by row, not once.
-    /// Assignments are read by whoever may read their position (its unit and grade today).
+    /// then id, paged (the cursor is the last assignment's id). Assignments are read by whoever
+    /// may read their position (its unit and grade today).
     package static let list = FilteredList<(date: String, person: String?, position: String?, all: Bool), AssignmentStore.Listed>(
         action: .positionRead,
         parameters: { context in

@@ -13,7 +13,6 @@ import Postgres
 
 package enum PersonRoutes {
     /// People who existed on `as_of`, by id; archived ones (on that day) only with include_archived.
-    /// An `.async` handler, not an Endpoint: a list is decided row by row, not once.
     package static let list = FilteredList<(date: String, archived: Bool), Person>(
         action: .personRead,
         parameters: { context in (try OrgDate.asOf(context), try context.flag("include_archived")) },

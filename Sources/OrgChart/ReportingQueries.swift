@@ -95,8 +95,8 @@ package enum ReportingQueries {
     }
 
     /// Positions with span bounds whose direct reports (people holding the positions that
-    /// report to it) fall outside span_min…span_max per holder of the position. An `.async`
-    /// handler, not an Endpoint: the list is decided row by row, not once.
+    /// report to it) fall outside span_min…span_max per holder of the position. Decided row by
+    /// row like a FilteredList, but the answer is every violation at once, unpaged.
     package static func spanViolations(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let date = try OrgDate.asOf(context)

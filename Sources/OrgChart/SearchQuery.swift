@@ -8,7 +8,8 @@ import Policy
 import Postgres
 
 package enum SearchQuery {
-    /// An `.async` handler, not an Endpoint: the answer is decided row by row, not once.
+    /// Decided row by row, but the answer is three short lists (units, positions, people),
+    /// not one paged list, so it is written by hand.
     package static func search(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let date = try OrgDate.asOf(context)

@@ -9,9 +9,7 @@ import Postgres
 
 package enum UnitRoutes {
     /// Units on `as_of`, ordered by id, optionally only the children of `parent_id`; units the
-    /// caller may not read are left out. Not a declared Endpoint: there is no one target to
-    /// decide on (every caller may list, each row is decided on its own), and Endpoint decides
-    /// exactly one.
+    /// caller may not read are left out.
     package static let list = FilteredList<(date: String, parent: String?, archived: Bool), Unit>(
         action: .unitRead,
         parameters: { context in

@@ -11,7 +11,8 @@ import Policy
 import Postgres
 
 package enum VacancyQuery {
-    /// An `.async` handler, not an Endpoint: the list is decided row by row, not once.
+    /// Decided row by row like a FilteredList, but unpaged (the 1,000 longest-vacant, longest
+    /// first, ordered by days vacant rather than by id), so it is written by hand.
     package static func list(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.tenantCaller()
         let date = try OrgDate.asOf(context)
