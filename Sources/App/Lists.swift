@@ -1,40 +1,48 @@
-// The two kinds of paged list, declared rather than hand-written:
+// The kinds of list, declared rather than hand-written:
 //
 // - `DeclaredList.paged`: a tenant-wide list (users, roles, API keys) decided once, as an
 //   Endpoint, before the page is read.
-// - `FilteredList`: a list of org-chart things (units, people, assignments …) that is not
-//   refused as a whole: the policy decides on every row, and a row the caller may not read is
-//   left out, silently and without an audit row. `Pipeline.list` takes its steps in one order:
+// - `FilteredList`: a list of org-chart things (units, people, regions, vacancies …) that is
+//   not refused as a whole: the policy decides on every row, and a row the caller may not read
+//   is left out, silently and without an audit row. `Pipeline.list` takes its steps in one order:
 //
-//   authenticate ─► parameters ─► page ─► transaction { fetch limit + 1 } ─► per-row decide ─► encode
+//   authenticate ─► parameters ─► page ─► transaction { fetch } ─► per-row decide ─► encode
 //
-//   The cursor still moves past rows left out (Page.response), so a short page never hides rows
-//   that exist beyond it.
+//   A paged one fetches `limit + 1` rows after the cursor and answers
+//   `{"items", "next_cursor", extras}`; the cursor still moves past rows left out
+//   (Page.response), so a short page never hides rows that exist beyond it. A whole one (a
+//   region tree, the longest vacancies) has no page and answers `{extras, "items"}`.
 //
-// Lists that narrow by scope in SQL instead (grants) or answer without paging keep their own
-// handlers.
+// Lists that narrow by scope in SQL instead (grants) keep their own handlers.
 
 import HTTP
 import Policy
 import Postgres
 
 package struct FilteredList<Parameters: Sendable, Item: Sendable>: Sendable {
+    /// How the rows are fetched and the answer is shaped.
+    package enum Paging: Sendable {
+        /// At most `page.limit + 1` items after `page.after`, in the order of `cursor`.
+        case paged(fetch: @Sendable (Call<Parameters>, Page, PGConnection) async throws -> [Item],
+                   cursor: @Sendable (Item) -> String)
+        /// Every item, in the answer's order.
+        case whole(fetch: @Sendable (Call<Parameters>, PGConnection) async throws -> [Item])
+    }
+
     package var audience: Audience = .tenant
     /// The action the policy decides on each row.
     package var action: Action
     /// The query's own parameters (400 naming the parameter), read before the page's.
     package var parameters: @Sendable (RequestContext) throws -> Parameters
-    /// At most `page.limit + 1` items after `page.after`, in cursor order.
-    package var fetch: @Sendable (Call<Parameters>, Page, PGConnection) async throws -> [Item]
+    package var paging: Paging
     /// The policy's view of one item.
     package var target: @Sendable (Caller, Item) -> Target
-    /// The value the next page starts after.
-    package var cursor: @Sendable (Item) -> String
-    /// Members written after `next_cursor` (`as_of`).
+    /// Members beside the items (`as_of`): after `next_cursor` in a paged answer, first in a whole one.
     package var extra: @Sendable (Call<Parameters>, inout JSONWriter) -> Void
     /// One item's JSON.
     package var write: @Sendable (Call<Parameters>, Item, inout JSONWriter) -> Void
 
+    /// A paged list.
     package init(audience: Audience = .tenant, action: Action,
                  parameters: @escaping @Sendable (RequestContext) throws -> Parameters,
                  fetch: @escaping @Sendable (Call<Parameters>, Page, PGConnection) async throws -> [Item],
@@ -42,12 +50,30 @@ package struct FilteredList<Parameters: Sendable, Item: Sendable>: Sendable {
                  cursor: @escaping @Sendable (Item) -> String,
                  extra: @escaping @Sendable (Call<Parameters>, inout JSONWriter) -> Void = { _, _ in },
                  write: @escaping @Sendable (Call<Parameters>, Item, inout JSONWriter) -> Void) {
+        self.init(audience: audience, action: action, parameters: parameters, paging: .paged(fetch: fetch, cursor: cursor),
+                  target: target, extra: extra, write: write)
+    }
+
+    /// A whole list, unpaged.
+    package init(audience: Audience = .tenant, action: Action,
+                 parameters: @escaping @Sendable (RequestContext) throws -> Parameters,
+                 fetchAll: @escaping @Sendable (Call<Parameters>, PGConnection) async throws -> [Item],
+                 target: @escaping @Sendable (Caller, Item) -> Target,
+                 extra: @escaping @Sendable (Call<Parameters>, inout JSONWriter) -> Void = { _, _ in },
+                 write: @escaping @Sendable (Call<Parameters>, Item, inout JSONWriter) -> Void) {
+        self.init(audience: audience, action: action, parameters: parameters, paging: .whole(fetch: fetchAll),
+                  target: target, extra: extra, write: write)
+    }
+
+    private init(audience: Audience, action: Action, parameters: @escaping @Sendable (RequestContext) throws -> Parameters,
+                 paging: Paging, target: @escaping @Sendable (Caller, Item) -> Target,
+                 extra: @escaping @Sendable (Call<Parameters>, inout JSONWriter) -> Void,
+                 write: @escaping @Sendable (Call<Parameters>, Item, inout JSONWriter) -> Void) {
         self.audience = audience
         self.action = action
         self.parameters = parameters
-        self.fetch = fetch
+        self.paging = paging
         self.target = target
-        self.cursor = cursor
         self.extra = extra
         self.write = write
     }
@@ -64,18 +90,30 @@ extension Pipeline {
                                                _ context: RequestContext) async throws -> HTTPResponse {
         // authenticate
         let caller = try await context.caller(for: listing.audience)
-        // parameters, then the page
+        // parameters
         let call = Call(context: context, caller: caller, body: try listing.parameters(context))
-        let page = try Page(context)
-        // fetch
-        let items = try await context.transaction(caller) { connection in
-            try await listing.fetch(call, page, connection)
-        }
-        // decide on each row, and encode the ones allowed
         let now = call.now
-        return page.response(items, cursor: listing.cursor,
-                             include: { decide(caller.principal, listing.action, listing.target(caller, $0), now).isAllowed },
-                             extra: { listing.extra(call, &$0) }, { item, json in listing.write(call, item, &json) })
+        let allowed = { (item: Item) in decide(caller.principal, listing.action, listing.target(caller, item), now).isAllowed }
+        switch listing.paging {
+        case .paged(let fetch, let cursor):
+            // the page, the rows, then decide on each row and encode the ones allowed
+            let page = try Page(context)
+            let items = try await context.transaction(caller) { connection in try await fetch(call, page, connection) }
+            return page.response(items, cursor: cursor, include: allowed, extra: { listing.extra(call, &$0) }) { item, json in
+                listing.write(call, item, &json)
+            }
+        case .whole(let fetch):
+            let items = try await context.transaction(caller) { connection in try await fetch(call, connection) }
+            return JSONResponse.make { json in
+                json.beginObject()
+                listing.extra(call, &json)
+                json.key("items")
+                json.beginArray()
+                for item in items where allowed(item) { listing.write(call, item, &json) }
+                json.endArray()
+                json.endObject()
+            }
+        }
     }
 }
 

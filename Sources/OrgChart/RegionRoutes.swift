@@ -10,29 +10,16 @@ import Policy
 import Postgres
 
 package enum RegionRoutes {
-    /// Regions that existed on `as_of`, root first down each branch (at most 5000). Each region
-    /// is decided on its own and the ones the caller may not read are left out, as a
-    /// FilteredList does, but the answer is the whole tree in one piece, unpaged, so that a
-    /// client can draw it: hand-written until a second unpaged list asks for a declaration.
-    package static func list(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let date = try OrgDate.asOf(context)
-        let regions = try await context.transaction(caller) { connection in
-            try await RegionStore.list(connection, on: date)
-        }
-        let now = caller.context(now: .now)
-        return JSONResponse.make { json in
-            json.beginObject()
-            json.field("as_of", date)
-            json.key("items")
-            json.beginArray()
-            for region in regions where decide(caller.principal, .regionRead, region.target(caller), now).isAllowed {
-                region.write(to: &json)
-            }
-            json.endArray()
-            json.endObject()
-        }
-    }
+    /// Regions that existed on `as_of`, root first down each branch (at most 5000), the ones the
+    /// caller may not read left out: the whole tree in one piece, unpaged, so that a client can
+    /// draw it.
+    package static let list = FilteredList<String, Region>(
+        action: .regionRead,
+        parameters: { try OrgDate.asOf($0) },
+        fetchAll: { call, connection in try await RegionStore.list(connection, on: call.body) },
+        target: { caller, region in region.target(caller) },
+        extra: { call, json in json.field("as_of", call.body) },
+        write: { _, region, json in region.write(to: &json) })
 
     /// The region on `as_of`; 404 when it did not exist yet that day.
     package static let read = DatedRead.endpoint(

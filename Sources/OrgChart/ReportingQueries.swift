@@ -95,14 +95,15 @@ package enum ReportingQueries {
     }
 
     /// Positions with span bounds whose direct reports (people holding the positions that
-    /// report to it) fall outside span_min…span_max per holder of the position. Decided row by
-    /// row like a FilteredList, but the answer is every violation at once, unpaged.
-    package static func spanViolations(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let date = try OrgDate.asOf(context)
-        let day: PGQuery = "\(date)::date"
-        let violations: [Violation] = try await context.transaction(caller) { connection in
-            try await connection.query("""
+    /// report to it) fall outside span_min…span_max per holder of the position, all of them,
+    /// the ones the caller may not read left out.
+    package static let spanViolations = FilteredList<String, Violation>(
+        action: .positionRead,
+        parameters: { try OrgDate.asOf($0) },
+        fetchAll: { call, connection in
+            let date = call.body
+            let day: PGQuery = "\(date)::date"
+            return try await connection.query("""
                 SELECT * FROM (
                     SELECT \(unescaped: PositionStore.columns(day: day)),
                            (SELECT count(*) FROM position_versions r JOIN assignments a ON a.position_id = r.position_id AND a.valid @> \(date)::date
@@ -114,30 +115,22 @@ package enum ReportingQueries {
                    OR direct_reports > coalesce(span_max, 2147483647)::bigint * greatest(filled, 1)
                 ORDER BY title
                 """).decode()
-        }
-        let now = caller.context(now: .now)
-        return JSONResponse.make { json in
+        },
+        target: { caller, violation in violation.position.target(caller) },
+        extra: { call, json in json.field("as_of", call.body) },
+        write: { _, violation, json in
+            let position = violation.position
+            let reports = violation.directReports
+            let holders = max(1, position.filled ?? 0)
             json.beginObject()
-            json.field("as_of", date)
-            json.key("items")
-            json.beginArray()
-            for violation in violations where decide(caller.principal, .positionRead, violation.position.target(caller), now).isAllowed {
-                let position = violation.position
-                let reports = violation.directReports
-                let holders = max(1, position.filled ?? 0)
-                json.beginObject()
-                json.field("position_id", position.id)
-                json.field("title", position.title)
-                json.field("unit_id", position.unitID)
-                json.field("holders", position.filled)
-                json.field("direct_reports", reports)
-                json.field("span_min", position.spanMin)
-                json.field("span_max", position.spanMax)
-                json.field("problem", reports < (position.spanMin ?? 0) * holders ? "too_few" : "too_many")
-                json.endObject()
-            }
-            json.endArray()
+            json.field("position_id", position.id)
+            json.field("title", position.title)
+            json.field("unit_id", position.unitID)
+            json.field("holders", position.filled)
+            json.field("direct_reports", reports)
+            json.field("span_min", position.spanMin)
+            json.field("span_max", position.spanMax)
+            json.field("problem", reports < (position.spanMin ?? 0) * holders ? "too_few" : "too_many")
             json.endObject()
-        }
-    }
+        })
 }

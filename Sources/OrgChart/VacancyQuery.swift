@@ -11,54 +11,59 @@ import Policy
 import Postgres
 
 package enum VacancyQuery {
-    /// Decided row by row like a FilteredList, but unpaged (the 1,000 longest-vacant, longest
-    /// first, ordered by days vacant rather than by id), so it is written by hand.
-    package static func list(_ context: RequestContext) async throws -> HTTPResponse {
-        let caller = try await context.tenantCaller()
-        let date = try OrgDate.asOf(context)
-        let unit = context.query("unit_id")
-        if let unit, EntityID(uuid: unit) == nil {
-            throw Problem.invalidQuery("unit_id", rule: "uuid", "unit_id must be a unit id")
-        }
-        let (listed, positions, regions) = try await context.transaction(caller) { connection in
-            if let unit, try await UnitStore.unit(connection, id: unit.lowercased(), on: date) == nil {
+    /// A vacant post: its seats, the position, and per region the vacant seats of a per-region post.
+    package struct Vacancy: Sendable {
+        package var seat: VacantSeat
+        package var position: Position
+        package var regions: [RegionSeats.Seat]?
+    }
+
+    /// The 1,000 longest-vacant posts, longest first, the ones the caller may not read left out:
+    /// unpaged, since the order is by days vacant, not by id.
+    package static let list = FilteredList<(date: String, unit: String?), Vacancy>(
+        action: .positionRead,
+        parameters: { context in
+            let date = try OrgDate.asOf(context)
+            let unit = context.query("unit_id")
+            if let unit, EntityID(uuid: unit) == nil {
+                throw Problem.invalidQuery("unit_id", rule: "uuid", "unit_id must be a unit id")
+            }
+            return (date, unit?.lowercased())
+        },
+        fetchAll: { call, connection in
+            let (date, unit) = call.body
+            if let unit, try await UnitStore.unit(connection, id: unit, on: date) == nil {
                 throw Problem.notFound("unit")
             }
-            let listed = try await vacantSeats(connection, under: unit?.lowercased(), on: date)
-            guard !listed.isEmpty else { return (listed, [String: Position](), [String: [RegionSeats.Seat]]()) }
+            let listed = try await vacantSeats(connection, under: unit, on: date)
+            guard !listed.isEmpty else { return [] }
             let found: [Position] = try await connection.query(PositionStore.select(ids: listed.map(\.id), on: date, holders: false)).decode()
             var positions: [String: Position] = [:]
             for position in found { positions[position.id] = position }
-            return (listed, positions, try await RegionSeats.vacant(connection, positions: found, on: date))
-        }
-        let now = caller.context(now: .now)
-        return JSONResponse.make { json in
-            json.beginObject()
-            json.field("as_of", date)
-            json.key("items")
-            json.beginArray()
-            for seat in listed {
-                guard let position = positions[seat.id],
-                      decide(caller.principal, .positionRead, position.target(caller), now).isAllowed else { continue }
-                json.beginObject()
-                json.field("position_id", position.id)
-                json.field("title", position.title)
-                json.field("unit_id", position.unitID)
-                json.field("unit_name", position.unitName)
-                json.field("grade", position.grade)
-                json.field("establishment", position.establishment)
-                json.field("filled", seat.filled)
-                json.field("vacant", seat.establishment - seat.filled)
-                json.field("days_vacant", seat.daysVacant)
-                if let vacant = regions[position.id] { json.key("regions"); RegionSeats.write(vacant, to: &json) }
-                json.endObject()
+            let regions = try await RegionSeats.vacant(connection, positions: found, on: date)
+            return listed.compactMap { seat in
+                positions[seat.id].map { Vacancy(seat: seat, position: $0, regions: regions[seat.id]) }
             }
-            json.endArray()
+        },
+        target: { caller, vacancy in vacancy.position.target(caller) },
+        extra: { call, json in json.field("as_of", call.body.date) },
+        write: { _, vacancy, json in
+            let (seat, position) = (vacancy.seat, vacancy.position)
+            json.beginObject()
+            json.field("position_id", position.id)
+            json.field("title", position.title)
+            json.field("unit_id", position.unitID)
+            json.field("unit_name", position.unitName)
+            json.field("grade", position.grade)
+            json.field("establishment", position.establishment)
+            json.field("filled", seat.filled)
+            json.field("vacant", seat.establishment - seat.filled)
+            json.field("days_vacant", seat.daysVacant)
+            if let vacant = vacancy.regions { json.key("regions"); RegionSeats.write(vacant, to: &json) }
             json.endObject()
-        }
-    }
+        })
 
-    package struct VacantSeat {
+    package struct VacantSeat: Sendable {
         package var id: String
         package var title: String
         package var establishment: Int
