@@ -91,6 +91,14 @@ public struct RequestContext: @unchecked Sendable {
         }
     }
 
+    /// An optional query parameter that must be an id (a UUID, lowercased): nil when absent,
+    /// 400 "`name` must be `kind`" otherwise.
+    package func queryID(_ name: String, _ kind: String = "an id") throws -> String? {
+        guard let text = request.query[name] else { return nil }
+        guard EntityID(uuid: text) != nil else { throw Problem.invalidQuery(name, rule: "uuid", "\(name) must be \(kind)") }
+        return text.lowercased()
+    }
+
     /// A path parameter that must be a UUID; 404 when it is not one (nothing can have that id).
     package func pathID(_ name: String, resource: String) throws -> String {
         guard let text = request.pathParameters[name], EntityID(uuid: text) != nil else {

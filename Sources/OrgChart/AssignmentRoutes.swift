@@ -52,12 +52,7 @@ package enum AssignmentRoutes {
         action: .positionRead,
         parameters: { context in
             let date = try OrgDate.asOf(context)
-            let person = context.query("person_id")
-            let position = context.query("position_id")
-            for (name, value) in [("person_id", person), ("position_id", position)] where value.map({ EntityID(uuid: $0) == nil }) == true {
-                throw Problem.invalidQuery(name, rule: "uuid", "\(name) must be an id")
-            }
-            return (date, person, position, try context.flag("all"))
+            return (date, try context.queryID("person_id"), try context.queryID("position_id"), try context.flag("all"))
         },
         fetch: { call, page, connection in
             let query = call.body

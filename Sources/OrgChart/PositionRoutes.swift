@@ -14,10 +14,7 @@ package enum PositionRoutes {
         action: .positionRead,
         parameters: { context in
             let date = try OrgDate.asOf(context)
-            let unit = context.query("unit_id")
-            if let unit, EntityID(uuid: unit) == nil {
-                throw Problem.invalidQuery("unit_id", rule: "uuid", "unit_id must be a unit id")
-            }
+            let unit = try context.queryID("unit_id", "a unit id")
             return (date, unit)
         },
         fetch: { call, page, connection in

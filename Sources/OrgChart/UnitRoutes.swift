@@ -14,11 +14,7 @@ package enum UnitRoutes {
         action: .unitRead,
         parameters: { context in
             let date = try OrgDate.asOf(context)
-            let parent = context.query("parent_id")
-            if let parent, EntityID(uuid: parent) == nil {
-                throw Problem.invalidQuery("parent_id", rule: "uuid", "parent_id must be a unit id")
-            }
-            return (date, parent, try context.flag("include_archived"))
+            return (date, try context.queryID("parent_id", "a unit id"), try context.flag("include_archived"))
         },
         fetch: { call, page, connection in
             let query = call.body

@@ -24,11 +24,8 @@ package enum VacancyQuery {
         action: .positionRead,
         parameters: { context in
             let date = try OrgDate.asOf(context)
-            let unit = context.query("unit_id")
-            if let unit, EntityID(uuid: unit) == nil {
-                throw Problem.invalidQuery("unit_id", rule: "uuid", "unit_id must be a unit id")
-            }
-            return (date, unit?.lowercased())
+            let unit = try context.queryID("unit_id", "a unit id")
+            return (date, unit)
         },
         fetchAll: { call, connection in
             let (date, unit) = call.body
