@@ -56,10 +56,15 @@ package struct Credential: Sendable, Equatable {
 
     /// "0123…" (32 hex digits) → "01234567-89ab-…"; nil unless exactly 32 hex digits.
     package static func uuid(fromHex text: Substring) -> String? {
-        let lower = text.lowercased()
-        guard lower.utf8.count == 32, lower.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else { return nil }
-        let chars = Array(lower)
-        return String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-" + String(chars[12..<16]) + "-"
-            + String(chars[16..<20]) + "-" + String(chars[20..<32])
+        guard text.utf8.count == 32 else { return nil }
+        var uuid: [UInt8] = []
+        uuid.reserveCapacity(36)
+        for (index, byte) in text.utf8.enumerated() {
+            let lower = byte >= 65 && byte <= 70 ? byte + 32 : byte      // A-F as a-f
+            guard (lower >= 48 && lower <= 57) || (lower >= 97 && lower <= 102) else { return nil }
+            if index == 8 || index == 12 || index == 16 || index == 20 { uuid.append(45) }   // "-"
+            uuid.append(lower)
+        }
+        return String(decoding: uuid, as: UTF8.self)
     }
 }

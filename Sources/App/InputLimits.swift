@@ -7,7 +7,7 @@
 import HTTP
 
 extension TextRules {
-    package static let orgd = TextRules(limits: [
+    @usableFromInline package static let orgd = TextRules(limits: [
         // Names people read in lists: units, regions, positions (title), people, roles,
         // tenants, API keys, accounts (display_name).
         "name": Limit(maxLength: 200), "title": Limit(maxLength: 200), "display_name": Limit(maxLength: 200),

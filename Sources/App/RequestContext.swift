@@ -68,6 +68,9 @@ public struct RequestContext: @unchecked Sendable {
 
     /// Decodes the JSON body under the input limits; a problem naming the field on failure,
     /// 415 when the Content-Type does not say JSON.
+    /// Inlinable so that each area's call is specialised for its body type (decoding a body is
+    /// most of a cached access check's work).
+    @inlinable
     package func body<T: Decodable>(_ type: T.Type) throws -> T {
         let types = request.headers.values("Content-Type")
         guard types.count == 1, JSONMediaType.accepts(types[0]) else { throw JSONMediaType.unsupported(types.first) }

@@ -6,6 +6,9 @@ public enum JSONMediaType {
     /// True when `header` names JSON as above; case-insensitive, the charset may be quoted.
     public static func accepts(_ header: String?) -> Bool {
         guard let header else { return false }
+        // What nearly every client sends, answered without splitting (the general reading below
+        // cost a tenth of a cached access check's CPU).
+        if header == "application/json" || header == "application/json; charset=utf-8" { return true }
         let parts = header.split(separator: ";", omittingEmptySubsequences: false).map { trim($0).lowercased() }
         let type = parts[0]
         guard type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json") && type.count > "application/+json".count)
