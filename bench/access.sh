@@ -9,7 +9,8 @@
 #
 # Usage: bench/access.sh [--no-docs]
 # Reads: BENCH_DURATION (10s), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_WARMUP (2s),
-#        BENCH_DECISIONS (2000000 per case), ORGD_LOOPS, BENCH_ORGD_BIN (skip the orgd build).
+#        BENCH_DECISIONS (2000000 per case), ORGD_LOOPS, BENCH_ORGD_BIN (skip the orgd build),
+#        BENCH_ORGD_COMMIT (the commit BENCH_ORGD_BIN was built from, for the report).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
@@ -145,7 +146,7 @@ report_block() {
   echo '<!-- bench:access:start -->'
   echo "### Access decisions ($(date -u +%Y-%m-%d), bench/access.sh)"
   echo
-  echo "Machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo)."
+  echo "Machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo); orgd at commit $(bench_commit)."
   echo "Target: decide() under 2 µs for a typical actor (a few grants, a six-level tree)."
   echo
   echo '**decide() in process** (release build; one A2 actor with three grants; latencies timed one'

@@ -8,7 +8,7 @@
 # Usage: bench/http.sh [--no-docs]
 # Reads: BENCH_DURATION (10s), BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_WARMUP (2s),
 #        ORGD_LOOPS (orgd's default when unset), ORGD_ACCESS_LOG (false here, as nginx's is off),
-#        BENCH_ORGD_BIN (use this orgd binary, skip the build).
+#        BENCH_ORGD_BIN (use this orgd binary, skip the build), BENCH_ORGD_COMMIT (its commit).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
@@ -170,7 +170,7 @@ machine_lines() {
   printf -- '- kernel: %s; %s; %s; %s; %s\n' "$(uname -sr)" "$swiftv" "$pgv" \
     "$(nginx -v 2>&1 | sed 's/^nginx version: //')" "$(wrk -v 2>&1 | head -n1 | awk '{print "wrk " $2}')"
   printf -- '- orgd: commit %s, release build, ORGD_LOOPS=%s; Postgres: throwaway cluster, Unix socket, role orgd_app\n' \
-    "$(git -C "$ORGD_ROOT" describe --always --dirty 2>/dev/null || echo unknown)" "${ORGD_LOOPS:-default}, ORGD_ACCESS_LOG=$ORGD_ACCESS_LOG"
+    "$(bench_commit)" "${ORGD_LOOPS:-default}, ORGD_ACCESS_LOG=$ORGD_ACCESS_LOG"
 }
 
 # The markdown block between the bench:http markers.

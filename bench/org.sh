@@ -11,7 +11,8 @@
 # Usage: bench/org.sh [--no-docs]
 # Reads: BENCH_DURATION (10s), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_WARMUP (2s),
 #        BENCH_SINGLE_DURATION (5s: the one-connection run after each),
-#        BENCH_ORGD_BIN (use this orgd binary, skip the release build),
+#        BENCH_ORGD_BIN (use this orgd binary, skip the release build), BENCH_ORGD_COMMIT (the
+#        commit that binary was built from, for the report),
 #        BENCH_PGDATA (/tmp/bench-org-pg; destroyed on exit unless BENCH_KEEP_CLUSTER=1).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -197,7 +198,7 @@ report_block() {
   printf -- '- cores (`nproc`): %s; CPU: %s; memory: %s\n' "$(nproc)" "$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1)" "$mem"
   printf -- '- kernel: %s; %s; %s; %s\n' "$(uname -sr)" "$swiftv" "$pgv" "$(wrk -v 2>&1 | head -n1 | awk '{print "wrk " $2}')"
   printf -- '- orgd: commit %s, release build, default loops; Postgres: throwaway cluster (fsync off), Unix socket, role orgd_app\n' \
-    "$(git -C "$ORGD_ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
+    "$(bench_commit)"
   echo
   echo "Data (\`bench/org-generate.sql\`, set-based as the owner role, then VACUUM (ANALYZE) leaving ${VISIBLE}% of the pages all-visible, ${GEN_SECONDS}s): tenants | unit versions |"
   echo "position versions | people | assignments = \`$COUNTS\`. The **big** company has 20,021 units and"

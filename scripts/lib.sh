@@ -38,6 +38,15 @@ as_pg() {
 }
 
 # A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's choice).
+# bench_commit: the commit a benchmark's orgd was built from, for its report: BENCH_ORGD_COMMIT
+# when given (with BENCH_ORGD_BIN, the checkout's HEAD need not be the binary's), else HEAD.
+bench_commit() {
+  if [[ -n ${BENCH_ORGD_COMMIT:-} ]]; then printf '%s' "$BENCH_ORGD_COMMIT"; return; fi
+  local head
+  head="$(git -C "$ORGD_ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
+  if [[ -n ${BENCH_ORGD_BIN:-} ]]; then printf '%s? (given binary %s)' "$head" "$BENCH_ORGD_BIN"; else printf '%s' "$head"; fi
+}
+
 free_port() {
   python3 - <<'EOF'
 import socket
