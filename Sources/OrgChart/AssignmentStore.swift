@@ -6,8 +6,8 @@ import HTTP
 import Postgres
 
 package enum AssignmentStore {
-    /// `Assignment`'s columns, with the person's name from `pv` (see `from`). Aliased for callers
-    /// that still read rows by name.
+    /// `Assignment`'s columns, with the person's name from `pv` (see `from`), in `Assignment`'s
+    /// decoding order.
     static let columns: StaticString = """
         a.id::text AS id, a.person_id::text AS person_id, pv.name AS person_name, a.position_id::text AS position_id,
         a.kind, lower(a.valid)::text AS start_date, upper(a.valid)::text AS end_after, a.region_id::text AS region_id, a.revision

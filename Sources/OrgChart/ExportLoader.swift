@@ -140,12 +140,6 @@ package enum ExportLoader {
         (try? JSONDecoder().decode([String].self, from: Data(json.bytes))) ?? []
     }
 
-    /// The same from the text of a row read by name (the importer's).
-    package static func jsonStrings(_ text: String?) -> [String] {
-        guard let data = text?.data(using: .utf8) else { return [] }
-        return (try? JSONDecoder().decode([String].self, from: data)) ?? []
-    }
-
     /// `{"phone": "…"}` as ordered pairs (people.contact holds a flat object of strings).
     package static func contactPairs(_ text: String?) -> [(String, String)] {
         guard let data = text?.data(using: .utf8),

@@ -99,7 +99,7 @@ package struct ImportApply {
         if let parentID, parentID != before.parentID {
             throw Problem.invalid("parent_code", rule: "no_move", "unit \(unit.code) exists under another parent; import does not move units — use POST /v1/units/\(id)/move")
         }
-        let functions = ExportLoader.jsonStrings(before.functions.pgText)
+        let functions = ExportLoader.jsonStrings(before.functions)
         let same = (unit.name.map { $0 == before.name } ?? true)
             && (unit.kind.map { $0 == before.kind } ?? true)
             && (unit.tier.map { $0 == before.tier } ?? true)
@@ -196,8 +196,8 @@ package struct ImportApply {
             && (headcount.map { $0.kind == before.headcount.kind && $0.min == before.headcount.min && $0.max == before.headcount.max } ?? true)
             && (position.kind.map { $0 == before.kind } ?? true)
             && (manager.map { $0 == before.reportsTo } ?? true)
-            && (position.duties.map { $0 == ExportLoader.jsonStrings(before.duties.pgText) } ?? true)
-            && (position.forms.map { $0 == ExportLoader.jsonStrings(before.forms.pgText) } ?? true)
+            && (position.duties.map { $0 == ExportLoader.jsonStrings(before.duties) } ?? true)
+            && (position.forms.map { $0 == ExportLoader.jsonStrings(before.forms) } ?? true)
             && (position.spanMin.map { $0 == before.spanMin } ?? true)
             && (position.spanMax.map { $0 == before.spanMax } ?? true)
             && (position.sortOrder.map { $0 == before.sortOrder } ?? true)

@@ -27,7 +27,7 @@ package enum PersonStore {
     /// `Person`'s columns, of `people pe` and its version `pv` on `day` (see `versionOn`; a join
     /// on `person_versions pv` covering the day does as well): the name and archived flag of that
     /// day, the primary unit path (else the home unit's) and the grades of the posts that day: the
-    /// facts the policy decides with. Aliased for callers that still read rows by name.
+    /// facts the policy decides with, in `Person`'s decoding order.
     static func columns(day: PGQuery) -> PGQuery {
         """
         pe.id::text AS id, pe.employee_no, pe.contact::text AS contact, pe.revision, pe.home_unit_id::text AS unit_id,

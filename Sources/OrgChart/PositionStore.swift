@@ -9,8 +9,7 @@ import Postgres
 
 package enum PositionStore {
     /// Columns of `positions p`, `position_versions v`, `unit_versions uv`, `regions r`, without
-    /// the holder count, in `Position`'s decoding order (aliases for callers that still read rows
-    /// by name).
+    /// the holder count, in `Position`'s decoding order.
     package static let baseColumns = """
         p.id::text AS id, p.revision, v.title, v.grade, v.headcount_kind, v.headcount_min, v.headcount_max,
         v.duties::text AS duties, v.forms::text AS forms, v.kind, v.reports_to::text AS reports_to, v.span_min, v.span_max,

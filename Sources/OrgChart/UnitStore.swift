@@ -10,7 +10,8 @@ import Postgres
 
 package enum UnitStore {
     /// Columns of `units u` joined with `unit_versions v` and `regions r` (region may be NULL),
-    /// in `Unit`'s decoding order. The aliases are for the importer, which still reads rows by name.
+    /// in `Unit`'s decoding order (rows are decoded by position; the aliases only name the columns
+    /// for a reader of the SQL).
     package static let columns = """
         u.id::text AS id, u.revision, v.name, v.code, v.kind, v.tier, v.role_label, v.functions::text AS functions,
         v.parent_id::text AS parent_id, v.region_id::text AS region_id, v.sort_order, v.archived, v.planned_establishment,
