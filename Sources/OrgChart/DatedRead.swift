@@ -1,6 +1,7 @@
-// GET of one effective-dated resource by its path id, as it was on `as_of` (default today):
-// 404 when it did not exist that day, else decided on the resource and answered with its
-// revision as the ETag. Units and regions are read this way.
+// GETs of effective-dated things by their path id, as they were on `as_of` (default today), 404
+// when they did not exist that day: one resource (units and regions), decided on itself and
+// answered with its revision as the ETag; and a unit's subtree (the tree, the headcount report,
+// the exports), decided on its root before anything below it is read.
 
 import App
 import HTTP
