@@ -95,7 +95,7 @@ package enum ExportLoader {
         for person in found {
             people[person.id] = ChartPerson(
                 id: person.id, employeeNo: person.employeeNo, name: person.name,
-                contact: person.seesPrivate(caller) ? contactPairs(String(decoding: person.contact.bytes, as: UTF8.self)) : nil)
+                contact: person.seesPrivate(caller) ? contactPairs(person.contact) : nil)
         }
         return people
     }
@@ -141,9 +141,8 @@ package enum ExportLoader {
     }
 
     /// `{"phone": "…"}` as ordered pairs (people.contact holds a flat object of strings).
-    package static func contactPairs(_ text: String?) -> [(String, String)] {
-        guard let data = text?.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+    package static func contactPairs(_ json: PGJSONBytes) -> [(String, String)] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String: Any] else { return [] }
         return object.keys.sorted().map { ($0, object[$0].map { "\($0)" } ?? "") }
     }
 }

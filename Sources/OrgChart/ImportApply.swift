@@ -152,7 +152,7 @@ package struct ImportApply {
             throw Problem.invalid("employee_no", rule: "exists_on_date",
                                   "person \(person.employeeNo) is on record only from a day after effective_date \(date); import with a later effective_date")
         }
-        let storedContact = Dictionary(ExportLoader.contactPairs(before.contact.pgText), uniquingKeysWith: { first, _ in first })
+        let storedContact = Dictionary(ExportLoader.contactPairs(before.contact), uniquingKeysWith: { first, _ in first })
         let same = (person.name.map { $0 == before.name } ?? true) && (person.contact.map { $0 == storedContact } ?? true)
         guard !same else { count("people", created: false, changed: false); return }
         guard try await Versions.lock(connection, nil, "people", id: id) != nil else { throw Problem.notFound("person") }
