@@ -28,7 +28,8 @@ ALLOWED = {
 ALLOWED["Tenancy"] = {"App"} | ALLOWED["App"]
 ALLOWED["Access"] = {"Tenancy"} | ALLOWED["Tenancy"]
 ALLOWED["OrgChart"] = {"Access", "ChartRender"} | ALLOWED["Access"]
-ALLOWED["OrgdApp"] = {"OrgChart"} | ALLOWED["OrgChart"]
+ALLOWED["Network"] = {"OrgChart"} | ALLOWED["OrgChart"]
+ALLOWED["OrgdApp"] = {"Network"} | ALLOWED["Network"]
 ALLOWED["orgd"] = {"OrgdApp"}
 
 IMPORT = re.compile(r"^\s*(?:@testable\s+|@_exported\s+|@preconcurrency\s+)*import\s+(?:(?:struct|class|enum|func|var|let|protocol|typealias)\s+)?(\w+)", re.M)

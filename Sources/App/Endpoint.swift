@@ -59,15 +59,17 @@ package struct Audited: Sendable {
     package var before: [UInt8]?
     package var after: [UInt8]?
     package var effective: String?          // the day an org-chart change takes effect
+    package var owner: String?              // what an area's change feed files it under (a technician's site)
 
     package init(_ action: String, resource: String, id: String?, before: [UInt8]? = nil, after: [UInt8]? = nil,
-                 effective: String? = nil) {
+                 effective: String? = nil, owner: String? = nil) {
         self.action = action
         self.resource = resource
         self.id = id
         self.before = before
         self.after = after
         self.effective = effective
+        self.owner = owner
     }
 }
 

@@ -23,8 +23,9 @@ package struct FilteredList<Parameters: Sendable, Item: Sendable>: Sendable {
     /// How the rows are fetched and the answer is shaped.
     package enum Paging: Sendable {
         /// At most `page.limit + 1` items after `page.after`, in the order of `cursor`.
+        /// `cursorIsValid` refuses a malformed `cursor` (400) before the transaction.
         case paged(fetch: @Sendable (Call<Parameters>, Page, PGConnection) async throws -> [Item],
-                   cursor: @Sendable (Item) -> String)
+                   cursor: @Sendable (Item) -> String, cursorIsValid: @Sendable (String) -> Bool)
         /// Every item, in the answer's order.
         case whole(fetch: @Sendable (Call<Parameters>, PGConnection) async throws -> [Item])
     }
@@ -48,9 +49,11 @@ package struct FilteredList<Parameters: Sendable, Item: Sendable>: Sendable {
                  fetch: @escaping @Sendable (Call<Parameters>, Page, PGConnection) async throws -> [Item],
                  target: @escaping @Sendable (Caller, Item) -> Target,
                  cursor: @escaping @Sendable (Item) -> String,
+                 cursorIsValid: @escaping @Sendable (String) -> Bool = { EntityID(uuid: $0) != nil },
                  extra: @escaping @Sendable (Call<Parameters>, inout JSONWriter) -> Void = { _, _ in },
                  write: @escaping @Sendable (Call<Parameters>, Item, inout JSONWriter) -> Void) {
-        self.init(audience: audience, action: action, parameters: parameters, paging: .paged(fetch: fetch, cursor: cursor),
+        self.init(audience: audience, action: action, parameters: parameters,
+                  paging: .paged(fetch: fetch, cursor: cursor, cursorIsValid: cursorIsValid),
                   target: target, extra: extra, write: write)
     }
 
@@ -95,9 +98,9 @@ extension Pipeline {
         let now = call.now
         let allowed = { (item: Item) in decide(caller.principal, listing.action, listing.target(caller, item), now).isAllowed }
         switch listing.paging {
-        case .paged(let fetch, let cursor):
+        case .paged(let fetch, let cursor, let cursorIsValid):
             // the page, the rows, then decide on each row and encode the ones allowed
-            let page = try Page(context)
+            let page = try Page(context, cursorIsValid: cursorIsValid)
             let items = try await context.transaction(caller) { connection in try await fetch(call, page, connection) }
             return page.response(items, cursor: cursor, include: allowed, extra: { listing.extra(call, &$0) }) { item, json in
                 listing.write(call, item, &json)

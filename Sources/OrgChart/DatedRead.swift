@@ -8,8 +8,8 @@ import HTTP
 import Policy
 import Postgres
 
-enum DatedRead {
-    static func endpoint<Resource: Sendable>(
+package enum DatedRead {
+    package static func endpoint<Resource: Sendable>(
         _ action: Action, resource: String,
         read: @escaping @Sendable (PGConnection, _ id: String, _ date: String) async throws -> Resource?,
         target: @escaping @Sendable (Caller, Resource) -> Target,

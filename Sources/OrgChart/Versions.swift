@@ -14,6 +14,13 @@ package enum Versions {
         package let key: String         // its identity column
         package let split: String       // the SQL function that cuts versions at a day
         package let resource: String
+
+        package init(name: String, key: String, split: String, resource: String) {
+            self.name = name
+            self.key = key
+            self.split = split
+            self.resource = resource
+        }
     }
 
     package static let units = Table(name: "unit_versions", key: "unit_id", split: "orgd_split_unit_versions", resource: "unit")

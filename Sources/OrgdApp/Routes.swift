@@ -5,6 +5,7 @@
 import Access
 import App
 import HTTP
+import Network
 import OrgChart
 import Tenancy
 
@@ -119,6 +120,21 @@ enum Routes {
         router.add(.GET, "/v1/org/changes", OrgChangeRoutes.list.handler)
         router.add(.GET, "/v1/units/{id}/export", ExportRoutes.export.handler)
         router.add(.POST, "/v1/org/import", .async(ImportRoutes.importFile))
+
+        // The service network: settings, vocabulary, sites and their lifecycle, the nearest search (Network)
+        router.add(.GET, "/v1/network/settings", NetworkSettingsRoutes.read.handler)
+        router.add(.PATCH, "/v1/network/settings", NetworkSettingsRoutes.update.handler)
+        router.add(.GET, "/v1/network/vocabulary", NetworkVocabularyRoutes.list.handler)
+        router.add(.POST, "/v1/network/vocabulary/{vocabulary}", NetworkVocabularyRoutes.add.handler)
+        router.add(.GET, "/v1/network/sites", SiteRoutes.list.handler)
+        router.add(.POST, "/v1/network/sites", SiteRoutes.create.handler)
+        router.add(.GET, "/v1/network/sites/nearest", SiteRoutes.nearest.handler)
+        router.add(.GET, "/v1/network/sites/{id}", SiteRoutes.read.handler)
+        router.add(.PATCH, "/v1/network/sites/{id}", SiteRoutes.update.handler)
+        router.add(.POST, "/v1/network/sites/{id}/archive", SiteRoutes.archive.handler)
+        router.add(.GET, "/v1/network/sites/{id}/transitions", SiteRoutes.history.handler)
+        router.add(.POST, "/v1/network/sites/{id}/transitions", SiteRoutes.transition.handler)
+        router.add(.GET, "/v1/network/changes", NetworkChangeRoutes.list.handler)
 
         return router
     }

@@ -54,6 +54,16 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
     case regionWrite = "region.write"
     case siteRead = "site.read"
     case siteWrite = "site.write"
+    /// A site's move to `suspended`, and to `terminated` (final): each needs the tenant's tier
+    /// for it (`NetworkRule`), terminating a higher one than suspending.
+    case siteSuspend = "site.suspend"
+    case siteTerminate = "site.terminate"
+    /// Recording an inspection of a site: `network.inspect` and the tenant's inspector tier.
+    case inspectionCreate = "inspection.create"
+    /// The network's tenant-wide reference data: site kinds, product lines, service types and
+    /// inspection templates. Anyone who sees some of the network may read it.
+    case networkCatalogRead = "network_catalog.read"
+    case networkCatalogWrite = "network_catalog.write"
     // Customer issues and complaints.
     case caseRead = "case.read"
     case caseHandle = "case.handle"
@@ -79,8 +89,9 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         case .grantCreate, .grantRevoke, .roleCreate, .roleUpdate, .roleDelete: .accessWrite
         case .ladderReplace, .tenantUpdate, .userCreate, .userUpdate, .userDisable, .userLinkPerson,
              .apiKeyCreate, .apiKeyRevoke: .tenantAdmin
-        case .regionRead, .siteRead: .networkRead
-        case .regionWrite, .siteWrite: .networkWrite
+        case .regionRead, .siteRead, .networkCatalogRead: .networkRead
+        case .regionWrite, .siteWrite, .siteSuspend, .siteTerminate, .networkCatalogWrite: .networkWrite
+        case .inspectionCreate: .networkInspect
         case .caseRead, .caseHandle: .casesHandle
         case .auditRead: .auditRead
         case .platformTenants: nil
@@ -95,7 +106,8 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         case .grantRead, .grantCreate, .grantRevoke, .roleRead, .roleCreate, .roleUpdate, .roleDelete,
              .userRead, .userCreate, .userUpdate, .userDisable, .userLinkPerson,
              .apiKeyRead, .apiKeyCreate, .apiKeyRevoke: .accessRead
-        case .regionRead, .regionWrite, .siteRead, .siteWrite: .networkRead
+        case .regionRead, .regionWrite, .siteRead, .siteWrite, .siteSuspend, .siteTerminate, .inspectionCreate,
+             .networkCatalogRead, .networkCatalogWrite: .networkRead
         case .caseRead, .caseHandle: .casesHandle
         case .auditRead: .auditRead
         case .platformTenants: nil
@@ -108,7 +120,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         switch self {
         case .unitRead, .positionRead, .personRead, .personReadPrivate, .grantRead, .roleRead,
              .ladderRead, .tenantRead, .userRead, .apiKeyRead, .regionRead, .siteRead, .caseRead,
-             .auditRead: true
+             .networkCatalogRead, .auditRead: true
         default: false
         }
     }
@@ -129,7 +141,8 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         case .ladderReplace: [.boardOnly, .ladderChange]
         case .tenantUpdate: [.boardOnly]
         case .platformTenants: [.platformOnly]
-        case .ladderRead, .tenantRead, .roleRead: [.anyScope]
+        case .ladderRead, .tenantRead, .roleRead, .networkCatalogRead: [.anyScope]
+        case .siteSuspend, .siteTerminate, .inspectionCreate: [.networkTier]
         default: []
         }
     }
@@ -165,5 +178,8 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         /// Tenant-wide reference data that anyone holding the permission over any scope may read:
         /// the ladder, the tenant's settings and the role definitions (Evaluation.lookup).
         public static let anyScope = Rules(rawValue: 1 << 9)
+        /// The actor's tier is at or above the one the tenant set for the action: suspending or
+        /// terminating a site, inspecting one (`NetworkRule`, Evaluation+NetworkTier).
+        public static let networkTier = Rules(rawValue: 1 << 10)
     }
 }

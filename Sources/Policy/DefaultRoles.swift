@@ -21,7 +21,7 @@ public enum DefaultRoles {
         .orgRead, .orgWrite, .peopleRead, .peopleReadPrivate, .assignmentsWrite, .accessRead,
     ])
     public static let regionalManager = Template(key: "regional_manager", name: "Regional manager", permissions: [
-        .orgRead, .peopleRead, .networkRead, .networkWrite, .casesHandle,
+        .orgRead, .peopleRead, .networkRead, .networkWrite, .networkInspect, .casesHandle,
     ])
     public static let auditor = Template(key: "auditor", name: "Auditor", permissions: [
         .orgRead, .peopleRead, .accessRead, .auditRead, .networkRead,

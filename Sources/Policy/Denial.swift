@@ -45,6 +45,7 @@ public enum DenialCode: String, CaseIterable, Hashable, Sendable {
     case roleEditExceedsActor = "ROLE_EDIT_EXCEEDS_ACTOR"
     case ladderReranksActor = "LADDER_RERANKS_ACTOR"
     case lastAdmin = "LAST_ADMIN"
+    case networkRequiresTier = "NETWORK_REQUIRES_TIER"
 
     /// The rule in words; a denial may state it more precisely.
     public var rule: String {
@@ -66,6 +67,7 @@ public enum DenialCode: String, CaseIterable, Hashable, Sendable {
         case .roleEditExceedsActor: "a role edit touches only permissions the editor holds over the whole tenant"
         case .ladderReranksActor: "a new ladder keeps every grade on the same side of the actor's grade"
         case .lastAdmin: "the last tenant administrator cannot be removed"
+        case .networkRequiresTier: "suspending, terminating or inspecting a site needs a grade in the tier the tenant set for it"
         }
     }
 }

@@ -91,6 +91,8 @@ struct Evaluation {
             missing = target.roleChange?.before == nil ? "roleChange.before" : nil
         case .ladderReplace:
             missing = target.newLadder == nil ? "newLadder" : nil
+        case .siteSuspend, .siteTerminate, .inspectionCreate:
+            missing = target.requiredTier == nil ? "requiredTier" : nil
         default:
             missing = nil
         }

@@ -16,6 +16,7 @@ public enum Permission: String, CaseIterable, Hashable, Sendable, CustomStringCo
     case casesHandle = "cases.handle"
     case auditRead = "audit.read"
     case tenantAdmin = "tenant.admin"
+    case networkInspect = "network.inspect"
 
     /// One line for the documentation and for `GET /v1/access/permissions`.
     public var summary: String {
@@ -33,6 +34,7 @@ public enum Permission: String, CaseIterable, Hashable, Sendable, CustomStringCo
         case .casesHandle: "See and handle customer issues and complaints."
         case .auditRead: "Read the audit log."
         case .tenantAdmin: "Administer the tenant: users, API keys, settings and the grade ladder."
+        case .networkInspect: "Inspect and assess sites of the service network, within the tenant's inspector tier."
         }
     }
 
@@ -55,6 +57,7 @@ public enum Permission: String, CaseIterable, Hashable, Sendable, CustomStringCo
         case .casesHandle: 1 << 10
         case .auditRead: 1 << 11
         case .tenantAdmin: 1 << 12
+        case .networkInspect: 1 << 13
         }
     }
 }

@@ -14,7 +14,8 @@
 //      org.restructure rather than org.write (PERMISSION_MISSING, SCOPE_NOT_COVERED, GRANT_EXPIRED,
 //      ROLE_MIN_GRADE_NOT_MET);
 //   5. the action's own rules (`Action.Rules`): the restructuring tier, no self-promotion, grade
-//      dominance, promotions within reach, delegation, revocation, role edits, ladder changes;
+//      dominance, promotions within reach, delegation, revocation, role edits, ladder changes,
+//      the service network's tiers;
 //   6. the last tenant administrator stays.
 //
 // Workload: every request makes at least one decision and list endpoints make one per row, so
@@ -51,6 +52,7 @@ public func decide(_ actor: Principal, _ action: Action, _ target: Target, _ con
     if rules.contains(.revocation), let denial = check.revocation() { return .deny(denial) }
     if rules.contains(.roleEdit), let denial = check.roleEdit() { return .deny(denial) }
     if rules.contains(.ladderChange), let denial = check.ladderChange() { return .deny(denial) }
+    if rules.contains(.networkTier), let denial = check.networkTier() { return .deny(denial) }
     if let denial = check.lastAdmin() { return .deny(denial) }
 
     return .allow(by: actor.grants[actor.active[granted].grant])

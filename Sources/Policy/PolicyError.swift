@@ -13,6 +13,7 @@ public enum PolicyError: Error, Hashable, Sendable {
     case tierUnknown(String)
     case gradesInUseUndefined([UndefinedGrade])
     case permissionUnknown(String)
+    case networkTiersOrder(suspend: String, terminate: String)
 
     public var code: String {
         switch self {
@@ -26,6 +27,7 @@ public enum PolicyError: Error, Hashable, Sendable {
         case .tierUnknown: "TIER_UNKNOWN"
         case .gradesInUseUndefined: "LADDER_GRADES_IN_USE"
         case .permissionUnknown: "PERMISSION_UNKNOWN"
+        case .networkTiersOrder: "NETWORK_TIERS_ORDER"
         }
     }
 
@@ -53,6 +55,8 @@ public enum PolicyError: Error, Hashable, Sendable {
                 + undefined.map { "\($0.text) (\($0.holders.count) using it)" }.joined(separator: ", ")
         case .permissionUnknown(let name):
             "\"\(name)\" is not a permission of the catalog"
+        case .networkTiersOrder(let suspend, let terminate):
+            "terminating a site needs a higher tier than suspending one: terminate tier \"\(terminate)\" is not above suspend tier \"\(suspend)\""
         }
     }
 }

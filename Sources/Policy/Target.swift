@@ -45,12 +45,15 @@ public struct Target: Sendable {
     /// over the whole tenant (a revoked grant, a disabled user, an edited role). Compared with
     /// `PolicyContext.tenantAdminCount`.
     public var removesTenantAdmins: Int
+    /// `site.suspend`, `site.terminate`, `inspection.create`: the lowest tier the actor's grade
+    /// may be in, from the tenant's `NetworkRule` (`NetworkRule.tier(for:)`).
+    public var requiredTier: Int?
 
     public init(tenant: TenantID, location: Location, grade: Grade? = nil, personGrade: Grade? = nil,
                 newGrade: Grade? = nil, unitTier: Int? = nil, newUnitTier: Int? = nil,
                 destination: Location? = nil, destinationTier: Int? = nil, affected: [Principal] = [],
                 grant: GrantRequest? = nil, roleChange: RoleChange? = nil, newLadder: GradeLadder? = nil,
-                removesTenantAdmins: Int = 0) {
+                removesTenantAdmins: Int = 0, requiredTier: Int? = nil) {
         self.tenant = tenant
         self.location = location
         self.grade = grade
@@ -65,6 +68,7 @@ public struct Target: Sendable {
         self.roleChange = roleChange
         self.newLadder = newLadder
         self.removesTenantAdmins = removesTenantAdmins
+        self.requiredTier = requiredTier
     }
 }
 
@@ -118,8 +122,9 @@ extension Target {
 
     /// A service-network object (region, site, technician, inspection) or a case, in a region and
     /// optionally a unit (a regional office's or the responsible department's).
-    public static func network(_ tenant: TenantID, region: TreePath?, unit: TreePath? = nil) -> Target {
-        Target(tenant: tenant, location: Location(unit: unit, region: region))
+    /// `requiredTier`: for the actions a `NetworkRule` governs, the tier it sets for them.
+    public static func network(_ tenant: TenantID, region: TreePath?, unit: TreePath? = nil, requiredTier: Int? = nil) -> Target {
+        Target(tenant: tenant, location: Location(unit: unit, region: region), requiredTier: requiredTier)
     }
 }
 

@@ -6,15 +6,15 @@ import Testing
 
 @Suite("Catalog")
 struct CatalogTests {
-    @Test("the permission catalog has the thirteen stable names of the issue, each described")
+    @Test("the permission catalog has its fourteen stable names, each described, new ones at the end")
     func catalog() {
         #expect(Permission.allCases.map(\.rawValue) == [
             "org.read", "org.write", "org.restructure", "people.read", "people.read_private",
             "assignments.write", "access.read", "access.write", "network.read", "network.write",
-            "cases.handle", "audit.read", "tenant.admin",
+            "cases.handle", "audit.read", "tenant.admin", "network.inspect",
         ])
         #expect(Permission.allCases.allSatisfy { !$0.summary.isEmpty })
-        #expect(PermissionSet.all.count == 13)
+        #expect(PermissionSet.all.count == 14)
     }
 
     @Test("permission names parse back, and an unknown name is refused by name")
@@ -32,7 +32,7 @@ struct CatalogTests {
         #expect(DefaultRoles.hr.permissions == [.orgRead, .orgWrite, .peopleRead, .peopleReadPrivate,
                                                 .assignmentsWrite, .accessRead])
         #expect(DefaultRoles.regionalManager.permissions == [.orgRead, .peopleRead, .networkRead,
-                                                             .networkWrite, .casesHandle])
+                                                             .networkWrite, .networkInspect, .casesHandle])
         #expect(DefaultRoles.auditor.permissions == [.orgRead, .peopleRead, .accessRead, .auditRead, .networkRead])
         #expect(DefaultRoles.viewer.permissions == [.orgRead, .peopleRead, .networkRead])
     }

@@ -1,0 +1,259 @@
+// GET /v1/network/sites/nearest: the sites that may take a job needing `capability` at a place,
+// nearest first. Eligible means, on today's date:
+//   - authorised (or on probation where the tenant's settings allow it), within the authorisation
+//     period, not archived;
+//   - offers the capability;
+//   - covers the place: a covered region (the site's own when it lists none) at or above
+//     `region_id`, and the place within its service radius when it has one;
+//   - at least one technician posted there today holds a valid, unrevoked certification for it.
+// With `explain=true` the answer also lists the nearer sites that were left out, each with why.
+//
+// The distance is Postgres's: sites are walked outwards through the GiST index on
+// site_versions.geo (a KNN scan, `geo <-> point`, which row-level security leaves an index
+// ordering) and the great-circle distance is computed for the rows returned; see
+// docs/performance.md for the plan and the figures.
+
+import App
+import HTTP
+import OrgChart
+import Policy
+import Postgres
+
+package struct NearestQuery: Sendable {
+    package var latitude: Double?
+    package var longitude: Double?
+    package var regionID: String?
+    package var capability: String
+    package var limit: Int
+    package var maxKM: Double?
+    package var explain: Bool
+
+    /// Reads and checks the query parameters (400 naming the parameter).
+    package init(_ context: RequestContext) throws {
+        func number(_ name: String) throws -> Double? {
+            guard let text = context.query(name) else { return nil }
+            guard let value = Double(text), value.isFinite else {
+                throw Problem.invalidQuery(name, rule: "number", "\(name) must be a number, got \(text)")
+            }
+            return value
+        }
+        latitude = try number("latitude")
+        longitude = try number("longitude")
+        if (latitude == nil) != (longitude == nil) {
+            throw Problem.invalidQuery(latitude == nil ? "latitude" : "longitude", rule: "point_whole",
+                                       "latitude and longitude are given together")
+        }
+        if let latitude, !(-90...90).contains(latitude) {
+            throw Problem.invalidQuery("latitude", rule: "range", "latitude must be from -90 to 90 (WGS84 degrees), got \(latitude)")
+        }
+        if let longitude, !(-180...180).contains(longitude) {
+            throw Problem.invalidQuery("longitude", rule: "range", "longitude must be from -180 to 180 (WGS84 degrees), got \(longitude)")
+        }
+        regionID = try context.queryID("region_id", "a region id")
+        if latitude == nil && regionID == nil {
+            throw Problem.invalidQuery("latitude", rule: "place_required", "give the place: latitude and longitude, or region_id, or both")
+        }
+        guard let capability = context.query("capability") else {
+            throw Problem.invalidQuery("capability", rule: "required", "capability (product_line/service_type) is required")
+        }
+        self.capability = capability
+        if let text = context.query("limit") {
+            guard let value = Int(text), (1...50).contains(value) else {
+                throw Problem.invalidQuery("limit", rule: "range", "limit must be a whole number from 1 to 50")
+            }
+            limit = value
+        } else {
+            limit = 5
+        }
+        maxKM = try number("max_km")
+        if let maxKM, !(maxKM > 0 && maxKM <= 20000) {
+            throw Problem.invalidQuery("max_km", rule: "range", "max_km is more than 0 and at most 20000")
+        }
+        explain = try context.flag("explain")
+    }
+}
+
+/// One site of the answer: the site, its distance (nil without coordinates), its certified
+/// technicians today, and for a left-out site why.
+package struct NearSite: Sendable, PGRowDecodable {
+    package var site: Site
+    package var distanceKM: Double?
+    package var certifiedTechnicians: Int
+    package var reasons: [String]               // codes; empty for an eligible site
+    package var lastCertificationExpiry: String?
+
+    package init(row: inout PGRowReader) throws {
+        site = try Site(row: &row)
+        distanceKM = try row.next()
+        certifiedTechnicians = try row.next()
+        reasons = StoredValues.array(try row.next(String?.self))
+        lastCertificationExpiry = try row.next()
+    }
+
+    /// Why the site was left out, in words, for each reason code.
+    func explanation(_ query: NearestQuery, probationEligible: Bool) -> [(code: String, detail: String)] {
+        reasons.map { code in
+            let detail: String = switch code {
+            case "status": "the site is \(site.statusText)" + (site.status == .probation && !probationEligible
+                                                                 ? " and this tenant does not dispatch to sites on probation" : "")
+            case "authorisation_expired": "its authorisation ended on \(site.authorisedUntil ?? "?")"
+            case "authorisation_pending": "its authorisation starts on \(site.authorisedFrom ?? "?")"
+            case "archived": "the site is archived"
+            case "capability": "the site does not offer \(query.capability)"
+            case "coverage": "the site does not cover that region"
+            case "radius": "the place is outside its service radius of \(site.serviceRadiusKM.map { "\($0)" } ?? "?") km"
+            case "no_certified_technician":
+                lastCertificationExpiry.map { "no technician there holds a valid \(query.capability) certification (the last one expired on \($0))" }
+                    ?? "no technician there holds a \(query.capability) certification"
+            default: code
+            }
+            return (code, detail)
+        }
+    }
+}
+
+package enum NearestSiteStore {
+    /// The region and its ancestors (today's tree), for the coverage test; empty for nil.
+    static func ancestors(_ connection: PGConnection, region: String?) async throws -> [String]? {
+        guard let region else { return nil }
+        guard let path = try await connection.query("SELECT orgd_region_path(\(region)::uuid)::text" as PGQuery)
+                .decodeFirst(String?.self) ?? nil else {
+            throw Problem.invalidQuery("region_id", rule: "exists", "region_id \(region) names no region of this tenant")
+        }
+        return OrgPath.ids(path)
+    }
+
+    /// Nearest first (or by name without coordinates): the sites today with their distance,
+    /// certified technicians and reasons. `eligibleOnly` keeps only eligible ones and stops at
+    /// `limit`; otherwise the `limit` nearest whatever they are (for `explain`).
+    static func find(_ connection: PGConnection, _ query: NearestQuery, ancestors: [String]?, probationEligible: Bool,
+                     eligibleOnly: Bool, limit: Int) async throws -> [NearSite] {
+        let today = OrgDate.today
+        let statuses = probationEligible ? ["authorised", "probation"] : ["authorised"]
+        let point: PGQuery = query.latitude == nil ? "NULL::cube"
+            : "orgd_earth_point(\(query.latitude!)::float8, \(query.longitude!)::float8)"
+        let distance: PGQuery = query.latitude == nil ? "NULL::float8"
+            : "orgd_distance_km(v.latitude, v.longitude, \(query.latitude!)::float8, \(query.longitude!)::float8)"
+        let covered: PGQuery = ancestors == nil ? "true"
+            : "(CASE WHEN cardinality(v.covers) = 0 THEN ARRAY[v.region_id] ELSE v.covers END) && \(ancestors!)::uuid[]"
+        let inRadius: PGQuery = query.latitude == nil ? "true" : "(v.service_radius_km IS NULL OR \(unescaped: distance) <= v.service_radius_km)"
+        let withinMax: PGQuery = query.maxKM == nil || query.latitude == nil ? "true" : "\(unescaped: distance) <= \(query.maxKM!)::float8"
+        let certified: PGQuery = """
+            (SELECT count(DISTINCT p.technician_id) FROM technician_postings p
+             JOIN technicians t ON t.tenant_id = p.tenant_id AND t.id = p.technician_id AND NOT t.archived
+             JOIN certifications c ON c.tenant_id = p.tenant_id AND c.technician_id = p.technician_id
+             WHERE p.site_id = v.site_id AND p.valid @> \(today)::date AND c.capability = \(query.capability)
+               AND c.issued_on <= \(today)::date AND c.expires_on >= \(today)::date AND c.revoked_on IS NULL)
+            """
+        let eligibility: PGQuery = """
+            s.status = ANY (\(statuses)::text[]) AND (s.authorised_until IS NULL OR s.authorised_until >= \(today)::date)
+            AND (s.authorised_from IS NULL OR s.authorised_from <= \(today)::date) AND NOT v.archived
+            AND \(query.capability) = ANY (v.capabilities) AND \(unescaped: covered) AND \(unescaped: inRadius)
+            """
+        return try await connection.query("""
+                SELECT \(unescaped: SiteStore.columns(on: today)),
+                \(unescaped: distance), \(unescaped: certified) AS certified,
+                array_remove(ARRAY[
+                    CASE WHEN NOT s.status = ANY (\(statuses)::text[]) THEN 'status' END,
+                    CASE WHEN s.authorised_until < \(today)::date THEN 'authorisation_expired' END,
+                    CASE WHEN s.authorised_from > \(today)::date THEN 'authorisation_pending' END,
+                    CASE WHEN v.archived THEN 'archived' END,
+                    CASE WHEN NOT \(query.capability) = ANY (v.capabilities) THEN 'capability' END,
+                    CASE WHEN NOT \(unescaped: covered) THEN 'coverage' END,
+                    CASE WHEN NOT \(unescaped: inRadius) THEN 'radius' END], NULL)::text AS reasons,
+                (SELECT max(c.expires_on)::text FROM technician_postings p
+                 JOIN certifications c ON c.tenant_id = p.tenant_id AND c.technician_id = p.technician_id
+                 WHERE p.site_id = v.site_id AND p.valid @> \(today)::date AND c.capability = \(query.capability)
+                   AND c.expires_on < \(today)::date)
+                \(unescaped: SiteStore.from(on: today))
+                WHERE (v.geo IS NOT NULL OR \(unescaped: point) IS NULL) AND \(unescaped: withinMax)
+                  AND (NOT \(eligibleOnly) OR (\(unescaped: eligibility) AND \(unescaped: certified) > 0))
+                ORDER BY v.geo <-> \(unescaped: point), v.name
+                LIMIT \(limit)
+            """).decode().map { (found: NearSite) in
+                var site = found
+                if site.certifiedTechnicians == 0 { site.reasons.append("no_certified_technician") }
+                return site
+            }
+    }
+}
+
+extension SiteRoutes {
+    package struct NearestAnswer: Sendable {
+        var query: NearestQuery
+        var probationEligible: Bool
+        var found: [NearSite]
+        var excluded: [NearSite]
+    }
+
+    /// Decided per site (`site.read`): sites the caller may not read are left out of both lists.
+    package static let nearest = Endpoint<NoBody, NearestQuery, NearestAnswer>(
+        action: .siteRead, resource: "site",
+        check: { call in _ = try NearestQuery(call.context) },
+        load: { call, _ in try NearestQuery(call.context) },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        perform: { call, query, connection in
+            let terms = try await NetworkTermStore.all(connection)
+            do { try terms.requireCapability(query.capability, field: "capability") } catch let problem as Problem {
+                throw Problem.invalidQuery("capability", rule: problem.rule ?? "capability", problem.detail)
+            }
+            let settings = try await NetworkSettingsStore.read(connection, ladder: call.caller.ladder)
+            let ancestors = try await NearestSiteStore.ancestors(connection, region: query.regionID)
+            let readable = { (site: NearSite) in call.allows(.siteRead, site.site.target(call.caller)) }
+            // Over-fetch so that sites the caller may not read do not shorten the answer.
+            let found = try await NearestSiteStore.find(connection, query, ancestors: ancestors, probationEligible: settings.probationEligible,
+                                                        eligibleOnly: true, limit: query.limit * 4).filter(readable)
+            let answer = Array(found.prefix(query.limit))
+            var excluded: [NearSite] = []
+            if query.explain {
+                // Every site nearer than the farthest one returned (or the 20 nearest when none is), left out and why.
+                let farthest = answer.last?.distanceKM
+                let nearest = try await NearestSiteStore.find(connection, query, ancestors: ancestors,
+                                                              probationEligible: settings.probationEligible, eligibleOnly: false,
+                                                              limit: min(200, answer.count + 20))
+                let chosen = Set(answer.map(\.site.id))
+                excluded = nearest.filter { near in
+                    !chosen.contains(near.site.id) && !near.reasons.isEmpty && readable(near)
+                        && (farthest == nil || (near.distanceKM ?? .infinity) <= farthest!)
+                }
+            }
+            return NearestAnswer(query: query, probationEligible: settings.probationEligible, found: answer, excluded: excluded)
+        },
+        encode: { _, answer in
+            JSONResponse.make { json in
+                json.beginObject()
+                json.key("items")
+                json.beginArray()
+                for near in answer.found {
+                    json.beginObject()
+                    json.field("distance_km", near.distanceKM.map { ($0 * 1000).rounded() / 1000 })
+                    json.field("certified_technicians", near.certifiedTechnicians)
+                    json.key("site"); near.site.write(to: &json)
+                    json.endObject()
+                }
+                json.endArray()
+                if answer.query.explain {
+                    json.key("excluded")
+                    json.beginArray()
+                    for near in answer.excluded {
+                        json.beginObject()
+                        json.field("distance_km", near.distanceKM.map { ($0 * 1000).rounded() / 1000 })
+                        json.key("reasons")
+                        json.beginArray()
+                        for reason in near.explanation(answer.query, probationEligible: answer.probationEligible) {
+                            json.beginObject()
+                            json.field("code", reason.code)
+                            json.field("detail", reason.detail)
+                            json.endObject()
+                        }
+                        json.endArray()
+                        json.key("site"); near.site.write(to: &json)
+                        json.endObject()
+                    }
+                    json.endArray()
+                }
+                json.field("capability", answer.query.capability)
+                json.endObject()
+            }
+        })
+}
