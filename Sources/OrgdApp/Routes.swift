@@ -136,6 +136,11 @@ enum Routes {
         router.add(.POST, "/v1/network/sites/{id}/transitions", SiteRoutes.transition.handler)
         router.add(.GET, "/v1/network/changes", NetworkChangeRoutes.list.handler)
 
+        // Technicians, their postings, certifications and trainings (Network)
+
+        // Inspections, checklist templates, corrective actions and the ranking (Network)
+
+
         return router
     }
 }
