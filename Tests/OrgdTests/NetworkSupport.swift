@@ -15,9 +15,10 @@ extension OrgClient {
     }
 
     @discardableResult
-    func region(_ name: String, code: String, parent: String? = nil) throws -> String {
+    func region(_ name: String, code: String, parent: String? = nil, from: String? = nil) throws -> String {
         var body: [String: Any] = ["name": name, "code": code]
         if let parent { body["parent_id"] = parent }
+        if let from { body["effective_date"] = from }
         let response = try client.post("/v1/regions", json: body)
         guard response.status == 201, let id = response.json["id"] as? String else {
             throw TestFailure("create region \(name): \(response.status) \(response.text)")
