@@ -11,8 +11,14 @@ import Postgres
 enum DemoChart {
     static let since = "2024-01-01"         // the demo's effective date, so as_of before it is empty
 
+    /// What the service network's demo hangs on: the regions by code and the after-sales manager's post.
+    struct Anchors {
+        var regions: [String: String]
+        var afterSalesManager: String
+    }
+
     /// Loads the charts into the tenant being seeded (inside TenantStore's transaction, tenant set).
-    static func build(_ connection: PGConnection, tenantID: String) async throws {
+    static func build(_ connection: PGConnection, tenantID: String) async throws -> Anchors {
         try await Chart(connection: connection, tenant: tenantID).build()
     }
 
@@ -61,11 +67,11 @@ enum DemoChart {
             }
         }
 
-        func build() async throws {
+        func build() async throws -> Anchors {
             let east = try await region("华东", "EAST")
-            _ = try await region("华南", "SOUTH")
-            _ = try await region("华北", "NORTH")
-            _ = try await region("西部", "WEST")
+            let south = try await region("华南", "SOUTH")
+            let north = try await region("华北", "NORTH")
+            let west = try await region("西部", "WEST")
 
             // The company: A+ decides, A manages, a assists, B+ does the business.
             let board = try await unit("董事会", "BOARD", "board", tier: "A+", label: "decision", parent: nil,
@@ -149,6 +155,7 @@ enum DemoChart {
             try await handoff(afterSales, center)
             try await handoff(marketing, center)
             _ = legal
+            return Anchors(regions: ["EAST": east, "SOUTH": south, "NORTH": north, "WEST": west], afterSalesManager: asManager)
         }
     }
 }

@@ -1,6 +1,7 @@
 // A tenant's service-network tiers: who may inspect a site, suspend one, and terminate one.
 // Terminating is final, so it needs a strictly higher tier than suspending (on any ladder of two
-// tiers or more). Default on the standard ladder: inspect a, suspend A, terminate A+.
+// tiers or more). Default on the standard ladder: inspect B+ (any graded post: the source's network
+// specialists are B+), suspend A, terminate A+.
 
 /// Tier indices on the tenant's ladder (0 is the highest tier).
 public struct NetworkRule: Hashable, Sendable {
@@ -11,10 +12,10 @@ public struct NetworkRule: Hashable, Sendable {
     /// The lowest tier that may terminate a site (`site.terminate`); above `suspendTier`.
     public let terminateTier: Int
 
-    /// The default rule for a ladder: the third tier inspects, the second suspends, the top terminates.
+    /// The default rule for a ladder: every tier inspects, the second suspends, the top terminates.
     public init(ladder: GradeLadder) {
         let last = ladder.tiers.count - 1
-        inspectTier = min(2, last)
+        inspectTier = last
         suspendTier = min(1, last)
         terminateTier = 0
     }

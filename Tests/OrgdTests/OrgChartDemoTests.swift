@@ -23,7 +23,7 @@ struct OrgChartDemoTests {
             let tenant = org.tenant.id
             let status = AdminCommands.onLoop(configuration) { pool in
                 try await pool.transaction(tenant: tenant) { connection in
-                    try await DemoChart.build(connection, tenantID: tenant)
+                    try await DemoSeed.orgChart(connection, tenantID: tenant)
                 }
             }
             #expect(status == 0)

@@ -1,0 +1,110 @@
+// The demo tenant's after-sales service network (`orgd seed demo`), from the source document's
+// after-sales department: a regional office in each region, authorised repair stations, dealers,
+// an after-sales station and the new-parts and returned-parts (三包) warehouses, each at its
+// place in the lifecycle, written through the network's stores.
+
+import App
+import Network
+import OrgChart
+import Postgres
+
+enum DemoNetwork {
+    struct Place {
+        var code: String
+        var kind: String
+        var name: String
+        var region: String                  // a city's code, below its region
+        var point: (Double, Double)
+        var address: String
+        var capabilities: [String]
+        var path: [SiteStatus]              // the moves it has made, in order
+        var untilDays: Int?                 // authorisation end, days from today
+    }
+
+    /// The cities the sites stand in, under the demo's regions.
+    static let cities: [(code: String, name: String, region: String)] = [
+        ("SH", "上海", "EAST"), ("HZ", "杭州", "EAST"), ("GZ", "广州", "SOUTH"), ("BJ", "北京", "NORTH"), ("CD", "成都", "WEST"),
+    ]
+
+    static let authorised: [SiteStatus] = [.onboarding, .authorised]
+    static let all = ["terminal/repair", "terminal/installation", "terminal/maintenance", "dashcam/repair", "dashcam/installation"]
+
+    static let places: [Place] = [
+        Place(code: "RO-EAST", kind: "regional_office", name: "华东驻外办事处", region: "SH", point: (31.2304, 121.4737),
+              address: "上海市黄浦区人民大道200号", capabilities: [], path: authorised, untilDays: nil),
+        Place(code: "RO-SOUTH", kind: "regional_office", name: "华南驻外办事处", region: "GZ", point: (23.1291, 113.2644),
+              address: "广州市越秀区中山五路", capabilities: [], path: authorised, untilDays: nil),
+        Place(code: "RO-NORTH", kind: "regional_office", name: "华北驻外办事处", region: "BJ", point: (39.9042, 116.4074),
+              address: "北京市东城区东长安街", capabilities: [], path: authorised, untilDays: nil),
+        Place(code: "RO-WEST", kind: "regional_office", name: "西部驻外办事处", region: "CD", point: (30.5728, 104.0668),
+              address: "成都市锦江区红星路", capabilities: [], path: authorised, untilDays: nil),
+        Place(code: "RS-SH-PD", kind: "repair_station", name: "上海浦东特约维修站", region: "SH", point: (31.2215, 121.5447),
+              address: "上海市浦东新区张杨路", capabilities: all, path: authorised, untilDays: 365),
+        Place(code: "RS-HZ-XH", kind: "repair_station", name: "杭州西湖特约维修站", region: "HZ", point: (30.2741, 120.1551),
+              address: "杭州市西湖区文三路", capabilities: ["terminal/repair", "terminal/maintenance"], path: authorised, untilDays: 365),
+        Place(code: "RS-GZ-TH", kind: "repair_station", name: "广州天河特约维修站", region: "GZ", point: (23.1350, 113.3290),
+              address: "广州市天河区天河路", capabilities: ["terminal/repair", "dashcam/repair"], path: authorised, untilDays: 20),
+        Place(code: "RS-BJ-CY", kind: "repair_station", name: "北京朝阳特约维修站", region: "BJ", point: (39.9219, 116.4436),
+              address: "北京市朝阳区建国路", capabilities: ["terminal/repair"], path: [.onboarding], untilDays: nil),
+        Place(code: "RS-CD-WH", kind: "repair_station", name: "成都武侯特约维修站", region: "CD", point: (30.6420, 104.0430),
+              address: "成都市武侯区人民南路", capabilities: ["terminal/repair"], path: authorised + [.suspended], untilDays: 365),
+        Place(code: "DL-SH-TD", kind: "dealer", name: "上海通达经销商", region: "SH", point: (31.1880, 121.4370),
+              address: "上海市徐汇区漕溪北路", capabilities: ["terminal/installation", "dashcam/installation"], path: authorised, untilDays: 365),
+        Place(code: "DL-GZ-SF", kind: "dealer", name: "广州顺发经销商", region: "GZ", point: (23.1060, 113.3240),
+              address: "广州市海珠区新港中路", capabilities: ["dashcam/installation"], path: authorised, untilDays: 365),
+        Place(code: "AS-BJ", kind: "after_sales_station", name: "北京售后站", region: "BJ", point: (39.8650, 116.3790),
+              address: "北京市丰台区南三环", capabilities: ["terminal/repair", "terminal/maintenance", "dashcam/repair"],
+              path: authorised, untilDays: 365),
+        Place(code: "WH-NEW", kind: "parts_warehouse_new", name: "总部新件仓库", region: "SH", point: (31.3300, 121.2800),
+              address: "上海市嘉定区", capabilities: ["terminal/parts_supply", "dashcam/parts_supply"], path: authorised, untilDays: nil),
+        Place(code: "WH-RET", kind: "parts_warehouse_returned", name: "总部旧件（三包）仓库", region: "SH", point: (31.3310, 121.2810),
+              address: "上海市嘉定区", capabilities: [], path: authorised, untilDays: nil),
+    ]
+
+    /// Adds the network to the tenant being seeded (tenant set, inside the seeding transaction).
+    /// Returns the sites' ids by code.
+    @discardableResult
+    static func build(_ connection: PGConnection, tenantID: String, anchors: DemoChart.Anchors) async throws -> [String: String] {
+        for (code, name) in [("terminal", "车载终端"), ("dashcam", "行车记录仪")] {
+            _ = try await NetworkTermStore.add(connection, tenant: tenantID, .productLine, code: code, name: name)
+        }
+        var cityIDs: [String: String] = [:]
+        for city in cities {
+            cityIDs[city.code] = try await RegionStore.create(connection, tenant: tenantID, parent: anchors.regions[city.region],
+                                                              name: city.name, code: city.code, from: OrgDate.today)
+        }
+        let today = OrgDate.today
+        var sites: [String: String] = [:]
+        for place in places {
+            var fields = SiteFields(kind: place.kind, name: place.name, regionID: cityIDs[place.region]!)
+            fields.address = place.address
+            fields.latitude = place.point.0
+            fields.longitude = place.point.1
+            fields.capabilities = place.capabilities
+            fields.responsiblePositionID = anchors.afterSalesManager
+            fields.contactPhone = "400-800-" + String(1000 + sites.count)
+            guard let id = try await SiteStore.create(connection, tenant: tenantID, code: place.code, fields, on: today) else {
+                throw DemoSeedError.taken("site \(place.code)")
+            }
+            for status in place.path {
+                let site = try await SiteStore.site(connection, id: id, on: today)!
+                let until = status == .authorised ? place.untilDays.map { Day.today.adding(days: $0).description } : nil
+                _ = try await SiteStore.transition(connection, tenant: tenantID, site: site, to: status,
+                                                   reason: reason(status), on: today, actor: nil,
+                                                   authorisedFrom: status == .authorised ? today : site.authorisedFrom,
+                                                   authorisedUntil: status == .authorised ? until : site.authorisedUntil)
+            }
+            sites[place.code] = id
+        }
+        return sites
+    }
+
+    static func reason(_ status: SiteStatus) -> String {
+        switch status {
+        case .onboarding: "签约，开始建站"
+        case .authorised: "验收合格，授权为特约服务网点"
+        case .suspended: "客户投诉集中，暂停派单整改"
+        default: "演示"
+        }
+    }
+}
