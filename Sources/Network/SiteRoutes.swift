@@ -101,7 +101,7 @@ package enum SiteRoutes {
             try NetworkRules.required(body.name, field: "name", limit: 200)
             try checkCommon(address: body.address, location: body.location.map { ($0.latitude, $0.longitude) }, contact: body.contact,
                             radius: body.service_radius_km, capabilities: body.capabilities, covers: body.covers,
-                            position: body.responsible_position_id)
+                            position: body.responsible_position_id, region: body.region_id)
             _ = try OrgDate.body(body.effective_date)
         },
         load: { call, connection in
@@ -196,7 +196,7 @@ package enum SiteRoutes {
             if let name = body.name { try NetworkRules.required(name, field: "name", limit: 200) }
             try checkCommon(address: body.address, location: (body.location ?? nil).map { ($0.latitude, $0.longitude) },
                             contact: body.contact, radius: body.service_radius_km ?? nil, capabilities: body.capabilities,
-                            covers: body.covers, position: body.responsible_position_id ?? nil)
+                            covers: body.covers, position: body.responsible_position_id ?? nil, region: body.region_id)
             _ = try OrgDate.body(body.effective_date)
             _ = try NetworkRules.day(body.authorised_from ?? nil, field: "authorised_from")
             _ = try NetworkRules.day(body.authorised_until ?? nil, field: "authorised_until")
@@ -274,15 +274,11 @@ package enum SiteRoutes {
     /// Archives the site from `effective_date` on: it leaves lists (unless `include_archived`)
     /// and the nearest search. Only a planned or terminated site: one still in the lifecycle is
     /// terminated first, with its reason on record (409 SITE_ACTIVE).
-    package static let archive = Endpoint<ArchiveBody, Locked, (before: Site, after: Site)>(
+    package static let archive = Endpoint<NoBody, Locked, (before: Site, after: Site)>(
         action: .siteWrite, resource: "site",
-        check: { call in
-            _ = try call.pathID(resource: "site")
-            _ = try OrgDate.body(call.body.effective_date)
-        },
         load: { call, connection in
             let id = try call.pathID(resource: "site")
-            let date = try OrgDate.body(call.body.effective_date)
+            let date = try OrgDate.body(call.optionalBody(ArchiveBody()).effective_date)
             guard try await SiteStore.lock(connection, call.context, id: id) != nil,
                   let site = try await SiteStore.site(connection, id: id, on: date) else { throw Problem.notFound("site") }
             return Locked(date: date, site: site, newRegionPath: nil, terms: NetworkTerms(terms: []))
@@ -293,7 +289,7 @@ package enum SiteRoutes {
             let site = locked.site
             guard site.status == .planned || site.status == .terminated else {
                 var problem = Problem.conflict("SITE_ACTIVE", "the site is \(site.statusText); terminate it (with a reason) before archiving it")
-                problem.extra = [("status", .string(site.statusText))]
+                problem.extra = [("site_status", .string(site.statusText))]
                 throw problem
             }
             if site.archived { return (site, site) }
@@ -318,7 +314,10 @@ package enum SiteRoutes {
 
     /// The rules of the fields create and update share that need no database.
     static func checkCommon(address: String?, location: (Double, Double)?, contact: Contact?, radius: Double?,
-                            capabilities: [String]?, covers: [String]?, position: String?) throws {
+                            capabilities: [String]?, covers: [String]?, position: String?, region: String?) throws {
+        if let region, EntityID(uuid: region) == nil {
+            throw Problem.invalid("region_id", rule: "exists", "region_id \(region) names no region of this tenant")
+        }
         try NetworkRules.optional(address, field: "address", limit: 500)
         if let location { try NetworkRules.point(latitude: location.0, longitude: location.1, prefix: "location.") }
         try NetworkRules.optional(contact?.name, field: "contact.name", limit: 200)

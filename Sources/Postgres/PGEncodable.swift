@@ -16,6 +16,9 @@ extension Double: PGEncodable {
     public var pgText: String? {
         if isNaN { return "NaN" }
         if isInfinite { return self < 0 ? "-Infinity" : "Infinity" }
+        // Postgres's float8 input refuses subnormals ("value out of range: underflow"), so a
+        // value too small to be normal goes as the zero it is indistinguishable from.
+        if isSubnormal { return sign == .minus ? "-0" : "0" }
         return String(self)
     }
 }

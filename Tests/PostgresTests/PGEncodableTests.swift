@@ -20,6 +20,8 @@ struct PGEncodableTests {
         #expect(Double.nan.pgText == "NaN")
         #expect(Double.infinity.pgText == "Infinity")
         #expect((-Double.infinity).pgText == "-Infinity")
+        #expect(Double.leastNonzeroMagnitude.pgText == "0", "Postgres refuses subnormal float8 input")
+        #expect((-Double.leastNonzeroMagnitude).pgText == "-0")
     }
 
     @Test("an array literal quotes every element and escapes quotes and backslashes")
