@@ -53,6 +53,8 @@ let package = Package(
         ]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "EventLoop"]),
         .testTarget(name: "AppTests", dependencies: ["App"]),
+        // The network's pure parts (the lifecycle), and that they agree with its SQL.
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "Policy"]),
         // Reading SVGs back (XMLParser), for the rendering tests and the exports over HTTP.
         .target(name: "SVGTestSupport", path: "Tests/SVGTestSupport"),
         .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender", "SVGTestSupport"]),
