@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Tenancy", dependencies: ["App", "EventLoop", "HTTP", "Postgres", "Policy"]),
         .target(name: "Access", dependencies: ["Tenancy", "App", "EventLoop", "HTTP", "Postgres", "Policy"]),
         .target(name: "OrgChart", dependencies: ["Access", "Tenancy", "App", "ChartRender", "EventLoop", "HTTP", "Postgres", "Policy"]),
-        .target(name: "Network", dependencies: ["OrgChart", "Access", "Tenancy", "App", "EventLoop", "HTTP", "Postgres", "Policy"]),
+        .target(name: "Network", dependencies: ["OrgChart", "Access", "Tenancy", "App", "ChartRender", "EventLoop", "HTTP", "Postgres", "Policy"]),
 
         // Wiring: configuration, command line, the route table, the demo seed.
         .target(name: "OrgdApp", dependencies: ["Network", "OrgChart", "Access", "Tenancy", "App", "ChartRender",

@@ -188,7 +188,9 @@ extension SiteRoutes {
 
     /// Decided per site (`site.read`): sites the caller may not read are left out of both lists.
     package static let nearest = Endpoint<NoBody, NearestQuery, NearestAnswer>(
-        action: .siteRead, resource: "site",
+        // Decided as the network's reference data (anyone who reads some of the network), then
+        // each site by site.read: a regional manager gets their own region's sites.
+        action: .networkCatalogRead, resource: "site",
         check: { call in _ = try NearestQuery(call.context) },
         load: { call, _ in try NearestQuery(call.context) },
         target: { call, _ in .tenantWide(call.caller.tenant) },

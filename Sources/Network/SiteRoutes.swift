@@ -19,37 +19,46 @@ package enum SiteRoutes {
         var filter: SiteFilter
     }
 
+    /// The list's query parameters (400 naming the parameter); `expiringWithinDays` -1 stands for
+    /// the tenant's window, read in the transaction (`tenantWindow`).
+    static func listParameters(_ context: RequestContext) throws -> ListParameters {
+        var filter = SiteFilter()
+        filter.kind = context.query("kind")
+        filter.regionID = try context.queryID("region_id", "a region id")
+        if let text = context.query("status") {
+            guard let status = SiteStatus(rawValue: text) else {
+                throw Problem.invalidQuery("status", rule: "status", "status must be one of "
+                                               + SiteStatus.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            filter.status = status
+        }
+        filter.capability = context.query("capability")
+        if context.query("expiring_within_days") != nil {
+            filter.expiringWithinDays = try NetworkRules.days(context, "expiring_within_days", fallback: 30)
+        } else if try context.flag("expiring") {
+            filter.expiringWithinDays = -1      // the tenant's window, read in the transaction
+        }
+        filter.expired = try context.flag("expired")
+        filter.includeArchived = try context.flag("include_archived")
+        return ListParameters(date: try OrgDate.asOf(context), filter: filter)
+    }
+
+    /// The filter with the tenant's "expiring" window filled in.
+    static func tenantWindow(_ filter: SiteFilter, _ caller: Caller, _ connection: PGConnection) async throws -> SiteFilter {
+        guard filter.expiringWithinDays == -1 else { return filter }
+        var filled = filter
+        filled.expiringWithinDays = try await NetworkSettingsStore.read(connection, ladder: caller.ladder).expiringDays
+        return filled
+    }
+
     /// Sites on `as_of` by code, filtered by kind, region subtree, status, capability, expiring
     /// (`expiring=true` for the tenant's window, or `expiring_within_days=N`) or `expired=true`;
     /// rows the caller may not read are left out.
     package static let list = FilteredList<ListParameters, Site>(
         action: .siteRead,
-        parameters: { context in
-            var filter = SiteFilter()
-            filter.kind = context.query("kind")
-            filter.regionID = try context.queryID("region_id", "a region id")
-            if let text = context.query("status") {
-                guard let status = SiteStatus(rawValue: text) else {
-                    throw Problem.invalidQuery("status", rule: "status", "status must be one of "
-                                                   + SiteStatus.allCases.map(\.rawValue).joined(separator: ", "))
-                }
-                filter.status = status
-            }
-            filter.capability = context.query("capability")
-            if context.query("expiring_within_days") != nil {
-                filter.expiringWithinDays = try NetworkRules.days(context, "expiring_within_days", fallback: 30)
-            } else if try context.flag("expiring") {
-                filter.expiringWithinDays = -1      // the tenant's window, read in the transaction
-            }
-            filter.expired = try context.flag("expired")
-            filter.includeArchived = try context.flag("include_archived")
-            return ListParameters(date: try OrgDate.asOf(context), filter: filter)
-        },
+        parameters: listParameters,
         fetch: { call, page, connection in
-            var filter = call.body.filter
-            if filter.expiringWithinDays == -1 {
-                filter.expiringWithinDays = try await NetworkSettingsStore.read(connection, ladder: call.caller.ladder).expiringDays
-            }
+            let filter = try await tenantWindow(call.body.filter, call.caller, connection)
             return try await SiteStore.list(connection, filter, on: call.body.date, after: page.after, limit: page.limit + 1)
         },
         target: { caller, site in site.target(caller) },

@@ -129,6 +129,7 @@ enum Routes {
         router.add(.GET, "/v1/network/sites", SiteRoutes.list.handler)
         router.add(.POST, "/v1/network/sites", SiteRoutes.create.handler)
         router.add(.GET, "/v1/network/sites/nearest", SiteRoutes.nearest.handler)
+        router.add(.GET, "/v1/network/map.svg", SiteRoutes.map.handler)
         router.add(.GET, "/v1/network/sites/{id}", SiteRoutes.read.handler)
         router.add(.PATCH, "/v1/network/sites/{id}", SiteRoutes.update.handler)
         router.add(.POST, "/v1/network/sites/{id}/archive", SiteRoutes.archive.handler)

@@ -6,6 +6,7 @@
 import Foundation
 import HTTP
 @testable import Network
+import SVGTestSupport
 @testable import OrgChart
 import Testing
 
@@ -212,6 +213,22 @@ struct NetworkSiteTests {
             #expect(create.status == 403)
             let feed = try manager.get("/v1/network/changes").orgItems.compactMap { $0["site_id"] as? String }
             #expect(Set(feed) == [mine], "the feed shows only the changes of sites they can read")
+            let map = try manager.get("/v1/network/map.svg")
+            #expect(map.status == 200)
+            #expect(map.header("Content-Type") == "image/svg+xml")
+            let drawn = SVGCheck.parse(map.body)
+            #expect(drawn.failure == nil)
+            #expect(drawn.text.contains("E1") && !drawn.text.contains("S1"), "the map draws only the sites they can read")
+            // The nearest search, likewise, proposes only their region's sites.
+            try net.org.sql("UPDATE site_versions SET latitude = 31.2, longitude = 121.5, capabilities = '{washer/repair}'")
+            for site in [mine, theirs] {
+                try net.org.authorise(site)
+                try net.certifiedTechnician(at: site)
+            }
+            let near = try manager.get("/v1/network/sites/nearest?latitude=31.2&longitude=121.5&capability=washer/repair&explain=true")
+            #expect(near.status == 200, "\(near.text)")
+            #expect(near.orgItems.compactMap { ($0["site"] as? [String: Any])?["code"] as? String } == ["E1"])
+            #expect((near.json["excluded"] as? [[String: Any]])?.isEmpty == true)
             // With no network permission at all, a site is simply not there.
             let hr = try net.org.user("hr.only", grade: "B+1", role: "HR")
             #expect(try hr.get("/v1/network/sites/\(mine)").status == 404)
