@@ -97,6 +97,10 @@ struct NetworkTechnicianTests {
             #expect(changed.json["email"] as? String == "wang@example.com")
             #expect(changed.json["phone"] as? String == "13800000000")
             #expect(changed.json["name"] as? String == "王建国")
+            let notes = "擅长变频空调\n" + String(repeating: "维", count: 1_500)       // notes run to 2,000 characters, over lines
+            let noted = try org.client.patch(path, json: ["notes": notes])
+            #expect(noted.status == 200, "\(noted.text)")
+            #expect(noted.json["notes"] as? String == notes)
 
             let unknown = try org.client.post("/v1/network/technicians", json: ["name": "李四", "site_id": UUID().uuidString.lowercased()])
             #expect(unknown.status == 422)
@@ -107,7 +111,7 @@ struct NetworkTechnicianTests {
 
             #expect(try org.client.get("/v1/network/technicians?site_id=\(station)").itemIDs == [id])
             let feed = try org.client.get("/v1/network/changes?site_id=\(station)&from=\(orgDay(-30))")
-            #expect(feed.orgItems.compactMap { $0["action"] as? String } == ["technician.create", "technician.update"])
+            #expect(feed.orgItems.compactMap { $0["action"] as? String } == ["technician.create", "technician.update", "technician.update"])
         }
     }
 
