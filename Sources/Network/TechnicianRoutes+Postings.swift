@@ -1,7 +1,8 @@
 // Where a technician works, over time: POST …/move ends their open posting the day before
 // `effective_date` and posts them at another site from that day (the history stays in
-// technician_postings); POST …/archive ends their work after `end_date`. A move needs site.write
-// over the site left and over the destination, and is filed in the change feed under both.
+// technician_postings); POST …/archive ends their work after `end_date` (today or earlier).
+// A move needs site.write over the site left and over the destination, and is filed in the
+// change feed under both.
 
 import App
 import HTTP
@@ -90,18 +91,17 @@ extension TechnicianRoutes {
         var last: String                // the last day they work
     }
 
-    /// Archives the technician: they work nowhere after `end_date` (default today; postings that
-    /// start later are dropped, since they never began) and leave lists unless
-    /// `include_archived=true`. The body is optional. An archived technician is answered as is.
+    /// Archives the technician: they work nowhere after `end_date` (today or earlier, default
+    /// today; postings that start later are dropped, since they never began) and leave lists
+    /// unless `include_archived=true`. The body is optional. An archived technician is answered as is.
     package static let archive = Endpoint<NoBody, Archiving, (before: Technician, after: TechnicianRecord)>(
         action: .siteWrite, resource: "technician",
         check: { call in
             _ = try call.pathID(resource: "technician")
-            _ = try OrgDate.body(call.optionalBody(ArchiveBody()).end_date, field: "end_date")
+            _ = try lastDay(call)
         },
         load: { call, connection in
-            let last = try OrgDate.body(call.optionalBody(ArchiveBody()).end_date, field: "end_date")
-            return Archiving(technician: try await locked(call, connection), last: last)
+            Archiving(technician: try await locked(call, connection), last: try lastDay(call))
         },
         target: { call, archiving in archiving.technician.target(call.caller) },
         targetID: { _, archiving in archiving.technician.id },
@@ -123,6 +123,16 @@ extension TechnicianRoutes {
         },
         writeAudit: NetworkChange.writer,
         encode: { _, changed in answer(changed.after) })
+
+    /// The archive's last day of work: today when absent, never after today (archiving is
+    /// recorded when the technician has left, so an archived one has no posting to come).
+    static func lastDay<Body>(_ call: Call<Body>) throws -> String {
+        let day = try OrgDate.body(call.optionalBody(ArchiveBody()).end_date, field: "end_date")
+        if day > OrgDate.today {
+            throw Problem.invalid("end_date", rule: "not_after_today", "archiving is recorded once the technician has left: end_date is today or earlier, not \(day)")
+        }
+        return day
+    }
 
     /// The 409 of a change that needs a technician still at work.
     static func archivedConflict(_ technician: Technician) -> Problem {

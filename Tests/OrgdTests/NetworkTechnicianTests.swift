@@ -157,6 +157,11 @@ struct NetworkTechnicianTests {
                 #expect(feed.orgItems.compactMap { $0["action"] as? String } == ["technician.move"], "\(feed.text)")
             }
 
+            let early = try org.client.post("/v1/network/technicians/\(id)/archive", json: ["end_date": orgDay(-2)])
+            #expect(early.status == 422, "the posting at CD-01 has begun: \(early.text)")
+            #expect(early.json["rule"] as? String == "not_before_posting_start")
+            let later = try org.client.post("/v1/network/technicians/\(id)/archive", json: ["end_date": orgDay(1)])
+            #expect(later.json["rule"] as? String == "not_after_today")
             let archived = try org.client.post("/v1/network/technicians/\(id)/archive")
             #expect(archived.status == 200, "\(archived.text)")
             #expect(archived.json["archived"] as? Bool == true)
