@@ -350,6 +350,43 @@ struct NetworkTechnicianTests {
         }
     }
 
+    @Test("the technician list pages by name then id and the expiring list by expiry then id, each row exactly once")
+    func paging() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("tech-pages", port: port)
+            try org.productLine("ac", name: "空调")
+            let station = try org.site("SH-01", region: try org.region("华东", code: "EAST"))
+            var technicians: [String] = []
+            // ASCII names: Swift and any database collation order them alike.
+            for name in ["wang", "li", "wang", "zhang", "li"] { technicians.append(try org.technician(name, site: station)) }
+            var certifications: [String] = []
+            for (index, id) in technicians.enumerated() {
+                certifications.append(try org.certify(id, "ac/repair", issued: orgDay(-1), expires: orgDay(index % 2 == 0 ? 3 : 7)))
+            }
+            func walk(_ path: String) throws -> [[String: Any]] {
+                var rows: [[String: Any]] = []
+                var cursor: String?
+                repeat {
+                    let page = try org.client.get(path + "?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                    #expect(page.status == 200, "\(page.text)")
+                    rows += page.orgItems
+                    cursor = page.json["next_cursor"] as? String
+                } while cursor != nil && rows.count < 20
+                return rows
+            }
+            let listed = try walk("/v1/network/technicians")
+            #expect(Set(listed.compactMap { $0["id"] as? String }) == Set(technicians))
+            #expect(listed.count == technicians.count)
+            let keys = listed.map { "\($0["name"] as? String ?? "")|\($0["id"] as? String ?? "")" }
+            #expect(keys == keys.sorted())
+            let expiring = try walk("/v1/network/certifications/expiring")
+            #expect(expiring.compactMap { $0["certification_id"] as? String }.count == certifications.count)
+            #expect(Set(expiring.compactMap { $0["certification_id"] as? String }) == Set(certifications))
+            let order = expiring.map { "\($0["expires_on"] as? String ?? "")|\($0["certification_id"] as? String ?? "")" }
+            #expect(order == order.sorted())
+        }
+    }
+
     @Test("the nearest search finds an authorised site once a technician there is certified, and explains a nearer one whose certification expired yesterday")
     func nearestNeedsCertifiedTechnician() async throws {
         try await TestEnvironment.withServer { port in
