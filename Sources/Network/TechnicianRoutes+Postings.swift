@@ -20,14 +20,13 @@ extension TechnicianRoutes {
 
     package struct Moving: Sendable {
         var technician: Technician
-        var destination: Site           // on the effective date
         var date: String
     }
 
     /// Moves the technician to `site_id` from `effective_date` (default today) on. Refused (422)
     /// for the site they are posted at, a date on or before their open posting's first day, a
     /// site that does not exist that day; 409 TECHNICIAN_ARCHIVED for an archived technician.
-    package static let move = Endpoint<MoveBody, Moving, (before: Technician, after: TechnicianRecord)>(
+    package static let move = Endpoint<MoveBody, Moving, (before: Technician, after: TechnicianRecord, destination: String)>(
         action: .siteWrite, resource: "technician",
         check: { call in
             _ = try call.pathID(resource: "technician")
@@ -35,17 +34,15 @@ extension TechnicianRoutes {
             _ = try OrgDate.body(call.body.effective_date)
         },
         load: { call, connection in
-            let technician = try await locked(call, connection)
-            let date = try OrgDate.body(call.body.effective_date)
-            return Moving(technician: technician,
-                          destination: try await postableSite(connection, id: call.body.site_id, on: date, dateField: "effective_date"),
-                          date: date)
+            Moving(technician: try await locked(call, connection), date: try OrgDate.body(call.body.effective_date))
         },
         target: { call, moving in moving.technician.target(call.caller) },
         targetID: { _, moving in moving.technician.id },
         perform: { call, moving, connection in
-            let (before, destination, date) = (moving.technician, moving.destination, moving.date)
-            // Arriving is a change at the destination too, decided on its region.
+            let (before, date) = (moving.technician, moving.date)
+            // The destination is read once the technician is allowed, so a caller who may not see
+            // them learns nothing from its rules; arriving is a change there too, decided on its region.
+            let destination = try await postableSite(connection, id: call.body.site_id, on: date, dateField: "effective_date")
             try await call.context.authorize(call.caller, .siteWrite, destination.target(call.caller), resource: "technician",
                                              id: before.id)
             if before.archived { throw archivedConflict(before) }
@@ -71,11 +68,11 @@ extension TechnicianRoutes {
                                                     action: "technician.move", resource: "technician", id: before.id, site: left,
                                                     before: before.json, after: after.technician.json)
             }
-            return (before, after)
+            return (before, after, destination.id)
         },
         audit: { _, moving, changed in
             Audited("technician.move", resource: "technician", id: moving.technician.id, before: changed.before.json,
-                    after: changed.after.technician.json, effective: moving.date, owner: moving.destination.id)
+                    after: changed.after.technician.json, effective: moving.date, owner: changed.destination)
         },
         writeAudit: NetworkChange.writer,
         encode: { _, changed in answer(changed.after) })

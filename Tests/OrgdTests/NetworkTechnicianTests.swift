@@ -299,6 +299,8 @@ struct NetworkTechnicianTests {
             let patch = try manager.patch(westPath, json: ["notes": "x"])
             #expect(patch.status == 403, "\(patch.text)")
             #expect(try manager.post("\(westPath)/archive").status == 403)
+            // Decided on the technician before the destination is read: no 422 about a site to tell them more.
+            #expect(try manager.post("\(westPath)/move", json: ["site_id": UUID().uuidString.lowercased()]).status == 403)
             #expect(try manager.post("\(westPath)/certifications", json: ["capability": "ac/repair", "issued_on": orgDay(0),
                                                                      "expires_on": orgDay(9), "issuer": "x"]).status == 403)
             #expect(try manager.post("/v1/network/technicians", json: ["name": "钱七", "site_id": chengdu]).status == 403)
