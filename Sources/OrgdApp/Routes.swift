@@ -138,6 +138,16 @@ enum Routes {
         router.add(.GET, "/v1/network/changes", NetworkChangeRoutes.list.handler)
 
         // Technicians, their postings, certifications and trainings (Network)
+        router.add(.GET, "/v1/network/technicians", TechnicianRoutes.list.handler)
+        router.add(.POST, "/v1/network/technicians", TechnicianRoutes.create.handler)
+        router.add(.GET, "/v1/network/technicians/{id}", TechnicianRoutes.read.handler)
+        router.add(.PATCH, "/v1/network/technicians/{id}", TechnicianRoutes.update.handler)
+        router.add(.POST, "/v1/network/technicians/{id}/move", TechnicianRoutes.move.handler)
+        router.add(.POST, "/v1/network/technicians/{id}/archive", TechnicianRoutes.archive.handler)
+        router.add(.POST, "/v1/network/technicians/{id}/certifications", TechnicianRoutes.certify.handler)
+        router.add(.POST, "/v1/network/technicians/{id}/certifications/{cert}/revoke", TechnicianRoutes.revoke.handler)
+        router.add(.POST, "/v1/network/technicians/{id}/trainings", TechnicianRoutes.train.handler)
+        router.add(.GET, "/v1/network/certifications/expiring", CertificationRoutes.expiring.handler)
 
         // Inspections, checklist templates, corrective actions and the ranking (Network)
 
