@@ -1,7 +1,8 @@
 // The demo tenant's after-sales service network (`orgd seed demo`), from the source document's
 // after-sales department: a regional office in each region, authorised repair stations, dealers,
 // an after-sales station and the new-parts and returned-parts (三包) warehouses, each at its
-// place in the lifecycle, written through the network's stores.
+// place in the lifecycle; their technicians (维修工) with certifications (one expiring soon, one
+// expired) and trainings; written through the network's stores.
 
 import App
 import Network
@@ -73,7 +74,10 @@ enum DemoNetwork {
             cityIDs[city.code] = try await RegionStore.create(connection, tenant: tenantID, parent: anchors.regions[city.region],
                                                               name: city.name, code: city.code, from: OrgDate.today)
         }
-        let today = OrgDate.today
+        // A year of history: each site planned and onboarding 13 months ago, authorised a year
+        // ago, a suspension two weeks ago.
+        let today = Day.today
+        let planned = today.adding(days: -395).description, authorisedOn = today.adding(days: -365).description
         var sites: [String: String] = [:]
         for place in places {
             var fields = SiteFields(kind: place.kind, name: place.name, regionID: cityIDs[place.region]!)
@@ -83,20 +87,54 @@ enum DemoNetwork {
             fields.capabilities = place.capabilities
             fields.responsiblePositionID = anchors.afterSalesManager
             fields.contactPhone = "400-800-" + String(1000 + sites.count)
-            guard let id = try await SiteStore.create(connection, tenant: tenantID, code: place.code, fields, on: today) else {
+            guard let id = try await SiteStore.create(connection, tenant: tenantID, code: place.code, fields, on: planned) else {
                 throw DemoSeedError.taken("site \(place.code)")
             }
             for status in place.path {
-                let site = try await SiteStore.site(connection, id: id, on: today)!
-                let until = status == .authorised ? place.untilDays.map { Day.today.adding(days: $0).description } : nil
+                let day = switch status {
+                case .onboarding: planned
+                case .authorised: authorisedOn
+                default: today.adding(days: -14).description
+                }
+                let site = try await SiteStore.site(connection, id: id, on: today.description)!
+                let until = place.untilDays.map { today.adding(days: $0).description }
                 _ = try await SiteStore.transition(connection, tenant: tenantID, site: site, to: status,
-                                                   reason: reason(status), on: today, actor: nil,
-                                                   authorisedFrom: status == .authorised ? today : site.authorisedFrom,
+                                                   reason: reason(status), on: day, actor: nil,
+                                                   authorisedFrom: status == .authorised ? authorisedOn : site.authorisedFrom,
                                                    authorisedUntil: status == .authorised ? until : site.authorisedUntil)
             }
             sites[place.code] = id
         }
+        try await technicians(connection, tenantID: tenantID, sites: sites)
         return sites
+    }
+
+    /// Technicians: name, phone, the site they work at, their certifications (capability, days
+    /// until it expires) and a training.
+    static let technicians: [(name: String, phone: String, site: String, certifications: [(String, Int)], course: String)] = [
+        ("王建国", "13900000101", "RS-SH-PD", [("terminal/repair", 400), ("dashcam/repair", 400)], "车载终端维修（高级）"),
+        ("陈立", "13900000102", "RS-SH-PD", [("terminal/installation", 200), ("terminal/maintenance", 200)], "终端安装规范"),
+        ("周海", "13900000103", "RS-HZ-XH", [("terminal/repair", 300), ("terminal/maintenance", 300)], "车载终端维修（中级）"),
+        ("黄志强", "13900000104", "RS-GZ-TH", [("terminal/repair", 12), ("dashcam/repair", 365)], "行车记录仪维修"),
+        ("刘伟", "13900000105", "AS-BJ", [("terminal/repair", 500), ("dashcam/repair", -3)], "车载终端维修（中级）"),
+        ("赵敏", "13900000106", "DL-SH-TD", [("terminal/installation", 365), ("dashcam/installation", 365)], "终端安装规范"),
+        ("孙涛", "13900000107", "RS-CD-WH", [("terminal/repair", 200)], "车载终端维修（初级）"),
+    ]
+
+    /// Adds the technicians at their sites (from a year ago), each certified a year ago.
+    static func technicians(_ connection: PGConnection, tenantID: String, sites: [String: String]) async throws {
+        let yearAgo = Day.today.adding(days: -365).description
+        for person in technicians {
+            let id = try await TechnicianStore.create(connection, tenant: tenantID, name: person.name, phone: person.phone, email: "",
+                                                      notes: "", site: sites[person.site]!, from: yearAgo)
+            for (capability, days) in person.certifications {
+                _ = try await CertificationStore.add(connection, tenant: tenantID, technician: id, capability: capability,
+                                                     issuer: "总部技术培训组", issuedOn: yearAgo,
+                                                     expiresOn: Day.today.adding(days: days).description)
+            }
+            _ = try await TrainingStore.add(connection, tenant: tenantID, technician: id, course: person.course, takenOn: yearAgo,
+                                            result: .passed, notes: "")
+        }
     }
 
     static func reason(_ status: SiteStatus) -> String {

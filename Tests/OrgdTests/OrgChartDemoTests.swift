@@ -47,4 +47,37 @@ struct OrgChartDemoTests {
             #expect(try org.client.get("/v1/units/\(center)?as_of=2023-12-31").status == 404)
         }
     }
+
+    @Test("the demo's after-sales network: a regional office per region, stations at each place in the lifecycle, certified technicians, one authorisation and one certification expiring soon")
+    func demoNetwork() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("demonet", port: port)
+            var configuration = Configuration()
+            configuration.adminDatabaseURL = try TestEnvironment.adminDatabaseURL
+            let tenant = org.tenant.id
+            let status = AdminCommands.onLoop(configuration) { pool in
+                try await pool.transaction(tenant: tenant) { connection in
+                    try await DemoSeed.orgChart(connection, tenantID: tenant)
+                }
+            }
+            #expect(status == 0)
+            let sites = try org.client.get("/v1/network/sites?limit=100").orgItems
+            #expect(sites.filter { $0["kind"] as? String == "regional_office" }.count == 4)
+            #expect(Set(sites.compactMap { $0["kind"] as? String }) == ["regional_office", "repair_station", "dealer", "after_sales_station",
+                                                                        "parts_warehouse_new", "parts_warehouse_returned"])
+            let statuses = Dictionary(uniqueKeysWithValues: sites.map { ($0["code"] as? String ?? "", $0["status"] as? String ?? "") })
+            #expect(statuses["RS-BJ-CY"] == "onboarding")
+            #expect(statuses["RS-CD-WH"] == "suspended")
+            let expiring = try org.client.get("/v1/network/sites?expiring=true").orgItems.compactMap { $0["code"] as? String }
+            #expect(expiring == ["RS-GZ-TH"])
+            let certificates = try org.client.get("/v1/network/certifications/expiring").orgItems
+            #expect(certificates.compactMap { ($0["technician"] as? [String: Any])?["name"] as? String } == ["黄志强"],
+                    "the Guangzhou technician's terminal certification ends in 12 days")
+            // A customer at People's Square needing a terminal repaired: the Pudong station, 7 km away.
+            let near = try org.client.get("/v1/network/sites/nearest?latitude=31.2304&longitude=121.4737&capability=terminal/repair&limit=1")
+            #expect(near.orgItems.compactMap { ($0["site"] as? [String: Any])?["code"] as? String } == ["RS-SH-PD"])
+            let history = try org.client.get("/v1/network/sites/\(sites.first { $0["code"] as? String == "RS-CD-WH" }!["id"]!)/transitions")
+            #expect(history.orgItems.compactMap { $0["to"] as? String } == ["onboarding", "authorised", "suspended"])
+        }
+    }
 }
