@@ -17,6 +17,7 @@ extension TextRules {
         // Prose.
         "description": Limit(maxLength: 2_000, multiline: true),
         "note": Limit(maxLength: 500, multiline: true),
+        "findings": Limit(maxLength: 5_000, multiline: true),
         // List items: one line each (a CSV cell holds a list as one item per line).
         "functions": Limit(maxLength: 1_000), "duties": Limit(maxLength: 1_000), "forms": Limit(maxLength: 1_000),
     ], fallback: Limit(maxLength: 200))

@@ -58,7 +58,7 @@ package enum InspectionRoutes {
             throw Problem.invalid("scores", rule: "size", "an inspection scores 1 to \(InspectionTemplateRoutes.maximumItems) items, got \(body.scores.count)")
         }
         for (index, score) in body.scores.enumerated() {
-            try NetworkRules.optional(score.note, field: "scores[\(index)].note", limit: 1000)
+            try NetworkRules.optional(score.note, field: "scores[\(index)].note", limit: 500)
         }
         try NetworkRules.optional(body.findings, field: "findings", limit: 5000)
         let actions = body.corrective_actions ?? []

@@ -38,7 +38,7 @@ package enum InspectionTemplateRoutes {
             guard keys.insert(item.key).inserted else {
                 throw Problem.invalid("\(field).key", rule: "unique", "\(field).key \(item.key) is already the key of an earlier item")
             }
-            try NetworkRules.required(item.title, field: "\(field).title", limit: 300)
+            try NetworkRules.required(item.title, field: "\(field).title", limit: 200)
             guard item.weight > 0 && item.weight <= 1000 else {
                 throw Problem.invalid("\(field).weight", rule: "range", "\(field).weight is more than 0 and at most 1000, got \(item.weight)")
             }

@@ -139,9 +139,12 @@ struct NetworkInspectionTests {
         try await TestEnvironment.withServer { port in
             let fixture = try InspectionFixture.start("insphigh", port: port)
             // 100 × (2×4/5 + 1×7/10 + 1.5×3/4) / 4.5 = 76.111… → 76.11
+            let findings = String(repeating: "维修记录不全。", count: 50) + "\n工具齐全"      // prose: long, with a line break
             let created = try fixture.inspect([("cleanliness", 4), ("tools", 7), ("records", 3)],
-                                              actions: [["description": "补全维修记录", "owner": "站长", "due_on": orgDay(30)]])
+                                              actions: [["description": "补全维修记录", "owner": "站长", "due_on": orgDay(30)]],
+                                              extra: ["findings": findings])
             #expect(created.status == 201, "\(created.text)")
+            #expect(created.json["findings"] as? String == findings)
             #expect(number(created.json["total"]) == 76.11)
             #expect(created.json["below_threshold"] as? Bool == false)
             #expect(created.json["transition"] is NSNull)
