@@ -114,7 +114,7 @@ package enum InspectionRoutes {
     }
 
     /// Records an inspection of the site; 201 with its report.
-    package static let create = Endpoint<CreateBody, Inspecting, (report: InspectionReport, before: Site)>(
+    package static let create = Endpoint<CreateBody, Inspecting, InspectionReport>(
         action: .inspectionCreate, resource: "site",
         check: { call in
             _ = try call.pathID(resource: "site")
@@ -158,14 +158,14 @@ package enum InspectionRoutes {
                 try await NetworkChange.writer(Audited("site.transition", resource: "site", id: site.id, before: site.json,
                                                        after: transition.json), call.context, call.caller, connection)
             }
-            return (try await report(connection, id: id)!, site)
+            return try await report(connection, id: id)!
         },
-        audit: { _, loaded, created in
-            Audited("inspection.create", resource: "inspection", id: created.report.inspection.id, after: created.report.json,
-                    effective: created.report.inspection.inspectedOn, owner: loaded.site.id)
+        audit: { _, loaded, report in
+            Audited("inspection.create", resource: "inspection", id: report.inspection.id, after: report.json,
+                    effective: report.inspection.inspectedOn, owner: loaded.site.id)
         },
         writeAudit: NetworkChange.writer,
-        encode: { _, created in JSONResponse.make(201) { created.report.write(to: &$0) } })
+        encode: { _, report in JSONResponse.make(201) { report.write(to: &$0) } })
 
     /// The inspection with its scores, corrective actions and the transition it caused; nil when unknown.
     static func report(_ connection: PGConnection, id: String) async throws -> InspectionReport? {
