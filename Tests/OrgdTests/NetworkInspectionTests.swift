@@ -395,6 +395,46 @@ struct NetworkInspectionTests {
         }
     }
 
+    @Test("checklists, a site's inspections and corrective actions page to the end, each row once, in their order")
+    func paging() async throws {
+        try await TestEnvironment.withServer { port in
+            let fixture = try InspectionFixture.start("insppage", port: port)
+            let org = fixture.org
+            for name in ["乙", "甲", "丙"] { _ = try org.checklist(name, items: [["key": "k", "title": "K", "weight": 1, "max_score": 1]]) }
+            for day in [-3, -1, -2, -1] {
+                let created = try fixture.inspect([("cleanliness", 4), ("records", 3)], on: orgDay(day), actions: [
+                    ["description": "整改 \(day)", "owner": "站长", "due_on": orgDay(day + 5)],
+                    ["description": "复查 \(day)", "owner": "站长", "due_on": orgDay(day + 2)],
+                ])
+                guard created.status == 201 else { throw TestFailure("inspect: \(created.text)") }
+            }
+            func walk(_ path: String) throws -> [[String: Any]] {
+                var rows: [[String: Any]] = [], cursor: String?
+                repeat {
+                    let page = try org.client.get(path + (path.contains("?") ? "&" : "?") + "limit=1" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                    guard page.status == 200 else { throw TestFailure("\(path): \(page.text)") }
+                    rows += page.orgItems
+                    cursor = page.json["next_cursor"] as? String
+                } while cursor != nil
+                return rows
+            }
+            let templates = try walk("/v1/network/inspection-templates")
+            // By name in the database's collation: the walk matches the whole list read at once.
+            let whole = try org.client.get("/v1/network/inspection-templates?limit=500").orgItems
+            #expect(templates.compactMap { $0["id"] as? String } == whole.compactMap { $0["id"] as? String })
+            #expect(Set(templates.compactMap { $0["name"] as? String }) == ["丙", "乙", "年度巡检", "甲"])
+            let inspections = try walk("/v1/network/sites/\(fixture.site)/inspections")
+            #expect(inspections.compactMap { $0["inspected_on"] as? String } == [orgDay(-1), orgDay(-1), orgDay(-2), orgDay(-3)])
+            #expect(Set(inspections.compactMap { $0["id"] as? String }).count == 4)
+            let actions = try walk("/v1/network/corrective-actions?site_id=\(fixture.site)")
+            // `map`, not `compactMap { $0["due_on"] as? String }`: Swift 6.3.1 compiled that closure here
+            // as the `$0["id"]` one below it (a clean rebuild of the test module reproduced it).
+            let dues = actions.map { $0["due_on"] as? String ?? "" }
+            #expect(dues.count == 8 && dues == dues.sorted(), "\(dues)")
+            #expect(Set(actions.compactMap { $0["id"] as? String }).count == 8)
+        }
+    }
+
     @Test("the total is an exact fraction rounded half up, and equal latest totals share a place")
     func arithmeticAlone() throws {
         func item(_ key: String, _ weight: Int, _ max: Int, mandatory: Bool = false) -> InspectionTemplateItem {
