@@ -18,6 +18,9 @@ extension TextRules {
         "description": Limit(maxLength: 2_000, multiline: true),
         "note": Limit(maxLength: 500, multiline: true),
         "notes": Limit(maxLength: 2_000, multiline: true),         // technicians, their trainings
+        "findings": Limit(maxLength: 5_000, multiline: true),      // inspections
+        "reason": Limit(maxLength: 500, multiline: true),          // a site's lifecycle moves
+        "address": Limit(maxLength: 500),                          // sites
         // List items: one line each (a CSV cell holds a list as one item per line).
         "functions": Limit(maxLength: 1_000), "duties": Limit(maxLength: 1_000), "forms": Limit(maxLength: 1_000),
     ], fallback: Limit(maxLength: 200))

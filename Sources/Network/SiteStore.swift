@@ -137,10 +137,23 @@ package enum SiteStore {
 
     /// The FROM clause of `columns`.
     static func from(on date: String) -> PGQuery {
+        "FROM sites s \(unescaped: versionAndRegion(on: date))"
+    }
+
+    /// The version `v` on `date` and the region `r` of a site `s` already in the FROM clause
+    /// (inspections and corrective actions join their site this way for its region).
+    static func versionAndRegion(on date: String) -> PGQuery {
         """
-        FROM sites s
         JOIN site_versions v ON v.tenant_id = s.tenant_id AND v.site_id = s.id AND v.valid @> \(date)::date
         JOIN regions r ON r.tenant_id = v.tenant_id AND r.id = v.region_id
+        """
+    }
+
+    /// True when `v`'s region is `region` or below it in today's tree, or when `region` is nil.
+    static func inSubtree(of region: String?) -> PGQuery {
+        """
+        (\(region)::uuid IS NULL OR v.region_id = ANY (SELECT g.id FROM regions g
+           WHERE g.path <@ (SELECT p.path FROM regions p WHERE p.id = \(region)::uuid)))
         """
     }
 
@@ -161,8 +174,7 @@ package enum SiteStore {
             \(unescaped: selected(on: date))
             WHERE (\(filter.includeArchived) OR NOT v.archived)
               AND (\(filter.kind)::text IS NULL OR v.kind = \(filter.kind))
-              AND (\(filter.regionID)::uuid IS NULL OR v.region_id = ANY (SELECT g.id FROM regions g
-                     WHERE g.path <@ (SELECT p.path FROM regions p WHERE p.id = \(filter.regionID)::uuid)))
+              AND \(unescaped: inSubtree(of: filter.regionID))
               AND (\(filter.status?.rawValue)::text IS NULL OR \(unescaped: status(on: date)) = \(filter.status?.rawValue))
               AND (\(filter.capability)::text IS NULL OR \(filter.capability) = ANY (v.capabilities))
               AND (\(until)::date IS NULL OR s.authorised_until BETWEEN \(date)::date AND \(until)::date)
@@ -269,6 +281,14 @@ package enum SiteStore {
         try await connection.query("""
             SELECT \(unescaped: transitionColumns) FROM site_transitions WHERE site_id = \(site)::uuid ORDER BY effective_on, recorded_at
             """).decode()
+    }
+
+    /// The transition of the site that an inspection's total caused (probation), when it caused one.
+    package static func transition(_ connection: PGConnection, site: String, causedBy inspection: String) async throws -> SiteTransition? {
+        try await connection.query("""
+            SELECT \(unescaped: transitionColumns) FROM site_transitions
+            WHERE site_id = \(site)::uuid AND inspection_id = \(inspection)::uuid ORDER BY recorded_at LIMIT 1
+            """).decodeFirst()
     }
 
     /// Whether the position exists and is not archived on `date`.

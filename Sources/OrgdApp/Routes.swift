@@ -150,6 +150,16 @@ enum Routes {
         router.add(.GET, "/v1/network/certifications/expiring", CertificationRoutes.expiring.handler)
 
         // Inspections, checklist templates, corrective actions and the ranking (Network)
+        router.add(.GET, "/v1/network/inspection-templates", InspectionTemplateRoutes.list.handler)
+        router.add(.POST, "/v1/network/inspection-templates", InspectionTemplateRoutes.create.handler)
+        router.add(.GET, "/v1/network/inspection-templates/{id}", InspectionTemplateRoutes.read.handler)
+        router.add(.POST, "/v1/network/inspection-templates/{id}/archive", InspectionTemplateRoutes.archive.handler)
+        router.add(.GET, "/v1/network/sites/{id}/inspections", InspectionRoutes.list.handler)
+        router.add(.POST, "/v1/network/sites/{id}/inspections", InspectionRoutes.create.handler)
+        router.add(.GET, "/v1/network/inspections/ranking", InspectionRanking.list.handler)
+        router.add(.GET, "/v1/network/inspections/{id}", InspectionRoutes.read.handler)
+        router.add(.GET, "/v1/network/corrective-actions", CorrectiveActionRoutes.list.handler)
+        router.add(.PATCH, "/v1/network/corrective-actions/{id}", CorrectiveActionRoutes.update.handler)
 
 
         return router
