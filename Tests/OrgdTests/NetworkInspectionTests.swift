@@ -27,6 +27,9 @@ private struct InspectionFixture {
         let region = try org.datedRegion("华东", code: "EAST")
         let site = try org.site("SH-001", name: "上海维修站", region: region, extra: ["effective_date": since])
         try org.authorise(site)
+        // This tenant lets tier a and above inspect (the default lets any graded post).
+        let settings = try org.client.patch("/v1/network/settings", json: ["inspect_tier": "a"])
+        guard settings.status == 200 else { throw TestFailure("inspect tier: \(settings.text)") }
         let template = try org.checklist("年度巡检", items: [
             ["key": "cleanliness", "title": "场地整洁", "weight": 2, "max_score": 5, "mandatory": true],
             ["key": "tools", "title": "工具齐全", "weight": 1, "max_score": 10],
