@@ -143,21 +143,16 @@ package enum InspectionRoutes {
             let threshold = Int((settings.probationThreshold * 100).rounded())
             let tenant = call.caller.tenantID!
             let user = call.caller.kind == .user ? call.caller.subjectID : nil
-            let id = try await InspectionStore.create(connection, tenant: tenant, InspectionDraft(
+            let recorded = try await InspectionRecording.record(connection, tenant: tenant, site: site, InspectionDraft(
                 siteID: site.id, templateID: template.id, inspectedOn: inspected, inspectorPositionID: body.inspector_position_id.lowercased(),
                 inspectorPersonID: person, totalHundredths: total, thresholdHundredths: threshold, findings: body.findings ?? "",
-                recordedBy: user, scores: body.scores.map { (item: $0.item, score: $0.score, note: $0.note ?? "") }))
-            try await CorrectiveActionStore.create(connection, tenant: tenant, inspection: id, site: site.id,
-                                                   (body.corrective_actions ?? []).map { (description: $0.description.trimmed,
-                                                                                          owner: $0.owner.trimmed, dueOn: $0.due_on) })
-            if total < threshold && site.status == .authorised {
-                let transition = try await SiteStore.transition(
-                    connection, tenant: tenant, site: site, to: .probation,
-                    reason: "inspection \(id) scored \(Hundredths.text(total)) below the threshold \(Hundredths.text(threshold))",
-                    on: OrgDate.today, actor: user, inspection: id, authorisedFrom: site.authorisedFrom, authorisedUntil: site.authorisedUntil)
+                recordedBy: user, scores: body.scores.map { (item: $0.item, score: $0.score, note: $0.note ?? "") }),
+                actions: (body.corrective_actions ?? []).map { (description: $0.description.trimmed, owner: $0.owner.trimmed, dueOn: $0.due_on) })
+            if let transition = recorded.transition {
                 try await NetworkChange.writer(Audited("site.transition", resource: "site", id: site.id, before: site.json,
                                                        after: transition.json), call.context, call.caller, connection)
             }
+            let id = recorded.id
             return try await report(connection, id: id)!
         },
         audit: { _, loaded, report in

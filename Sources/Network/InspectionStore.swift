@@ -20,6 +20,21 @@ package struct InspectionDraft: Sendable {
     package var findings: String
     package var recordedBy: String?
     package var scores: [(item: String, score: Int, note: String)]
+
+    package init(siteID: String, templateID: String, inspectedOn: String, inspectorPositionID: String, inspectorPersonID: String,
+                 totalHundredths: Int, thresholdHundredths: Int, findings: String, recordedBy: String?,
+                 scores: [(item: String, score: Int, note: String)]) {
+        self.siteID = siteID
+        self.templateID = templateID
+        self.inspectedOn = inspectedOn
+        self.inspectorPositionID = inspectorPositionID
+        self.inspectorPersonID = inspectorPersonID
+        self.totalHundredths = totalHundredths
+        self.thresholdHundredths = thresholdHundredths
+        self.findings = findings
+        self.recordedBy = recordedBy
+        self.scores = scores
+    }
 }
 
 /// One site of the ranking: its latest total and average over the period, how many inspections,

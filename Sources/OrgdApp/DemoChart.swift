@@ -14,7 +14,8 @@ enum DemoChart {
     /// What the service network's demo hangs on: the regions by code and the after-sales manager's post.
     struct Anchors {
         var regions: [String: String]
-        var afterSalesManager: String
+        var afterSalesManager: String           // 售后服务部经理, the network's inspector
+        var afterSalesManagerHolder: String     // 赵德明, who holds it
     }
 
     /// Loads the charts into the tenant being seeded (inside TenantStore's transaction, tenant set).
@@ -122,7 +123,8 @@ enum DemoChart {
                                    duties: ["培训维修工", "保管培训资料"], forms: ["培训记录表"], reportsTo: asManager)
             _ = try await position("配件管理员", unit: parts, grade: "B+5", duties: ["管理新件仓库", "管理三包旧件仓库"],
                                    forms: ["每日发货清单"], reportsTo: asManager)
-            try await assign(try await person("赵德明", "AS001", phone: "13700000001"), asManager)
+            let zhao = try await person("赵德明", "AS001", phone: "13700000001")
+            try await assign(zhao, asManager)
 
             // The call center (满额配置 21人, running below it).
             let center = try await unit("客服中心", "CC", "center", tier: "B+", label: "business", parent: office, functions: [
@@ -155,7 +157,8 @@ enum DemoChart {
             try await handoff(afterSales, center)
             try await handoff(marketing, center)
             _ = legal
-            return Anchors(regions: ["EAST": east, "SOUTH": south, "NORTH": north, "WEST": west], afterSalesManager: asManager)
+            return Anchors(regions: ["EAST": east, "SOUTH": south, "NORTH": north, "WEST": west], afterSalesManager: asManager,
+                           afterSalesManagerHolder: zhao)
         }
     }
 }

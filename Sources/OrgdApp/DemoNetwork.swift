@@ -2,7 +2,9 @@
 // after-sales department: a regional office in each region, authorised repair stations, dealers,
 // an after-sales station and the new-parts and returned-parts (三包) warehouses, each at its
 // place in the lifecycle; their technicians (维修工) with certifications (one expiring soon, one
-// expired) and trainings; written through the network's stores.
+// expired) and trainings; the network's inspection checklist (巡查考核表) and last month's
+// inspection of the Hangzhou station, which scored under the threshold and put it on probation;
+// written through the network's stores.
 
 import App
 import Network
@@ -106,6 +108,8 @@ enum DemoNetwork {
             sites[place.code] = id
         }
         try await technicians(connection, tenantID: tenantID, sites: sites)
+        try await inspections(connection, tenantID: tenantID, sites: sites, inspector: anchors.afterSalesManager,
+                              person: anchors.afterSalesManagerHolder)
         return sites
     }
 
@@ -134,6 +138,39 @@ enum DemoNetwork {
             }
             _ = try await TrainingStore.add(connection, tenant: tenantID, technician: id, course: person.course, takenOn: yearAgo,
                                             result: .passed, notes: "")
+        }
+    }
+
+    /// The checklist: key, title, weight, maximum score, mandatory.
+    static let checklist: [(String, String, Int, Int, Bool)] = [
+        ("signage", "门头与授权标识规范", 1, 5, false), ("tools", "维修工具与检测设备齐全", 2, 10, true),
+        ("parts", "配件来源正规、旧件（三包件）按期返还", 2, 10, true), ("records", "维修记录与回访记录完整", 2, 10, true),
+        ("training", "维修工持证上岗", 1, 5, true), ("service", "服务态度与客户满意度", 2, 10, false),
+    ]
+
+    /// The checklist, a passing inspection of the Pudong station, and the Hangzhou one's, which
+    /// scored 44 against the threshold 60 and put the station on probation, with corrective actions.
+    static func inspections(_ connection: PGConnection, tenantID: String, sites: [String: String], inspector: String,
+                            person: String) async throws {
+        let items = checklist.map { InspectionTemplateItem(key: $0.0, title: $0.1, weightHundredths: $0.2 * 100, maxScore: $0.3, mandatory: $0.4) }
+        let template = try await InspectionTemplateStore.create(connection, tenant: tenantID, name: "特约维修站巡查考核表（2026版）", items: items)
+        let threshold = Int((NetworkSettings.defaults.probationThreshold * 100).rounded())
+        let visits: [(site: String, daysAgo: Int, scores: [Int], findings: String, actions: [(String, String, Int)])] = [
+            ("RS-SH-PD", 45, [5, 9, 9, 8, 5, 9], "整体规范，个别维修记录缺少客户签字。", []),
+            ("RS-HZ-XH", 20, [3, 4, 3, 2, 5, 5], "旧件未按期返还三包仓库；维修记录缺失较多；检测设备过期未校准。", [
+                ("按期返还积压旧件至总部旧件（三包）仓库", "周海", 10), ("补齐近三个月维修与回访记录", "站长", 25),
+                ("送检并校准检测设备", "站长", -2),
+            ]),
+        ]
+        for visit in visits {
+            let site = try await SiteStore.site(connection, id: sites[visit.site]!, on: OrgDate.today)!
+            let given = zip(checklist, visit.scores).map { InspectionScoring.Given(item: $0.0.0, score: $0.1) }
+            let inspected = Day.today.adding(days: -visit.daysAgo)
+            _ = try await InspectionRecording.record(connection, tenant: tenantID, site: site, InspectionDraft(
+                siteID: site.id, templateID: template, inspectedOn: inspected.description, inspectorPositionID: inspector,
+                inspectorPersonID: person, totalHundredths: InspectionScoring.total(given, against: items), thresholdHundredths: threshold,
+                findings: visit.findings, recordedBy: nil, scores: given.map { (item: $0.item, score: $0.score, note: "") }),
+                actions: visit.actions.map { (description: $0.0, owner: $0.1, dueOn: inspected.adding(days: visit.daysAgo + $0.2).description) })
         }
     }
 

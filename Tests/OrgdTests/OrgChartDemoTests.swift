@@ -78,6 +78,15 @@ struct OrgChartDemoTests {
             #expect(near.orgItems.compactMap { ($0["site"] as? [String: Any])?["code"] as? String } == ["RS-SH-PD"])
             let history = try org.client.get("/v1/network/sites/\(sites.first { $0["code"] as? String == "RS-CD-WH" }!["id"]!)/transitions")
             #expect(history.orgItems.compactMap { $0["to"] as? String } == ["onboarding", "authorised", "suspended"])
+            // Last month's inspection of the Hangzhou station scored 44 (threshold 60) and put it on probation.
+            let hangzhou = try #require(sites.first { $0["code"] as? String == "RS-HZ-XH" }?["id"] as? String)
+            #expect(statuses["RS-HZ-XH"] == "probation")
+            let moves = try org.client.get("/v1/network/sites/\(hangzhou)/transitions").orgItems
+            let probation = try #require(moves.last)
+            #expect(probation["to"] as? String == "probation" && probation["inspection_id"] is String)
+            let inspections = try org.client.get("/v1/network/sites/\(hangzhou)/inspections").orgItems
+            #expect(inspections.first?["total"] as? Double == 44)
+            #expect(try org.client.get("/v1/network/corrective-actions?overdue=true").orgItems.count == 1)
         }
     }
 }
