@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CPostgres", "COpenSSL", "EventLoop", "CLinux"]),
         // Grade ladders, permissions, scopes and decisions: pure Swift, no I/O.
         .target(name: "Policy"),
+        // The customer-issue flow as a state machine: pure Swift, no I/O, like Policy.
+        .target(name: "CaseFlow"),
         // Pure rendering of a loaded chart: layout, SVG, DOT, CSV, text. No database, no sockets.
         .target(name: "ChartRender"),
 
@@ -55,6 +57,9 @@ let package = Package(
         .testTarget(name: "AppTests", dependencies: ["App"]),
         // The network's pure parts (the lifecycle), and that they agree with its SQL.
         .testTarget(name: "NetworkTests", dependencies: ["Network", "Policy"]),
+        .testTarget(name: "CaseFlowTests", dependencies: [
+            "CaseFlow", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         // Reading SVGs back (XMLParser), for the rendering tests and the exports over HTTP.
         .target(name: "SVGTestSupport", path: "Tests/SVGTestSupport"),
         .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender", "SVGTestSupport"]),

@@ -22,6 +22,7 @@ ALLOWED = {
     "HTTP": {"EventLoop", "CLinux"},                         # not Postgres: siblings
     "Postgres": {"EventLoop", "CPostgres", "COpenSSL", "CLinux"},   # not HTTP
     "Policy": set(),                                         # pure: nothing with I/O
+    "CaseFlow": set(),                                       # pure: the customer-issue flow
     "ChartRender": {"Policy"},                               # pure rendering: no database, no sockets
     "App": {"EventLoop", "HTTP", "Postgres", "Policy", "COpenSSL", "CPostgres", "CLinux"},
 }
