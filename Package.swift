@@ -42,9 +42,11 @@ let package = Package(
         .target(name: "Access", dependencies: ["Tenancy", "App", "EventLoop", "HTTP", "Postgres", "Policy"]),
         .target(name: "OrgChart", dependencies: ["Access", "Tenancy", "App", "ChartRender", "EventLoop", "HTTP", "Postgres", "Policy"]),
         .target(name: "Network", dependencies: ["OrgChart", "Access", "Tenancy", "App", "ChartRender", "EventLoop", "HTTP", "Postgres", "Policy"]),
+        .target(name: "Cases", dependencies: ["Network", "OrgChart", "Access", "Tenancy", "App", "CaseFlow", "ChartRender", "EventLoop",
+                                              "HTTP", "Postgres", "Policy"]),
 
         // Wiring: configuration, command line, the route table, the demo seed.
-        .target(name: "OrgdApp", dependencies: ["Network", "OrgChart", "Access", "Tenancy", "App", "ChartRender",
+        .target(name: "OrgdApp", dependencies: ["Cases", "CaseFlow", "Network", "OrgChart", "Access", "Tenancy", "App", "ChartRender",
                                                "EventLoop", "HTTP", "Postgres", "Policy", "CLinux"]),
         .executableTarget(name: "orgd", dependencies: ["OrgdApp"]),
 
@@ -63,7 +65,7 @@ let package = Package(
         // Reading SVGs back (XMLParser), for the rendering tests and the exports over HTTP.
         .target(name: "SVGTestSupport", path: "Tests/SVGTestSupport"),
         .testTarget(name: "ChartRenderTests", dependencies: ["ChartRender", "SVGTestSupport"]),
-        .testTarget(name: "OrgdTests", dependencies: ["OrgdApp", "Network", "OrgChart", "Access", "Tenancy", "App", "ChartRender",
+        .testTarget(name: "OrgdTests", dependencies: ["OrgdApp", "Cases", "CaseFlow", "Network", "OrgChart", "Access", "Tenancy", "App", "ChartRender",
                                                      "EventLoop", "HTTP", "Postgres", "Policy", "CLinux", "SVGTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -30,7 +30,8 @@ ALLOWED["Tenancy"] = {"App"} | ALLOWED["App"]
 ALLOWED["Access"] = {"Tenancy"} | ALLOWED["Tenancy"]
 ALLOWED["OrgChart"] = {"Access", "ChartRender"} | ALLOWED["Access"]
 ALLOWED["Network"] = {"OrgChart"} | ALLOWED["OrgChart"]
-ALLOWED["OrgdApp"] = {"Network"} | ALLOWED["Network"]
+ALLOWED["Cases"] = {"Network", "CaseFlow"} | ALLOWED["Network"]
+ALLOWED["OrgdApp"] = {"Cases"} | ALLOWED["Cases"]
 ALLOWED["orgd"] = {"OrgdApp"}
 
 IMPORT = re.compile(r"^\s*(?:@testable\s+|@_exported\s+|@preconcurrency\s+)*import\s+(?:(?:struct|class|enum|func|var|let|protocol|typealias)\s+)?(\w+)", re.M)

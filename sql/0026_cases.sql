@@ -97,6 +97,7 @@ CREATE TABLE cases (
     unit_id              uuid NOT NULL,             -- the unit the case belongs to: customer service, or the department it went to
     assignee_person_id   uuid,
     site_id              uuid,                      -- the site it was dispatched to, last
+    forwarded            boolean NOT NULL DEFAULT false,   -- it went to a department (an unsatisfied follow-up returns it there)
     -- the warranty decision (equipment)
     in_warranty          boolean,
     in_warranty_computed boolean,

@@ -26,6 +26,27 @@ package struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     package func adding(days: Int) -> Day { Day(daysSinceEpoch: daysSinceEpoch + days) }
 
+    /// The same day of the month `months` later (earlier when negative); the month's last day
+    /// when it is shorter (2024-01-31 plus one month is 2024-02-29). For warranty periods.
+    package func adding(months: Int) -> Day {
+        let (year, month, day) = civil
+        let index = year * 12 + (month - 1) + months
+        let (newYear, newMonth) = (index >= 0 ? index / 12 : (index - 11) / 12, ((index % 12) + 12) % 12 + 1)
+        let leap = newYear % 4 == 0 && (newYear % 100 != 0 || newYear % 400 == 0)
+        let length = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][newMonth - 1]
+        return Day(year: newYear, month: newMonth, day: min(day, length))
+    }
+
+    /// The day of a valid year, month and day (Howard Hinnant's days_from_civil).
+    package init(year: Int, month: Int, day: Int) {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        self.init(daysSinceEpoch: era * 146_097 + dayOfEra - 719_468)
+    }
+
     /// Year, month and day (Howard Hinnant's civil_from_days).
     package var civil: (year: Int, month: Int, day: Int) {
         let z = daysSinceEpoch + 719_468

@@ -4,6 +4,7 @@
 
 import Access
 import App
+import Cases
 import HTTP
 import Network
 import OrgChart
@@ -161,6 +162,26 @@ enum Routes {
         router.add(.GET, "/v1/network/corrective-actions", CorrectiveActionRoutes.list.handler)
         router.add(.PATCH, "/v1/network/corrective-actions/{id}", CorrectiveActionRoutes.update.handler)
 
+
+        // Customer cases: the flow from receipt to archive, settings (Cases)
+        router.add(.GET, "/v1/cases", CaseRoutes.list.handler)
+        router.add(.POST, "/v1/cases", CaseRoutes.create.handler)
+        router.add(.GET, "/v1/cases/settings", CaseSettingsRoutes.read.handler)
+        router.add(.PUT, "/v1/cases/settings", CaseSettingsRoutes.replace.handler)
+        router.add(.GET, "/v1/cases/{id}", CaseRoutes.read.handler)
+        router.add(.POST, "/v1/cases/{id}/classify", CaseSteps.classify.handler)
+        router.add(.POST, "/v1/cases/{id}/solve", CaseSteps.solve.handler)
+        router.add(.POST, "/v1/cases/{id}/guide", CaseSteps.guide.handler)
+        router.add(.POST, "/v1/cases/{id}/forward", CaseSteps.forward.handler)
+        router.add(.POST, "/v1/cases/{id}/report", CaseSteps.report.handler)
+        router.add(.POST, "/v1/cases/{id}/decide-warranty", CaseSteps.decideWarranty.handler)
+        router.add(.POST, "/v1/cases/{id}/notify-owner", CaseSteps.notifyOwner.handler)
+        router.add(.POST, "/v1/cases/{id}/site-report", CaseSteps.siteReport.handler)
+        router.add(.POST, "/v1/cases/{id}/resolve", CaseSteps.resolve.handler)
+        router.add(.POST, "/v1/cases/{id}/follow-up", CaseSteps.followUp.handler)
+        router.add(.POST, "/v1/cases/{id}/archive", CaseSteps.archive.handler)
+        router.add(.POST, "/v1/cases/{id}/pause", CaseSteps.pause.handler)
+        router.add(.POST, "/v1/cases/{id}/resume", CaseSteps.resume.handler)
 
         return router
     }

@@ -64,9 +64,18 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
     /// inspection templates. Anyone who sees some of the network may read it.
     case networkCatalogRead = "network_catalog.read"
     case networkCatalogWrite = "network_catalog.write"
-    // Customer issues and complaints.
+    // Customer issues and complaints. Steps of the flow are case.handle, except the ones below,
+    // which a tenant may want to give to fewer people through roles.
     case caseRead = "case.read"
     case caseHandle = "case.handle"
+    case caseForward = "case.forward"
+    case caseDecideWarranty = "case.decide_warranty"
+    /// A free repair of a human-caused fault, at the tier the tenant sets (on top of case.decide_warranty).
+    case caseFreeRepair = "case.free_repair"
+    case caseReopen = "case.reopen"
+    case caseArchive = "case.archive"
+    /// The tenant's case settings (subcategories, warranties, SLA hours): anyone handling cases anywhere.
+    case caseSettingsRead = "case_settings.read"
     // The audit log.
     case auditRead = "audit.read"
     // Platform operators' management of tenants.
@@ -92,7 +101,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         case .regionRead, .siteRead, .networkCatalogRead: .networkRead
         case .regionWrite, .siteWrite, .siteSuspend, .siteTerminate, .networkCatalogWrite: .networkWrite
         case .inspectionCreate: .networkInspect
-        case .caseRead, .caseHandle: .casesHandle
+        case .caseRead, .caseHandle, .caseForward, .caseDecideWarranty, .caseFreeRepair, .caseReopen, .caseArchive, .caseSettingsRead: .casesHandle
         case .auditRead: .auditRead
         case .platformTenants: nil
         }
@@ -108,7 +117,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
              .apiKeyRead, .apiKeyCreate, .apiKeyRevoke: .accessRead
         case .regionRead, .regionWrite, .siteRead, .siteWrite, .siteSuspend, .siteTerminate, .inspectionCreate,
              .networkCatalogRead, .networkCatalogWrite: .networkRead
-        case .caseRead, .caseHandle: .casesHandle
+        case .caseRead, .caseHandle, .caseForward, .caseDecideWarranty, .caseFreeRepair, .caseReopen, .caseArchive, .caseSettingsRead: .casesHandle
         case .auditRead: .auditRead
         case .platformTenants: nil
         default: .orgRead
@@ -120,7 +129,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         switch self {
         case .unitRead, .positionRead, .personRead, .personReadPrivate, .grantRead, .roleRead,
              .ladderRead, .tenantRead, .userRead, .apiKeyRead, .regionRead, .siteRead, .caseRead,
-             .networkCatalogRead, .auditRead: true
+             .networkCatalogRead, .caseSettingsRead, .auditRead: true
         default: false
         }
     }
@@ -141,8 +150,8 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         case .ladderReplace: [.boardOnly, .ladderChange]
         case .tenantUpdate: [.boardOnly]
         case .platformTenants: [.platformOnly]
-        case .ladderRead, .tenantRead, .roleRead, .networkCatalogRead: [.anyScope]
-        case .siteSuspend, .siteTerminate, .inspectionCreate: [.networkTier]
+        case .ladderRead, .tenantRead, .roleRead, .networkCatalogRead, .caseSettingsRead: [.anyScope]
+        case .siteSuspend, .siteTerminate, .inspectionCreate, .caseFreeRepair: [.tenantTier]
         default: []
         }
     }
@@ -179,7 +188,8 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         /// the ladder, the tenant's settings and the role definitions (Evaluation.lookup).
         public static let anyScope = Rules(rawValue: 1 << 9)
         /// The actor's tier is at or above the one the tenant set for the action: suspending or
-        /// terminating a site, inspecting one (`NetworkRule`, Evaluation+NetworkTier).
-        public static let networkTier = Rules(rawValue: 1 << 10)
+        /// terminating a site, inspecting one (`NetworkRule`), a free repair of a human-caused
+        /// fault (Evaluation+TenantTier).
+        public static let tenantTier = Rules(rawValue: 1 << 10)
     }
 }

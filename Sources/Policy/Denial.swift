@@ -46,6 +46,7 @@ public enum DenialCode: String, CaseIterable, Hashable, Sendable {
     case ladderReranksActor = "LADDER_RERANKS_ACTOR"
     case lastAdmin = "LAST_ADMIN"
     case networkRequiresTier = "NETWORK_REQUIRES_TIER"
+    case caseRequiresTier = "CASE_REQUIRES_TIER"
 
     /// The rule in words; a denial may state it more precisely.
     public var rule: String {
@@ -68,6 +69,7 @@ public enum DenialCode: String, CaseIterable, Hashable, Sendable {
         case .ladderReranksActor: "a new ladder keeps every grade on the same side of the actor's grade"
         case .lastAdmin: "the last tenant administrator cannot be removed"
         case .networkRequiresTier: "suspending, terminating or inspecting a site needs a grade in the tier the tenant set for it"
+        case .caseRequiresTier: "a free repair of a human-caused fault needs a grade in the tier the tenant set for it"
         }
     }
 }

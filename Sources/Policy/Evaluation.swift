@@ -91,7 +91,7 @@ struct Evaluation {
             missing = target.roleChange?.before == nil ? "roleChange.before" : nil
         case .ladderReplace:
             missing = target.newLadder == nil ? "newLadder" : nil
-        case .siteSuspend, .siteTerminate, .inspectionCreate:
+        case .siteSuspend, .siteTerminate, .inspectionCreate, .caseFreeRepair:
             missing = target.requiredTier == nil ? "requiredTier" : nil
         default:
             missing = nil

@@ -15,7 +15,7 @@
 //      ROLE_MIN_GRADE_NOT_MET);
 //   5. the action's own rules (`Action.Rules`): the restructuring tier, no self-promotion, grade
 //      dominance, promotions within reach, delegation, revocation, role edits, ladder changes,
-//      the service network's tiers;
+//      the tiers a tenant sets for single actions (the network's, a free repair);
 //   6. the last tenant administrator stays.
 //
 // Workload: every request makes at least one decision and list endpoints make one per row, so
@@ -52,7 +52,7 @@ public func decide(_ actor: Principal, _ action: Action, _ target: Target, _ con
     if rules.contains(.revocation), let denial = check.revocation() { return .deny(denial) }
     if rules.contains(.roleEdit), let denial = check.roleEdit() { return .deny(denial) }
     if rules.contains(.ladderChange), let denial = check.ladderChange() { return .deny(denial) }
-    if rules.contains(.networkTier), let denial = check.networkTier() { return .deny(denial) }
+    if rules.contains(.tenantTier), let denial = check.tenantTier() { return .deny(denial) }
     if let denial = check.lastAdmin() { return .deny(denial) }
 
     return .allow(by: actor.grants[actor.active[granted].grant])

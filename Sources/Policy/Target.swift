@@ -45,8 +45,9 @@ public struct Target: Sendable {
     /// over the whole tenant (a revoked grant, a disabled user, an edited role). Compared with
     /// `PolicyContext.tenantAdminCount`.
     public var removesTenantAdmins: Int
-    /// `site.suspend`, `site.terminate`, `inspection.create`: the lowest tier the actor's grade
-    /// may be in, from the tenant's `NetworkRule` (`NetworkRule.tier(for:)`).
+    /// `site.suspend`, `site.terminate`, `inspection.create`, `case.free_repair`: the lowest tier
+    /// the actor's grade may be in, from the tenant's setting (`NetworkRule.tier(for:)`, the
+    /// cases' free-repair tier).
     public var requiredTier: Int?
 
     public init(tenant: TenantID, location: Location, grade: Grade? = nil, personGrade: Grade? = nil,

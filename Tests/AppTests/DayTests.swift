@@ -51,3 +51,24 @@ struct DayTests {
         #expect(abs(Day.today.daysSinceEpoch - seconds / 86_400) <= 1)
     }
 }
+
+@Suite("Day: months")
+struct DayMonthTests {
+    @Test("adding months keeps the day, or the month's last day when it is shorter; years roll over both ways")
+    func months() {
+        #expect(Day("2024-01-31")!.adding(months: 1).description == "2024-02-29")
+        #expect(Day("2023-01-31")!.adding(months: 1).description == "2023-02-28")
+        #expect(Day("2025-11-15")!.adding(months: 14).description == "2027-01-15")
+        #expect(Day("2025-03-31")!.adding(months: -1).description == "2025-02-28")
+        #expect(Day("2025-01-10")!.adding(months: -13).description == "2023-12-10")
+        #expect(Day("2026-12-06")!.adding(months: 0).description == "2026-12-06")
+    }
+
+    @Test("a day built from year, month and day is the day parsed from its text")
+    func civil() {
+        for text in ["1970-01-01", "2000-02-29", "2026-12-06", "1900-03-01", "2400-12-31"] {
+            let day = Day(text)!
+            #expect(Day(year: day.civil.year, month: day.civil.month, day: day.civil.day) == day, "\(text)")
+        }
+    }
+}
