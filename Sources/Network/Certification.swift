@@ -109,6 +109,18 @@ package enum CertificationStore {
         """
     }
 
+    /// How many technicians posted at `site` on `day` hold a valid, unrevoked certification for
+    /// `capability` that day.
+    package static func certifiedTechnicians(_ connection: PGConnection, site: String, capability: String, on day: String) async throws -> Int {
+        try await connection.query("""
+            SELECT count(DISTINCT p.technician_id)::int FROM technician_postings p
+            JOIN technicians t ON t.tenant_id = p.tenant_id AND t.id = p.technician_id AND NOT t.archived
+            JOIN certifications c ON c.tenant_id = p.tenant_id AND c.technician_id = p.technician_id
+            WHERE p.site_id = \(site)::uuid AND p.valid @> \(day)::date AND c.capability = \(capability)
+              AND c.issued_on <= \(day)::date AND c.expires_on >= \(day)::date AND c.revoked_on IS NULL
+            """ as PGQuery).decodeFirst(Int.self) ?? 0
+    }
+
     /// The technician's certifications, by capability, newest first.
     package static func of(_ connection: PGConnection, technician: String) async throws -> [Certification] {
         try await connection.query("""

@@ -176,6 +176,7 @@ enum Routes {
         router.add(.POST, "/v1/cases/{id}/report", CaseSteps.report.handler)
         router.add(.POST, "/v1/cases/{id}/decide-warranty", CaseSteps.decideWarranty.handler)
         router.add(.POST, "/v1/cases/{id}/notify-owner", CaseSteps.notifyOwner.handler)
+        router.add(.POST, "/v1/cases/{id}/dispatch", CaseSteps.dispatch.handler)
         router.add(.POST, "/v1/cases/{id}/site-report", CaseSteps.siteReport.handler)
         router.add(.POST, "/v1/cases/{id}/resolve", CaseSteps.resolve.handler)
         router.add(.POST, "/v1/cases/{id}/follow-up", CaseSteps.followUp.handler)
