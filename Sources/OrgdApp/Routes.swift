@@ -184,6 +184,9 @@ enum Routes {
         router.add(.POST, "/v1/cases/{id}/pause", CaseSteps.pause.handler)
         router.add(.POST, "/v1/cases/{id}/resume", CaseSteps.resume.handler)
 
+        // The monthly quality report (Cases)
+
+
         return router
     }
 }
