@@ -85,34 +85,46 @@ package enum CaseSteps {
             target: { call, record in record.target(call.caller) },
             targetID: { _, record in record.id },
             perform: { call, before, connection in
-                let flowed = Result { () throws(FlowRefusal) in
-                    try CaseFlow.apply(step, to: before.snapshot, outcome: outcome(call.body), pauseReason: pauseReason(call.body))
+                let after = try await apply(step, to: before, connection, tenant: call.caller.tenantID!,
+                                            actor: call.caller.kind == .user ? call.caller.subjectID : nil,
+                                            outcome: outcome(call.body), pauseReason: pauseReason(call.body)) { record in
+                    try await change(call, &record, connection)
                 }
-                let next: CaseSnapshot
-                switch flowed {
-                case .success(let snapshot): next = snapshot
-                case .failure(let refusal): throw problem(refusal)
-                }
-                var record = before
-                record.reopenCount = next.reopenCount
-                record.forwarded = next.forwarded
-                let history = try await change(call, &record, connection)
-                try await CaseStore.save(connection, record)
-                let tenant = call.caller.tenantID!
-                if before.paused != nil && next.paused == nil { try await CaseClock.resume(connection, id: before.id) }
-                if let reason = next.paused, before.paused == nil { try await CaseClock.pause(connection, id: before.id, reason: reason) }
-                if next.state != before.state {
-                    try await CaseClock.move(connection, tenant: tenant, id: before.id, to: next.state, category: record.category)
-                }
-                try await CaseEventStore.record(connection, tenant: tenant, case: before.id, step: step.rawValue, from: before.stateText,
-                                                to: next.state.rawValue, actor: call.caller.kind == .user ? call.caller.subjectID : nil,
-                                                note: history.note, data: history.data)
-                return (before, try await CaseStore.record(connection, id: before.id)!)
+                return (before, after)
             },
             audit: { _, record, changed in
                 Audited("case.\(step.rawValue)", resource: "case", id: record.id, before: changed.before.json, after: changed.after.json)
             },
             encode: { _, changed in ETag.response(revision: changed.after.revision, body: changed.after.json) })
+    }
+
+    /// Takes the locked case `before` through `step`: the flow (a refusal as its problem), the
+    /// step's own `change`, the save, the clock and the history event; the case after it. The
+    /// endpoints call it after the policy; the demo seed calls it with its own changes.
+    package static func apply(_ step: CaseStep, to before: CaseRecord, _ connection: PGConnection, tenant: String, actor: String?,
+                              outcome: FollowUpOutcome? = nil, pauseReason: PauseReason? = nil,
+                              change: (inout CaseRecord) async throws -> StepRecord) async throws -> CaseRecord {
+        let flowed = Result { () throws(FlowRefusal) in
+            try CaseFlow.apply(step, to: before.snapshot, outcome: outcome, pauseReason: pauseReason)
+        }
+        let next: CaseSnapshot
+        switch flowed {
+        case .success(let snapshot): next = snapshot
+        case .failure(let refusal): throw problem(refusal)
+        }
+        var record = before
+        record.reopenCount = next.reopenCount
+        record.forwarded = next.forwarded
+        let history = try await change(&record)
+        try await CaseStore.save(connection, record)
+        if before.paused != nil && next.paused == nil { try await CaseClock.resume(connection, id: before.id) }
+        if let reason = next.paused, before.paused == nil { try await CaseClock.pause(connection, id: before.id, reason: reason) }
+        if next.state != before.state {
+            try await CaseClock.move(connection, tenant: tenant, id: before.id, to: next.state, category: record.category)
+        }
+        try await CaseEventStore.record(connection, tenant: tenant, case: before.id, step: step.rawValue, from: before.stateText,
+                                        to: next.state.rawValue, actor: actor, note: history.note, data: history.data)
+        return try await CaseStore.record(connection, id: before.id)!
     }
 
     // MARK: the steps every category takes
