@@ -18,12 +18,24 @@ package struct CaseSettings: Sendable, JSONResource {
         package var category: String
         package var code: String
         package var name: String
+
+        package init(category: String, code: String, name: String) {
+            self.category = category
+            self.code = code
+            self.name = name
+        }
     }
 
     package struct SLARule: Sendable {
         package var category: String?
         package var state: String
         package var hours: Double
+
+        package init(category: String?, state: String, hours: Double) {
+            self.category = category
+            self.state = state
+            self.hours = hours
+        }
     }
 
     package var numberPrefix = "CS"
@@ -32,6 +44,8 @@ package struct CaseSettings: Sendable, JSONResource {
     package var warranties: [(productLine: String, months: Int)] = []
     package var sla: [SLARule] = []
     package var revision = 0
+
+    package init() {}
 
     /// The tier index a free repair of a human-caused fault needs on `ladder`.
     package func freeRepairTier(on ladder: GradeLadder) -> Int {

@@ -25,6 +25,28 @@ package struct CaseDraft: Sendable {
     package var assigneePersonID: String?
     package var attachments: [(name: String, size: Int64, sha256: String)]
     package var createdBy: String?
+
+    package init(customerName: String, customerPhone: String, customerAccount: String, productLine: String?, model: String,
+                 serialNo: String, purchaseDate: String?, description: String, channel: String, regionID: String?,
+                 latitude: Double?, longitude: Double?, unitID: String, assigneePersonID: String?,
+                 attachments: [(name: String, size: Int64, sha256: String)], createdBy: String?) {
+        self.customerName = customerName
+        self.customerPhone = customerPhone
+        self.customerAccount = customerAccount
+        self.productLine = productLine
+        self.model = model
+        self.serialNo = serialNo
+        self.purchaseDate = purchaseDate
+        self.description = description
+        self.channel = channel
+        self.regionID = regionID
+        self.latitude = latitude
+        self.longitude = longitude
+        self.unitID = unitID
+        self.assigneePersonID = assigneePersonID
+        self.attachments = attachments
+        self.createdBy = createdBy
+    }
 }
 
 /// A list's filter.

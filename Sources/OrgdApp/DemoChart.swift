@@ -16,6 +16,7 @@ enum DemoChart {
         var regions: [String: String]
         var afterSalesManager: String           // 售后服务部经理, the network's inspector
         var afterSalesManagerHolder: String     // 赵德明, who holds it
+        var units: [String: String] = [:]       // by code: CC (客服中心), OPS (网络运营部), AS (售后服务部)
     }
 
     /// Loads the charts into the tenant being seeded (inside TenantStore's transaction, tenant set).
@@ -158,7 +159,7 @@ enum DemoChart {
             try await handoff(marketing, center)
             _ = legal
             return Anchors(regions: ["EAST": east, "SOUTH": south, "NORTH": north, "WEST": west], afterSalesManager: asManager,
-                           afterSalesManagerHolder: zhao)
+                           afterSalesManagerHolder: zhao, units: ["CC": center, "OPS": operations, "AS": afterSales])
         }
     }
 }

@@ -1,6 +1,7 @@
 // The demo chart (`orgd seed demo`) reproduces the source document: the call center with named
 // people, an explicit vacancy and a concurrent post; one vice-director per region.
 
+import CaseFlow
 import Foundation
 import HTTP
 @testable import Access
@@ -87,6 +88,11 @@ struct OrgChartDemoTests {
             let inspections = try org.client.get("/v1/network/sites/\(hangzhou)/inspections").orgItems
             #expect(inspections.first?["total"] as? Double == 44)
             #expect(try org.client.get("/v1/network/corrective-actions?overdue=true").orgItems.count == 1)
+            // A customer case in every state of the flow, the dispatched one paused for parts, one reopened once.
+            let cases = try org.client.get("/v1/cases").orgItems
+            #expect(Set(cases.compactMap { $0["state"] as? String }) == Set(CaseState.allCases.map(\.rawValue)))
+            #expect(cases.contains { $0["state"] as? String == "dispatched" && ($0["sla"] as? [String: Any])?["paused"] as? String == "parts" })
+            #expect(cases.contains { $0["state"] as? String == "closed" && $0["reopen_count"] as? Int == 1 })
         }
     }
 }
