@@ -65,3 +65,29 @@ struct NetworkTierTests {
         #expect(flat == NetworkRule(ladder: single), "a one-tier ladder cannot order them, so one tier does all three")
     }
 }
+
+@Suite("Case tiers")
+struct CaseTierTests {
+    static let agent = Doc.person(701, "B+4", [(Doc.regionalManager, .region(Doc.east))])
+    static let director = Doc.person(702, "A2", [(Doc.regionalManager, .region(Doc.east))])
+    static func freeRepair(tier: String = "A") -> Target {
+        Target(tenant: Doc.tenant, location: Location(region: Doc.shanghai), requiredTier: Doc.tier(tier))
+    }
+
+    static let cases: [Case] = [
+        Case(sentence: "a B+4 agent decides a warranty in East", actor: agent,
+             action: .caseDecideWarranty, target: Target(tenant: Doc.tenant, location: Location(region: Doc.shanghai)), expected: nil),
+        Case(sentence: "the B+4 agent may not grant a free repair of a human-caused fault (A by default)", actor: agent,
+             action: .caseFreeRepair, target: freeRepair(), expected: .caseRequiresTier),
+        Case(sentence: "the A2 director may", actor: director, action: .caseFreeRepair, target: freeRepair(), expected: nil),
+        Case(sentence: "a tenant that lowers the tier to B+ lets the agent", actor: agent,
+             action: .caseFreeRepair, target: freeRepair(tier: "B+"), expected: nil),
+        Case(sentence: "the East director may not reopen a West case", actor: director,
+             action: .caseReopen, target: Target(tenant: Doc.tenant, location: Location(region: Doc.west)), expected: .scopeNotCovered),
+        Case(sentence: "a viewer does not handle cases", actor: Doc.specialist,
+             action: .caseArchive, target: Target(tenant: Doc.tenant, location: Location(unit: Doc.callCenter)), expected: .permissionMissing),
+    ]
+
+    @Test("who may decide a free repair, reopen and archive", arguments: cases)
+    func decisions(_ item: Case) { item.check() }
+}
