@@ -1,7 +1,7 @@
 // /v1/cases: customer issues as customer service records them (received), read with their
 // history, and listed by state, category, unit, region, site, customer phone, overdue or due
 // soon. Every case belongs to a unit (customer service, or the department it was forwarded to) and
-// sits in a region (the dispatched site's, else the customer's): grants over either reach it.
+// sits in its customer's region and, once dispatched, in its site's too: grants over any reach it.
 
 import App
 import CaseFlow
@@ -60,7 +60,7 @@ package enum CaseRoutes {
         if let day = try NetworkRules.day(body.product?.purchase_date, field: "product.purchase_date"), day > OrgDate.today {
             throw Problem.invalid("product.purchase_date", rule: "not_in_future", "product.purchase_date \(day) is in the future")
         }
-        try NetworkRules.required(body.description, field: "description", limit: 5000)
+        try NetworkRules.required(body.description, field: "description", limit: 2000)
         guard channels.contains(body.channel) else {
             throw Problem.invalid("channel", rule: "channel", "channel must be one of " + channels.joined(separator: ", "))
         }
