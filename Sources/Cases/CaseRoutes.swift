@@ -48,11 +48,14 @@ package enum CaseRoutes {
     /// The body's rules that need no database (422 naming the field).
     static func checkCreate(_ body: CreateBody) throws {
         try NetworkRules.required(body.customer.name, field: "customer.name", limit: 200)
+        // The database's rule (cases_customer_phone_format): an optional +, a digit, then 3–30 digits, spaces or dashes.
         let phone = Array(body.customer.phone.utf8)
         let digit = { (b: UInt8) in (0x30...0x39).contains(b) }
-        guard (4...32).contains(phone.count), phone.first.map({ digit($0) || $0 == UInt8(ascii: "+") }) == true,
-              phone.dropFirst().allSatisfy({ digit($0) || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }) else {
-            throw Problem.invalid("customer.phone", rule: "phone", "customer.phone is 4–32 digits, spaces or dashes, optionally after a +")
+        let number = phone.first == UInt8(ascii: "+") ? phone.dropFirst() : phone[...]
+        guard number.first.map(digit) == true, (4...31).contains(number.count),
+              number.dropFirst().allSatisfy({ digit($0) || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }) else {
+            throw Problem.invalid("customer.phone", rule: "phone",
+                                  "customer.phone is a digit and 3–30 more digits, spaces or dashes, optionally after a +")
         }
         try NetworkRules.optional(body.customer.account, field: "customer.account", limit: 100)
         try NetworkRules.optional(body.product?.model, field: "product.model", limit: 100)

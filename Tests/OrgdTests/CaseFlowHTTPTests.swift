@@ -288,8 +288,22 @@ struct CaseFlowHTTPTests {
             let fridge = try client.post("/v1/cases", json: unknownLine)
             #expect(fridge.json["field"] as? String == "product.line")
             #expect(fridge.json["rule"] as? String == "known_product_line")
+            // Regression: phones the database refuses used to pass the API's check and come back as an unnamed CONSTRAINT_VIOLATED.
+            for phone in ["+123", "+ 1234", "12", String(repeating: "1", count: 32)] {
+                var body = desk.caseBody()
+                body["customer"] = ["name": "张女士", "phone": phone]
+                let response = try client.post("/v1/cases", json: body)
+                #expect(response.status == 422, "\(phone): \(response.text)")
+                #expect(response.json["field"] as? String == "customer.phone", "\(phone): \(response.text)")
+                #expect(response.json["rule"] as? String == "phone", "\(phone)")
+            }
             #expect(try desk.org.sql("SELECT (SELECT count(*) FROM cases)::text AS cases, (SELECT coalesce(sum(last), 0) FROM case_numbers)::text AS numbers")
                     == counts)
+            for phone in ["+1234", "1234", "400-800-1004", "+" + String(repeating: "1", count: 31)] {
+                var body = desk.caseBody()
+                body["customer"] = ["name": "张女士", "phone": phone]
+                #expect(try client.post("/v1/cases", json: body).status == 201, "\(phone)")
+            }
         }
     }
 
