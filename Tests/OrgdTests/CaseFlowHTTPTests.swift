@@ -299,6 +299,12 @@ struct CaseFlowHTTPTests {
             }
             #expect(try desk.org.sql("SELECT (SELECT count(*) FROM cases)::text AS cases, (SELECT coalesce(sum(last), 0) FROM case_numbers)::text AS numbers")
                     == counts)
+            // Regression: SLA hours under the column's hundredths were stored as 0 and refused by the database, unnamed.
+            let settings = try client.request("PUT", "/v1/cases/settings", body: ["sla": [["state": "received", "hours": 0.001]]])
+            #expect(settings.status == 422, "\(settings.text)")
+            #expect(settings.json["field"] as? String == "sla[0].hours")
+            #expect(settings.json["rule"] as? String == "range")
+            #expect(try desk.org.sql("SELECT count(*)::text AS n FROM case_sla_rules")[0]["n"] == "0")
             for phone in ["+1234", "1234", "400-800-1004", "+" + String(repeating: "1", count: 31)] {
                 var body = desk.caseBody()
                 body["customer"] = ["name": "张女士", "phone": phone]
