@@ -202,6 +202,6 @@ package enum CaseRoutes {
         },
         target: { caller, record in record.target(caller) },
         cursor: \.number,
-        cursorIsValid: { $0.utf8.count <= 40 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5a).contains($0) || $0 == 0x2d } },
+        cursorIsValid: { (1...40).contains($0.utf8.count) && $0.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5a).contains($0) || $0 == 0x2d } },
         write: { _, record, json in record.write(to: &json) })
 }

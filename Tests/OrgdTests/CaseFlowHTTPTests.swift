@@ -299,6 +299,12 @@ struct CaseFlowHTTPTests {
             }
             #expect(try desk.org.sql("SELECT (SELECT count(*) FROM cases)::text AS cases, (SELECT coalesce(sum(last), 0) FROM case_numbers)::text AS numbers")
                     == counts)
+            // Regression: an empty cursor was taken as a case number before every other, answering an empty page.
+            for cursor in ["", "cs-2026", String(repeating: "9", count: 41)] {
+                let page = try client.get("/v1/cases?cursor=\(cursor)")
+                #expect(page.status == 400, "cursor \(cursor): \(page.text)")
+                #expect(page.json["field"] as? String == "cursor")
+            }
             // Regression: SLA hours under the column's hundredths were stored as 0 and refused by the database, unnamed.
             let settings = try client.request("PUT", "/v1/cases/settings", body: ["sla": [["state": "received", "hours": 0.001]]])
             #expect(settings.status == 422, "\(settings.text)")
