@@ -20,6 +20,8 @@ extension TextRules {
         "notes": Limit(maxLength: 2_000, multiline: true),         // technicians, their trainings
         "findings": Limit(maxLength: 5_000, multiline: true),      // inspections
         "reason": Limit(maxLength: 500, multiline: true),          // a site's lifecycle moves
+        "override_reason": Limit(maxLength: 500, multiline: true), // a case's warranty override
+        "work_done": Limit(maxLength: 2_000, multiline: true),     // a site's report on a case
         "address": Limit(maxLength: 500),                          // sites
         // List items: one line each (a CSV cell holds a list as one item per line).
         "functions": Limit(maxLength: 1_000), "duties": Limit(maxLength: 1_000), "forms": Limit(maxLength: 1_000),

@@ -49,7 +49,8 @@ package struct CaseRecord: Sendable, PGRowDecodable, JSONResource {
     package var overdue: Bool
     package var forwarded: Bool                 // it went to a department at some point
     package var unitPathIDs: String?            // the unit's path today, for the policy
-    package var regionPathIDs: String?          // the dispatched site's region, else the case's, today
+    package var regionPathIDs: String?          // the customer's region's path today
+    package var siteRegionPathIDs: String?      // the dispatched site's region's path today; nil before dispatch
 
     /// Reads the columns of `CaseStore.columns`, in their order.
     package init(row: inout PGRowReader) throws {
@@ -94,6 +95,7 @@ package struct CaseRecord: Sendable, PGRowDecodable, JSONResource {
         forwarded = try row.next()
         unitPathIDs = try row.next()
         regionPathIDs = try row.next()
+        siteRegionPathIDs = try row.next()
     }
 
     package var state: CaseState { CaseState(rawValue: stateText) ?? .received }
@@ -105,14 +107,24 @@ package struct CaseRecord: Sendable, PGRowDecodable, JSONResource {
                      paused: paused.flatMap(PauseReason.init(rawValue:)), reopenCount: reopenCount)
     }
 
-    /// Where the case sits for the policy: its unit (customer service, or the department it went
-    /// to) and its region (the dispatched site's, else the customer's), in today's trees.
-    package var location: Location {
-        Location(unit: OrgPath.tree(unitPathIDs), region: OrgPath.tree(regionPathIDs))
+    /// Where the case sits for the policy, as `caller` reaches it: its unit (customer service, or
+    /// the department it went to) and a region, in today's trees. A case lies in its customer's
+    /// region and, once dispatched, in its site's region too: the customer's regional office keeps
+    /// its case, and the manager who covers the repair station sees the cases sent there. The
+    /// caller is judged in the site's region only when their cases.handle grants reach it and not
+    /// the customer's; otherwise (both, or neither) in the customer's.
+    package func location(for caller: Caller) -> Location {
+        let unit = OrgPath.tree(unitPathIDs)
+        let customer = Location(unit: unit, region: OrgPath.tree(regionPathIDs))
+        guard let siteRegion = siteRegionPathIDs, siteRegion != regionPathIDs else { return customer }
+        let site = Location(unit: unit, region: OrgPath.tree(siteRegion))
+        let now = Timestamp.now
+        let reaches = { (location: Location) in caller.principal.grant(for: .casesHandle, covering: location, at: now) != nil }
+        return !reaches(customer) && reaches(site) ? site : customer
     }
 
     package func target(_ caller: Caller, requiredTier: Int? = nil) -> Target {
-        Target(tenant: caller.tenant, location: location, requiredTier: requiredTier)
+        Target(tenant: caller.tenant, location: location(for: caller), requiredTier: requiredTier)
     }
 
     package func write(to json: inout JSONWriter) {

@@ -1,7 +1,7 @@
 // /v1/cases: customer issues as customer service records them (received), read with their
 // history, and listed by state, category, unit, region, site, customer phone, overdue or due
 // soon. Every case belongs to a unit (customer service, or the department it was forwarded to) and
-// sits in a region (the dispatched site's, else the customer's): grants over either reach it.
+// sits in its customer's region and, once dispatched, in its site's too: grants over any reach it.
 
 import App
 import CaseFlow
@@ -48,11 +48,14 @@ package enum CaseRoutes {
     /// The body's rules that need no database (422 naming the field).
     static func checkCreate(_ body: CreateBody) throws {
         try NetworkRules.required(body.customer.name, field: "customer.name", limit: 200)
+        // The database's rule (cases_customer_phone_format): an optional +, a digit, then 3–30 digits, spaces or dashes.
         let phone = Array(body.customer.phone.utf8)
         let digit = { (b: UInt8) in (0x30...0x39).contains(b) }
-        guard (4...32).contains(phone.count), phone.first.map({ digit($0) || $0 == UInt8(ascii: "+") }) == true,
-              phone.dropFirst().allSatisfy({ digit($0) || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }) else {
-            throw Problem.invalid("customer.phone", rule: "phone", "customer.phone is 4–32 digits, spaces or dashes, optionally after a +")
+        let number = phone.first == UInt8(ascii: "+") ? phone.dropFirst() : phone[...]
+        guard number.first.map(digit) == true, (4...31).contains(number.count),
+              number.dropFirst().allSatisfy({ digit($0) || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }) else {
+            throw Problem.invalid("customer.phone", rule: "phone",
+                                  "customer.phone is a digit and 3–30 more digits, spaces or dashes, optionally after a +")
         }
         try NetworkRules.optional(body.customer.account, field: "customer.account", limit: 100)
         try NetworkRules.optional(body.product?.model, field: "product.model", limit: 100)
@@ -60,7 +63,7 @@ package enum CaseRoutes {
         if let day = try NetworkRules.day(body.product?.purchase_date, field: "product.purchase_date"), day > OrgDate.today {
             throw Problem.invalid("product.purchase_date", rule: "not_in_future", "product.purchase_date \(day) is in the future")
         }
-        try NetworkRules.required(body.description, field: "description", limit: 5000)
+        try NetworkRules.required(body.description, field: "description", limit: 2000)
         guard channels.contains(body.channel) else {
             throw Problem.invalid("channel", rule: "channel", "channel must be one of " + channels.joined(separator: ", "))
         }
@@ -199,6 +202,6 @@ package enum CaseRoutes {
         },
         target: { caller, record in record.target(caller) },
         cursor: \.number,
-        cursorIsValid: { $0.utf8.count <= 40 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5a).contains($0) || $0 == 0x2d } },
+        cursorIsValid: { (1...40).contains($0.utf8.count) && $0.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5a).contains($0) || $0 == 0x2d } },
         write: { _, record, json in record.write(to: &json) })
 }

@@ -216,8 +216,9 @@ package enum CaseSettingsRoutes {
                 guard clocked.contains(rule.state) else {
                     throw Problem.invalid("sla[\(index)].state", rule: "clocked_state", "sla[\(index)].state must be one of " + clocked.sorted().joined(separator: ", "))
                 }
-                guard rule.hours.isFinite, rule.hours > 0, rule.hours <= 8760 else {
-                    throw Problem.invalid("sla[\(index)].hours", rule: "range", "hours is more than 0 and at most 8760")
+                // case_sla_rules.hours keeps hundredths: less than 0.01 would be stored as 0, which it refuses.
+                guard rule.hours.isFinite, rule.hours >= 0.01, rule.hours <= 8760 else {
+                    throw Problem.invalid("sla[\(index)].hours", rule: "range", "hours is from 0.01 to 8760")
                 }
             }
             let ruleKeys = (body.sla ?? []).map { "\($0.category ?? "*")/\($0.state)" }

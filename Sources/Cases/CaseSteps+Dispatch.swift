@@ -1,7 +1,7 @@
 // Dispatch (派单): an equipment case goes to a repair site of the network that may take it today
 // — eligible for `product_line/repair` as the nearest search judges it (SiteEligibility), and
-// covering the customer's region. A site that may not is refused naming why; the site proposals
-// (GET /v1/cases/{id}/site-proposals) are the nearest search run for the case.
+// covering the customer's region. A site that may not is refused naming why; the nearest search
+// (GET /v1/network/sites/nearest with the case's place and capability) proposes the sites.
 
 import App
 import CaseFlow

@@ -134,8 +134,8 @@ package enum CaseSteps {
     }
 
     static func note(_ text: String?, required: Bool, field: String = "note") throws {
-        if required { try NetworkRules.required(text ?? "", field: field, limit: 2000) } else {
-            try NetworkRules.optional(text, field: field, limit: 2000)
+        if required { try NetworkRules.required(text ?? "", field: field, limit: 500) } else {
+            try NetworkRules.optional(text, field: field, limit: 500)
         }
     }
 

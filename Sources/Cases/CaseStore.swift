@@ -79,9 +79,9 @@ package enum CaseStore {
         to_char(c.closed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
         c.satisfied, c.reopen_count, c.breaches, c.revision,
         coalesce(c.due_at < coalesce(c.paused_at, now()), false), c.forwarded,
-        orgd_unit_path(c.unit_id)::text,
-        orgd_region_path(coalesce((SELECT v.region_id FROM site_versions v WHERE v.tenant_id = c.tenant_id AND v.site_id = c.site_id
-                                   AND v.valid @> orgd_today()), c.region_id))::text
+        orgd_unit_path(c.unit_id)::text, orgd_region_path(c.region_id)::text,
+        orgd_region_path((SELECT v.region_id FROM site_versions v WHERE v.tenant_id = c.tenant_id AND v.site_id = c.site_id
+                          AND v.valid @> orgd_today()))::text
         """
 
     /// The case; nil when there is none (or it is another tenant's).
