@@ -138,6 +138,6 @@ extension CaseSteps {
     })
 
     /// Resolved after the site's report; the follow-up call comes next.
-    package static let resolve = step(.resolve, check: { (call: Call<NoteBody>) in try note(call.body.note, required: false) },
-                                      change: { call, _, _ in StepRecord(note: call.body.note ?? "") })
+    package static let resolve = step(.resolve, check: { (call: Call<NoBody>) in try note(optionalNote(call), required: false) },
+                                      change: { call, _, _ in StepRecord(note: try optionalNote(call) ?? "") })
 }

@@ -133,6 +133,11 @@ package enum CaseSteps {
         package var note: String?
     }
 
+    /// The note of a step whose body may be left out altogether (resolve, archive, resume).
+    static func optionalNote(_ call: Call<NoBody>) throws -> String? {
+        try call.optionalBody(NoteBody(note: nil)).note
+    }
+
     static func note(_ text: String?, required: Bool, field: String = "note") throws {
         if required { try NetworkRules.required(text ?? "", field: field, limit: 500) } else {
             try NetworkRules.optional(text, field: field, limit: 500)
@@ -222,9 +227,9 @@ package enum CaseSteps {
     })
 
     /// Filed: a closed case only (case.archive).
-    package static let archive = step(.archive, action: .caseArchive, check: { (call: Call<NoteBody>) in
-        try note(call.body.note, required: false)
-    }, change: { call, _, _ in StepRecord(note: call.body.note ?? "") })
+    package static let archive = step(.archive, action: .caseArchive, check: { (call: Call<NoBody>) in
+        try note(optionalNote(call), required: false)
+    }, change: { call, _, _ in StepRecord(note: try optionalNote(call) ?? "") })
 
     package struct PauseBody: Decodable, Sendable {
         package var reason: String
@@ -242,6 +247,6 @@ package enum CaseSteps {
     })
 
     /// The wait is over; the deadline moves back by the time paused.
-    package static let resume = step(.resume, check: { (call: Call<NoteBody>) in try note(call.body.note, required: false) },
-                                     change: { call, _, _ in StepRecord(note: call.body.note ?? "") })
+    package static let resume = step(.resume, check: { (call: Call<NoBody>) in try note(optionalNote(call), required: false) },
+                                     change: { call, _, _ in StepRecord(note: try optionalNote(call) ?? "") })
 }
