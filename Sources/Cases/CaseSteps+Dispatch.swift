@@ -39,7 +39,8 @@ extension CaseSteps {
         let settings = try await NetworkSettingsStore.read(connection, ladder: call.caller.ladder)
         let reasons = try await SiteEligibility.reasons(connection, site: site, capability: capability,
                                                         probationEligible: settings.probationEligible,
-                                                        regionAncestors: try await SiteEligibility.ancestors(connection, region: record.regionID))
+                                                        regionAncestors: try await SiteEligibility.ancestors(connection, region: record.regionID),
+                                                        point: record.latitude.flatMap { lat in record.longitude.map { (lat, $0) } })
         guard reasons.isEmpty else {
             var problem = Problem.invalid("site_id", rule: "eligible_site",
                                           "site \(site.code) may not take this repair today: " + reasons.joined(separator: ", "))
