@@ -54,7 +54,7 @@ package struct CaseFilter: Sendable {
     package var state: CaseState?
     package var category: CaseCategory?
     package var unitID: String?
-    package var regionID: String?               // the region's subtree, today's tree
+    package var regionID: String?               // the subtree (today) holding the customer or the dispatched site
     package var siteID: String?
     package var overdue = false
     package var dueWithinHours: Double?
@@ -106,8 +106,11 @@ package enum CaseStore {
               AND (\(filter.category?.rawValue)::text IS NULL OR c.category = \(filter.category?.rawValue))
               AND (\(filter.unitID)::uuid IS NULL OR c.unit_id = \(filter.unitID)::uuid)
               AND (\(filter.siteID)::uuid IS NULL OR c.site_id = \(filter.siteID)::uuid)
-              AND (\(filter.regionID)::uuid IS NULL OR c.region_id = ANY (SELECT g.id FROM regions g
-                     WHERE g.path <@ (SELECT p.path FROM regions p WHERE p.id = \(filter.regionID)::uuid)))
+              AND (\(filter.regionID)::uuid IS NULL OR EXISTS (
+                     SELECT 1 FROM regions g
+                     WHERE g.path <@ (SELECT p.path FROM regions p WHERE p.id = \(filter.regionID)::uuid)
+                       AND (g.id = c.region_id OR g.id = (SELECT v.region_id FROM site_versions v WHERE v.tenant_id = c.tenant_id
+                                                         AND v.site_id = c.site_id AND v.valid @> orgd_today()))))
               AND (NOT \(filter.overdue) OR (c.due_at < coalesce(c.paused_at, now()) AND c.state NOT IN ('closed', 'archived')))
               AND (\(filter.dueWithinHours)::float8 IS NULL OR (c.paused IS NULL AND c.state NOT IN ('closed', 'archived')
                    AND c.due_at BETWEEN now() AND now() + \(filter.dueWithinHours)::float8 * interval '1 hour'))
