@@ -152,7 +152,7 @@ PY
     summary+="$(awk -v m="$mode" '
       /^=== / { on = ($2 == m) }
       on && /Index Scan using site_versions_geo/ && !knn { idx = 1 }
-      on && /Order By: \(v\.geo <->/ { knn = 1 }
+      on && /Order By: \((v\.)?geo <->/ { knn = 1 }
       on && /\$[0-9]/ { generic = 1 }
       on && /Execution Time:/ { t = $3 }
       END { printf "| %s | %s | %s | %s |\n", m, (generic ? "generic" : "custom"),
