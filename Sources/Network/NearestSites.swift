@@ -141,11 +141,13 @@ package enum NearestSiteStore {
     /// of the rows pass, so even the version's day is tested outside, and the walk also passes
     /// the site's other versions. The outer one keeps today's versions without reasons that have a
     /// certified technician, in the order they come, and stops at the LIMIT; its certification
-    /// subqueries run only for the sites it reads. The LIMIT is written into the statement, not
-    /// bound, so that generic plans of the prepared statement know it too. Ties in distance come
-    /// in index order.
+    /// subqueries run only for the sites it reads. It is planned for the tenant at hand each time
+    /// (`SiteStore.planForThisTenant`: a generic plan made for a tiny tenant sorts a big one's
+    /// sites); the LIMIT is written into the statement rather than bound all the same. Ties in
+    /// distance come in index order.
     static func find(_ connection: PGConnection, _ query: NearestQuery, ancestors: [String]?, probationEligible: Bool,
                      eligibleOnly: Bool, limit: Int) async throws -> [NearSite] {
+        try await SiteStore.planForThisTenant(connection)
         let today = OrgDate.today
         let statuses = probationEligible ? ["authorised", "probation"] : ["authorised"]
         let located = query.latitude != nil
