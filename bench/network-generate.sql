@@ -2,18 +2,21 @@
 -- security is forced even for the owner, so each tenant is written with its tenant set.
 --
 -- pg_temp.bench_network(tenant, sites, technicians, regions, provinces, cities) writes:
---   - 4 product lines (network_terms: ac, fridge, washer, tv) beside the built-in service types;
+--   - 5 product lines (network_terms: ac, fridge, washer, tv, hvac) beside the built-in service
+--     types;
 --   - a region tree of `regions` regions × `provinces` provinces × `cities` cities, laid over
 --     China's bounding box (latitude 20–45, longitude 100–125): a region is a band of longitude,
 --     a province a band of latitude within it, a city one cell of a grid within the province;
 --   - `sites` sites, site n in city n mod (number of cities), its point uniform in the city's
---     cell, opened (first version, authorisation, postings) 700 - n mod 600 days ago.
---     n mod 20: 0 suspended, 1 probation, 2 authorised but expired 30 days ago, 3 authorised
---     until next year, else authorised with no end. n mod 10: 0 dealer, 1 after-sales station,
---     else repair station; 5 covers its province (else its own city). n mod 5 = 0: an 80 km
---     service radius. n mod 100 = 7: archived. Capabilities: two product lines (n mod 4 and
---     another) × repair and maintenance, installation for even n, parts supply for n mod 3 = 0,
---     so each product line is offered by half of the sites;
+--     cell; its traits follow h = n + n / (number of cities), so each city has every mix. Opened
+--     (first version, authorisation, postings) 700 - h mod 600 days ago. h mod 20: 0 suspended,
+--     1 probation, 2 authorised but expired 30 days ago, 3 authorised until next year, else
+--     authorised with no end. h mod 10: 0 dealer, 1 after-sales station, else repair station;
+--     5 covers its province (else its own city). h mod 5 = 0: an 80 km service radius.
+--     h mod 100 = 7: archived. Capabilities: two product lines (h mod 4 and another) × repair and
+--     maintenance, installation for even h, parts supply for h mod 3 = 0, so each of the four
+--     lines is offered by half of the sites; and hvac/installation, first, for h mod 40 = 13
+--     (1 site in 40, all authorised);
 --   - `technicians` technicians, technician m posted at site m mod `sites` (m mod 25 = 0: the
 --     posting ended 10 days ago), with 2 certifications for two of the site's capabilities (one
 --     in six expired 60 days ago, one technician in 97 had them revoked).
@@ -29,13 +32,14 @@ DECLARE
     since date := current_date - 700;
     grid int := ceil(sqrt(p_cities));          -- a province's cities: a grid of `grid` columns
     grid_rows int := ceil(p_cities::numeric / ceil(sqrt(p_cities)));
+    cities int := p_regions * p_provinces * p_cities;
     lines text[] := ARRAY['ac', 'fridge', 'washer', 'tv'];
 BEGIN
     PERFORM set_config('orgd.tenant_id', p_tenant::text, true);
     PERFORM setseed(0.42);
     INSERT INTO network_terms (tenant_id, vocabulary, code, name)
     SELECT p_tenant, 'product_line', code, name
-    FROM unnest(lines, ARRAY['空调', '冰箱', '洗衣机', '电视']) AS t (code, name);
+    FROM unnest(lines || 'hvac'::text, ARRAY['空调', '冰箱', '洗衣机', '电视', '中央空调']) AS t (code, name);
 
     DROP TABLE IF EXISTS g_regions, g_sites, g_technicians;
     -- Every region with its cell: level 1 (r), 2 (r, p) or 3 (r, p, c).
@@ -69,29 +73,33 @@ BEGIN
            'R' || concat_ws('-', r + 1, p + 1, c + 1), path
     FROM g_regions;
 
+    -- Site n is in city n mod cities; its traits follow h = n + n / cities, so that a city's
+    -- sites (n, n + cities, ...) take every value in turn: read off n, with 420 cities (a
+    -- multiple of 4, 10 and 20), they would be the same for a whole city.
     CREATE TEMP TABLE g_sites AS
-        SELECT n, gen_random_uuid() AS id, g.id AS city_id, g.parent AS province_id,
+        SELECT n, x.h, gen_random_uuid() AS id, g.id AS city_id, g.parent AS province_id,
                g.lat0 + random() * (g.lat1 - g.lat0) AS lat, g.lon0 + random() * (g.lon1 - g.lon0) AS lon,
-               ARRAY[lines[1 + n % 4], lines[1 + (n % 4 + 1 + (n / 4) % 3) % 4]] AS site_lines, since + n % 600 AS opened
-        FROM generate_series(0, p_sites - 1) n JOIN g_regions g ON g.city = n % (p_regions * p_provinces * p_cities);
+               ARRAY[lines[1 + x.h % 4], lines[1 + (x.h % 4 + 1 + (x.h / 4) % 3) % 4]] AS site_lines, since + x.h % 600 AS opened
+        FROM generate_series(0, p_sites - 1) n CROSS JOIN LATERAL (SELECT n + n / cities AS h) x
+        JOIN g_regions g ON g.city = n % cities;
     ALTER TABLE g_sites ADD COLUMN capabilities text[];
-    UPDATE g_sites SET capabilities = ARRAY(
+    UPDATE g_sites SET capabilities = CASE WHEN h % 40 = 13 THEN ARRAY['hvac/installation'] ELSE '{}' END || ARRAY(
         SELECT l || '/' || t FROM unnest(site_lines) l,
-            unnest(ARRAY['repair', 'maintenance'] || CASE WHEN n % 2 = 0 THEN ARRAY['installation'] ELSE '{}' END
-                   || CASE WHEN n % 3 = 0 THEN ARRAY['parts_supply'] ELSE '{}' END) t);
+            unnest(ARRAY['repair', 'maintenance'] || CASE WHEN h % 2 = 0 THEN ARRAY['installation'] ELSE '{}' END
+                   || CASE WHEN h % 3 = 0 THEN ARRAY['parts_supply'] ELSE '{}' END) t);
     CREATE INDEX ON g_sites (n);
     ANALYZE g_sites;
     INSERT INTO sites (tenant_id, id, code, status, authorised_from, authorised_until)
     SELECT p_tenant, id, 'S' || n,
-           CASE n % 20 WHEN 0 THEN 'suspended' WHEN 1 THEN 'probation' ELSE 'authorised' END,
-           opened, CASE n % 20 WHEN 2 THEN current_date - 30 WHEN 3 THEN current_date + 365 END
+           CASE h % 20 WHEN 0 THEN 'suspended' WHEN 1 THEN 'probation' ELSE 'authorised' END,
+           opened, CASE h % 20 WHEN 2 THEN current_date - 30 WHEN 3 THEN current_date + 365 END
     FROM g_sites;
     INSERT INTO site_versions (tenant_id, site_id, valid, kind, name, region_id, address, latitude, longitude, contact_name,
                                contact_phone, capabilities, covers, service_radius_km, archived)
     SELECT p_tenant, id, daterange(opened, NULL),
-           CASE n % 10 WHEN 0 THEN 'dealer' WHEN 1 THEN 'after_sales_station' ELSE 'repair_station' END,
+           CASE h % 10 WHEN 0 THEN 'dealer' WHEN 1 THEN 'after_sales_station' ELSE 'repair_station' END,
            '服务站' || n, city_id, '服务路' || n || '号', lat, lon, '站长' || n, '400-' || lpad(n::text, 7, '0'), capabilities,
-           CASE WHEN n % 10 = 5 THEN ARRAY[province_id] ELSE '{}' END, CASE WHEN n % 5 = 0 THEN 80 END, n % 100 = 7
+           CASE WHEN h % 10 = 5 THEN ARRAY[province_id] ELSE '{}' END, CASE WHEN h % 5 = 0 THEN 80 END, h % 100 = 7
     FROM g_sites;
 
     CREATE TEMP TABLE g_technicians AS
