@@ -10,8 +10,9 @@
 //
 // The distance is Postgres's: sites are walked outwards through the GiST index on
 // site_versions.geo (a KNN scan, `geo <-> point`, which row-level security leaves an index
-// ordering) and the great-circle distance is computed for the rows returned; see
-// docs/performance.md for the plan and the figures.
+// ordering; `NearestSiteStore.find` says what the query's shape must keep for Postgres to use it)
+// and the great-circle distance is computed for the rows read; see docs/performance.md for the
+// plan and the figures.
 
 import App
 import HTTP
@@ -85,8 +86,9 @@ package struct NearSite: Sendable, PGRowDecodable {
     package init(row: inout PGRowReader) throws {
         site = try Site(row: &row)
         distanceKM = try row.next()
-        certifiedTechnicians = try row.next()
         reasons = StoredValues.array(try row.next(String?.self))
+        try row.skip(2)                         // the version's day and the site's uuid, for the query itself
+        certifiedTechnicians = try row.next()
         lastCertificationExpiry = try row.next()
     }
 
@@ -126,50 +128,87 @@ package enum NearestSiteStore {
     /// Nearest first (or by name without coordinates): the sites today with their distance,
     /// certified technicians and reasons. `eligibleOnly` keeps only eligible ones and stops at
     /// `limit`; otherwise the `limit` nearest whatever they are (for `explain`).
+    ///
+    /// Two levels, so that the GiST index gives the order (docs/performance.md, "Service
+    /// network"). The inner one walks the tenant's site versions nearest first, each with the
+    /// reasons it would be left out for; OFFSET 0 keeps Postgres from merging it with the outer
+    /// one, so it is planned alone, for the few rows the outer LIMIT takes: a KNN scan of
+    /// site_versions_geo. That holds only while the inner query's row estimate stays near the
+    /// tenant's size, so it orders by distance alone (an index ordering must match the whole ORDER
+    /// BY: a second key such as the name sends Postgres back to sorting all the tenant's sites) and
+    /// filters on nothing but the distance (max_km): under row-level security the planner may not
+    /// use the statistics for a non-leakproof operator such as a range's `@>` and assumes 0.5 %
+    /// of the rows pass, so even the version's day is tested outside, and the walk also passes
+    /// the site's other versions. The outer one keeps today's versions without reasons that have a
+    /// certified technician, in the order they come, and stops at the LIMIT; its certification
+    /// subqueries run only for the sites it reads. It is planned for the tenant at hand each time
+    /// (`SiteStore.planForThisTenant`: a generic plan made for a tiny tenant sorts a big one's
+    /// sites); the LIMIT is written into the statement rather than bound all the same. Ties in
+    /// distance come in index order.
     static func find(_ connection: PGConnection, _ query: NearestQuery, ancestors: [String]?, probationEligible: Bool,
                      eligibleOnly: Bool, limit: Int) async throws -> [NearSite] {
+        try await SiteStore.planForThisTenant(connection)
         let today = OrgDate.today
         let statuses = probationEligible ? ["authorised", "probation"] : ["authorised"]
-        let point: PGQuery = query.latitude == nil ? "NULL::cube"
-            : "orgd_earth_point(\(query.latitude!)::float8, \(query.longitude!)::float8)"
-        let distance: PGQuery = query.latitude == nil ? "NULL::float8"
-            : "orgd_distance_km(v.latitude, v.longitude, \(query.latitude!)::float8, \(query.longitude!)::float8)"
+        let located = query.latitude != nil
+        let point: PGQuery = located ? "orgd_earth_point(\(query.latitude!)::float8, \(query.longitude!)::float8)" : "NULL::cube"
+        let distance: PGQuery = located
+            ? "orgd_distance_km(v.latitude, v.longitude, \(query.latitude!)::float8, \(query.longitude!)::float8)" : "NULL::float8"
         let covered: PGQuery = ancestors == nil ? "true"
             : "(CASE WHEN cardinality(v.covers) = 0 THEN ARRAY[v.region_id] ELSE v.covers END) && \(ancestors!)::uuid[]"
-        let inRadius: PGQuery = query.latitude == nil ? "true" : "(v.service_radius_km IS NULL OR \(unescaped: distance) <= v.service_radius_km)"
-        let withinMax: PGQuery = query.maxKM == nil || query.latitude == nil ? "true" : "\(unescaped: distance) <= \(query.maxKM!)::float8"
-        let certified: PGQuery = """
-            (SELECT count(DISTINCT p.technician_id) FROM technician_postings p
-             JOIN technicians t ON t.tenant_id = p.tenant_id AND t.id = p.technician_id AND NOT t.archived
-             JOIN certifications c ON c.tenant_id = p.tenant_id AND c.technician_id = p.technician_id
-             WHERE p.site_id = v.site_id AND p.valid @> \(today)::date AND c.capability = \(query.capability)
-               AND c.issued_on <= \(today)::date AND c.expires_on >= \(today)::date AND c.revoked_on IS NULL)
-            """
-        let eligibility: PGQuery = """
-            s.status = ANY (\(statuses)::text[]) AND (s.authorised_until IS NULL OR s.authorised_until >= \(today)::date)
+        let inRadius: PGQuery = located ? "(v.service_radius_km IS NULL OR \(unescaped: distance) <= v.service_radius_km)" : "true"
+        let withinMax: PGQuery = query.maxKM == nil || !located ? "true" : "\(unescaped: distance) <= \(query.maxKM!)::float8"
+        // Without a point there is no index order to keep: the walk by name is a sort, and the
+        // site's own conditions cut it down first.
+        let prefilter: PGQuery = located || !eligibleOnly ? "true" : """
+            v.valid @> \(today)::date AND s.status = ANY (\(statuses)::text[]) AND (s.authorised_until IS NULL OR s.authorised_until >= \(today)::date)
             AND (s.authorised_from IS NULL OR s.authorised_from <= \(today)::date) AND NOT v.archived
             AND \(query.capability) = ANY (v.capabilities) AND \(unescaped: covered) AND \(unescaped: inRadius)
             """
+        let order: PGQuery = located ? "v.geo <-> \(unescaped: point)" : "v.name"
+        // Technicians posted at the walked site (`near`) today with a valid, unrevoked
+        // certification for the capability.
+        let certifiedAt: PGQuery = """
+            FROM technician_postings p
+            JOIN technicians t ON t.tenant_id = p.tenant_id AND t.id = p.technician_id AND NOT t.archived
+            JOIN certifications c ON c.tenant_id = p.tenant_id AND c.technician_id = p.technician_id
+            WHERE p.site_id = near.site_uuid AND p.valid @> \(today)::date AND c.capability = \(query.capability)
+              AND c.issued_on <= \(today)::date AND c.expires_on >= \(today)::date AND c.revoked_on IS NULL
+            """
+        // The last expired certification, for `explain`'s words on a site without a valid one.
+        let lastExpiry: PGQuery = eligibleOnly ? "NULL::text" : """
+            (SELECT max(c.expires_on)::text FROM technician_postings p
+             JOIN certifications c ON c.tenant_id = p.tenant_id AND c.technician_id = p.technician_id
+             WHERE p.site_id = near.site_uuid AND p.valid @> \(today)::date AND c.capability = \(query.capability)
+               AND c.expires_on < \(today)::date)
+            """
+        // Asked only of sites without reasons (the CASE), one site at a time: a scalar subquery,
+        // as Postgres may turn an EXISTS into a join (at the top of a WHERE, and a join above the
+        // walk plans it for all its rows again) or into a hash of every certified site of the
+        // tenant, built before the first row (tens of milliseconds).
+        let eligible: PGQuery = eligibleOnly
+            ? "CASE WHEN cardinality(near.reasons) = 0 THEN coalesce((SELECT true \(unescaped: certifiedAt) LIMIT 1), false) ELSE false END"
+            : "true"
         return try await connection.query("""
-                SELECT \(unescaped: SiteStore.columns(on: today)),
-                \(unescaped: distance), \(unescaped: certified) AS certified,
-                array_remove(ARRAY[
-                    CASE WHEN NOT s.status = ANY (\(statuses)::text[]) THEN 'status' END,
-                    CASE WHEN s.authorised_until < \(today)::date THEN 'authorisation_expired' END,
-                    CASE WHEN s.authorised_from > \(today)::date THEN 'authorisation_pending' END,
-                    CASE WHEN v.archived THEN 'archived' END,
-                    CASE WHEN NOT \(query.capability) = ANY (v.capabilities) THEN 'capability' END,
-                    CASE WHEN NOT \(unescaped: covered) THEN 'coverage' END,
-                    CASE WHEN NOT \(unescaped: inRadius) THEN 'radius' END], NULL)::text AS reasons,
-                (SELECT max(c.expires_on)::text FROM technician_postings p
-                 JOIN certifications c ON c.tenant_id = p.tenant_id AND c.technician_id = p.technician_id
-                 WHERE p.site_id = v.site_id AND p.valid @> \(today)::date AND c.capability = \(query.capability)
-                   AND c.expires_on < \(today)::date)
-                \(unescaped: SiteStore.from(on: today))
-                WHERE (v.geo IS NOT NULL OR \(unescaped: point) IS NULL) AND \(unescaped: withinMax)
-                  AND (NOT \(eligibleOnly) OR (\(unescaped: eligibility) AND \(unescaped: certified) > 0))
-                ORDER BY v.geo <-> \(unescaped: point), v.name
-                LIMIT \(limit)
+                SELECT near.*, (SELECT count(DISTINCT p.technician_id) \(unescaped: certifiedAt)) AS certified, \(unescaped: lastExpiry)
+                FROM (SELECT \(unescaped: SiteStore.columns(on: today)), \(unescaped: distance) AS distance,
+                      array_remove(ARRAY[
+                          CASE WHEN NOT s.status = ANY (\(statuses)::text[]) THEN 'status' END,
+                          CASE WHEN s.authorised_until < \(today)::date THEN 'authorisation_expired' END,
+                          CASE WHEN s.authorised_from > \(today)::date THEN 'authorisation_pending' END,
+                          CASE WHEN v.archived THEN 'archived' END,
+                          CASE WHEN NOT \(query.capability) = ANY (v.capabilities) THEN 'capability' END,
+                          CASE WHEN NOT \(unescaped: covered) THEN 'coverage' END,
+                          CASE WHEN NOT \(unescaped: inRadius) THEN 'radius' END], NULL) AS reasons,
+                      v.valid @> \(today)::date AS on_day, v.site_id AS site_uuid
+                      FROM sites s
+                      JOIN site_versions v ON v.tenant_id = s.tenant_id AND v.site_id = s.id
+                      JOIN regions r ON r.tenant_id = v.tenant_id AND r.id = v.region_id
+                      WHERE (v.geo IS NOT NULL OR \(unescaped: point) IS NULL) AND \(unescaped: withinMax) AND \(unescaped: prefilter)
+                      ORDER BY \(unescaped: order)
+                      OFFSET 0) AS near
+                WHERE near.on_day AND \(unescaped: eligible)
+                LIMIT \(unescaped: PGQuery(unsafeSQL: String(limit)))
             """).decode().map { (found: NearSite) in
                 var site = found
                 if site.certifiedTechnicians == 0 { site.reasons.append("no_certified_technician") }
@@ -202,9 +241,18 @@ extension SiteRoutes {
             let settings = try await NetworkSettingsStore.read(connection, ladder: call.caller.ladder)
             let ancestors = try await NearestSiteStore.ancestors(connection, region: query.regionID)
             let readable = { (site: NearSite) in call.allows(.siteRead, site.site.target(call.caller)) }
-            // Over-fetch so that sites the caller may not read do not shorten the answer.
-            let found = try await NearestSiteStore.find(connection, query, ancestors: ancestors, probationEligible: settings.probationEligible,
-                                                        eligibleOnly: true, limit: query.limit * 4).filter(readable)
+            // The `limit` nearest; when the caller may not read some of them, four times as many, so
+            // that those do not shorten the answer. Every site walked costs its certification
+            // probes, so a caller who reads them all pays for `limit` sites only.
+            func nearest(_ count: Int) async throws -> [NearSite] {
+                try await NearestSiteStore.find(connection, query, ancestors: ancestors, probationEligible: settings.probationEligible,
+                                                eligibleOnly: true, limit: count)
+            }
+            let first = try await nearest(query.limit)
+            var found = first.filter(readable)
+            if found.count < first.count && first.count == query.limit {
+                found = try await nearest(query.limit * 4).filter(readable)
+            }
             let answer = Array(found.prefix(query.limit))
             var excluded: [NearSite] = []
             if query.explain {
