@@ -9,8 +9,8 @@ local token = os.getenv("BENCH_TOKEN")
 local ids = {}
 for line in io.lines(os.getenv("BENCH_IDS")) do ids[#ids + 1] = line end
 local body = string.format('{"template_id":"%s","inspected_on":"%s","inspector_position_id":"%s",'
-  .. '"scores":[{"item_key":"i1","score":8},{"item_key":"i2","score":8},{"item_key":"i3","score":8},'
-  .. '{"item_key":"i4","score":8},{"item_key":"i5","score":8}],"findings":"bench"}',
+  .. '"scores":[{"item":"i1","score":8},{"item":"i2","score":8},{"item":"i3","score":8},'
+  .. '{"item":"i4","score":8},{"item":"i5","score":8}],"findings":"bench"}',
   os.getenv("BENCH_TEMPLATE"), os.getenv("BENCH_DAY"), os.getenv("BENCH_INSPECTOR"))
 local headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
 
