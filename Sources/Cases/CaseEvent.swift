@@ -49,11 +49,15 @@ package enum CaseEventStore {
             """ as PGQuery)
     }
 
+    /// `CaseEvent`'s columns, of the event `e`.
+    static let columns: PGQuery = """
+        e.id::text, e.step, e.from_state, e.to_state, e.actor_id::text,
+        to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), e.note, e.data::text
+        """
+
     package static func history(_ connection: PGConnection, case id: String) async throws -> [CaseEvent] {
         try await connection.query("""
-            SELECT id::text, step, from_state, to_state, actor_id::text,
-                   to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), note, data::text
-            FROM case_events WHERE case_id = \(id)::uuid ORDER BY id
-            """ as PGQuery).decode()
+            SELECT \(unescaped: columns) FROM case_events e WHERE e.case_id = \(id)::uuid ORDER BY e.id
+            """).decode()
     }
 }

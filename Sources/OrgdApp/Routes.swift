@@ -168,6 +168,7 @@ enum Routes {
         router.add(.POST, "/v1/cases", CaseRoutes.create.handler)
         router.add(.GET, "/v1/cases/settings", CaseSettingsRoutes.read.handler)
         router.add(.PUT, "/v1/cases/settings", CaseSettingsRoutes.replace.handler)
+        router.add(.GET, "/v1/cases/changes", CaseChanges.list.handler)
         router.add(.GET, "/v1/cases/{id}", CaseRoutes.read.handler)
         router.add(.POST, "/v1/cases/{id}/classify", CaseSteps.classify.handler)
         router.add(.POST, "/v1/cases/{id}/solve", CaseSteps.solve.handler)
