@@ -61,14 +61,5 @@ END
 $$;
 
 -- The 998 small companies: 21 units each (a root, a center, a department of 18 groups).
-DO $$
-DECLARE t uuid;
-BEGIN
-    PERFORM set_config('orgd.platform', 'on', true);
-    FOR t IN
-        INSERT INTO tenants (slug, name) SELECT 'filler-' || g, '填充公司' || g FROM generate_series(1, 998) g RETURNING id
-    LOOP
-        PERFORM pg_temp.bench_company(t, 1, 1, 18);
-    END LOOP;
-END
-$$;
+\ir fillers.sql
+DO $$ BEGIN PERFORM pg_temp.bench_fillers(998, 'pg_temp.bench_company(%L, 1, 1, 18)'); END $$;

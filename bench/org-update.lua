@@ -6,13 +6,7 @@ local ids = {}
 for line in io.lines(os.getenv("BENCH_IDS")) do ids[#ids + 1] = line end
 local counter = 0
 
-function setup(thread)
-  thread:set("seed", math.random(1, 1000000))
-end
-
-function init(args)
-  math.randomseed(seed or os.time())
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "wrk-seed.lua")
 
 function request()
   counter = counter + 1
