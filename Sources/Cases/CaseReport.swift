@@ -2,8 +2,8 @@
 // in a calendar month (UTC) summed by category, subcategory, department, site and region: counts,
 // resolved within the SLA, mean and p90 hours to resolve, reopen and satisfaction rates, free and
 // charged repairs. JSON (an object per section), CSV (one table, spreadsheet-safe, as ChartCSV
-// writes it) or SVG (a bar per department, ChartRender.CaseReportSVG). Summed in SQL
-// (CaseReportStore). Decided once as case.handle over the whole tenant, or over the unit and/or
+// writes it) or SVG (a bar per department, ChartRender.CaseReportSVG). Summed in SQL, or read
+// from the month's snapshot while none of its cases changed (CaseReportStore). Decided once as case.handle over the whole tenant, or over the unit and/or
 // region it is narrowed to: a regional manager asks for their region's report.
 
 import App
@@ -18,6 +18,7 @@ package struct CaseReportQuery: Sendable {
     package enum Format: String, Sendable { case json, csv, svg }
 
     package var month: String                   // YYYY-MM
+    package var firstDay: String                // YYYY-MM-01
     package var from: String                    // the month's first instant, UTC
     package var to: String                      // the next month's first instant, UTC
     package var format: Format
@@ -34,6 +35,7 @@ package struct CaseReportQuery: Sendable {
             throw Problem.invalidQuery("month", rule: "month", "month must be a calendar month written YYYY-MM (1970 on), not \(text)")
         }
         month = text
+        firstDay = first.description
         from = "\(first.description)T00:00:00Z"
         to = "\(first.adding(months: 1).description)T00:00:00Z"
         guard let format = Format(rawValue: context.query("format") ?? "json") else {
@@ -87,10 +89,11 @@ package enum CaseReportRoutes {
             return Target(tenant: call.caller.tenant,
                           location: Location(unit: OrgPath.tree(narrowed.unitPath), region: OrgPath.tree(narrowed.regionPath)))
         },
-        perform: { _, narrowed, connection in
+        perform: { call, narrowed, connection in
             let query = narrowed.query
-            return CaseReport(query: query, rows: try await CaseReportStore.rows(connection, from: query.from, to: query.to, unitID: query.unitID,
-                                                                                 regionID: query.regionID, today: OrgDate.today))
+            return CaseReport(query: query, rows: try await CaseReportStore.rows(
+                connection, tenant: call.caller.tenantID!, month: query.firstDay, from: query.from, to: query.to, unitID: query.unitID,
+                regionID: query.regionID, today: OrgDate.today))
         },
         encode: { _, report in
             let name = "cases-\(report.query.month)"

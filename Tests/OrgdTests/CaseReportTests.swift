@@ -18,14 +18,14 @@ struct CaseReportTests {
 
         /// e1–e3 equipment (dispatched to the station), p1–p2 platform, o1 other, r1 not classified:
         ///
-        ///     case  subcategory  unit  region (site's, else customer's)  hours to resolve  breach  reopened  follow-up  charge
-        ///     e1    noise        CS    上海 (station)                     10                 -       -         satisfied  charged 180
-        ///     e2    noise        CS    上海 (station)                     30                 1       1         unsat., then satisfied  free
-        ///     e3    leak         CS    上海 (station)                     -                  -       -         -          charged 120.5
-        ///     p1    login        AS    华南                                5                  -       1         unsatisfied  -
-        ///     p2    -            CS    华南                                1                  -       -         -          -
-        ///     o1    -            CS    none                                2                  -       -         satisfied  -
-        ///     r1    -            CS    华东                                -                  -       -         -          -
+        ///     case  subcategory  unit  site    region  hours to resolve  breach  reopened  follow-up  charge
+        ///     e1    noise        CS    SH-001  上海    10                -       -         satisfied  charged 180
+        ///     e2    noise        CS    SH-001  上海    30                1       1         unsat., then satisfied  free
+        ///     e3    leak         CS    SH-001  上海    -                 -       -         -          charged 120.5
+        ///     p1    login        AS    -       华南    5                 -       1         unsatisfied  -
+        ///     p2    -            CS    -       华南    1                 -       -         -          -
+        ///     o1    -            CS    -       none    2                 -       -         satisfied  -
+        ///     r1    -            CS    -       华东    -                 -       -         -          -
         static func build(_ prefix: String, port: Int) throws -> March {
             let desk = try CaseDesk.start(prefix, port: port)
             let net = desk.net
@@ -196,7 +196,7 @@ struct CaseReportTests {
             let march = try March.build("rptnarrow", port: port)
             let desk = march.desk
             let net = desk.net
-            // 华东 holds 上海: e1 e2 e3 (the station's region) and r1.
+            // 华东 holds 上海: e1 e2 e3, and r1.
             let east = try Self.report(desk.org.client, "&region_id=\(net.east)")
             #expect(east["region_id"] as? String == net.east)
             Self.check(east["total"] as? [String: Any], ["cases": 4, "resolved": 2, "charged_total": 300.5], "华东")
@@ -288,6 +288,44 @@ struct CaseReportTests {
             #expect(svg.raw.contains("售后部 &lt;R&amp;D&gt; (AS)"))
             #expect(svg.check.text.contains("2025-03"))
             #expect(svg.check.text.contains("6 cases · within SLA 75% · p90 24 h · satisfied 100% · reopened 1"), "\(svg.check.text)")
+        }
+    }
+
+    @Test("a month asked again is read from its snapshot until one of its cases changes, through orgd or not; narrowed reports keep none")
+    func snapshot() async throws {
+        try await TestEnvironment.withServer { port in
+            let march = try March.build("rptsnap", port: port)
+            let desk = march.desk
+            func kept() throws -> [[String: String]] {
+                try desk.org.sql("SELECT month::text, fingerprint, summed_at::text FROM case_report_snapshots")
+            }
+            #expect(try kept().isEmpty)
+            let first = try Self.report(desk.org.client)
+            let snapshot = try #require(try kept().first)
+            #expect(snapshot["month"] == "2025-03-01")
+            #expect(snapshot["fingerprint"]?.hasPrefix("7:") == true, "seven cases: \(snapshot)")
+            let again = try Self.report(desk.org.client)
+            #expect(try kept() == [snapshot], "read, not summed again")
+            #expect(NSDictionary(dictionary: again) == NSDictionary(dictionary: first), "the same answer from the snapshot")
+            Self.check(again["total"] as? [String: Any], ["cases": 7, "p90_hours_to_resolve": 22, "charged_total": 300.5], "from the snapshot")
+
+            // A step on a case of the month: summed again.
+            try desk.step(march.e3, "resolve")
+            let resolved = try Self.report(desk.org.client)
+            Self.check(resolved["total"] as? [String: Any], ["cases": 7, "resolved": 6], "after e3's resolution")
+            #expect(try kept().first?["fingerprint"] != snapshot["fingerprint"])
+            // A change made in SQL, past orgd: seen all the same.
+            try desk.org.sql("UPDATE cases SET charge_amount = 200 WHERE id = $1::uuid", [march.e1])
+            Self.check(try Self.report(desk.org.client)["total"] as? [String: Any], ["charged_total": 320.5], "after the SQL change")
+            // A case of another month changes nothing of March's.
+            let changed = try kept()
+            let april = try desk.open(region: desk.net.east)
+            try desk.org.sql("UPDATE cases SET received_at = '2025-04-02T00:00:00Z' WHERE id = $1::uuid", [april])
+            _ = try Self.report(desk.org.client)
+            #expect(try kept() == changed)
+            // Narrowed reports are summed each time and kept nowhere.
+            _ = try Self.report(desk.org.client, "&region_id=\(desk.net.east)")
+            #expect(try kept().count == 1)
         }
     }
 
