@@ -326,6 +326,13 @@ struct CaseReportTests {
             // Narrowed reports are summed each time and kept nowhere.
             _ = try Self.report(desk.org.client, "&region_id=\(desk.net.east)")
             #expect(try kept().count == 1)
+            // Another tenant's snapshot of the same month is its own: row-level security, forced.
+            let other = try CaseDesk.start("rptsnapother", port: port)
+            Self.check(try Self.report(other.org.client)["total"] as? [String: Any], ["cases": 0], "the other tenant's March")
+            #expect(try kept().count == 1)
+            #expect(try other.org.sql("SELECT fingerprint FROM case_report_snapshots").map { $0["fingerprint"] } == ["0:0"])
+            let flags = try desk.org.sql("SELECT relrowsecurity::text AS on, relforcerowsecurity::text AS forced FROM pg_class WHERE relname = 'case_report_snapshots'")
+            #expect(flags.first?["on"] == "true" && flags.first?["forced"] == "true")
         }
     }
 
