@@ -2,8 +2,9 @@
 -- security is forced even for the owner, so each tenant is written with its tenant set).
 --
 -- pg_temp.bench_cases(tenant, cases, pool) gives a tenant the places cases need — 7 regions of
--- 6 provinces, a unit tree (board, customer service center CS, 8 after-sales centers of 5
--- departments: 50 units), 200 authorised repair stations, 3 product lines, subcategories, SLA
+-- 6 provinces, a unit tree (board, customer service center CS with its intake group, 8
+-- after-sales centers of 5 departments: 51 units), 200 authorised repair stations, 3 product
+-- lines, subcategories, SLA
 -- rules — and `cases` cases received over the 365 days before now, more each month (the density
 -- rises linearly from 0.5 to 1.5 times the mean, so the oldest full month holds about 4 % of the
 -- cases and the newest about 12 %: the report's cost can be read against the month's size).
@@ -11,7 +12,8 @@
 -- mostly settled (archived, closed), the last week's spread over the flow; some older ones are
 -- stuck and overdue. One case in ten breached once (with its case_sla_breaches row), one resolved
 -- case in sixteen was reopened. `pool` more cases are received in the last hour, unclassified,
--- at customer service: the transition benchmark classifies them, one request each.
+-- at the intake group (so they stay out of customer service's overdue list): the transition
+-- benchmark classifies them, one request each.
 -- Case histories (case_events) are not generated: no measured request reads them.
 
 SET client_min_messages = warning;
@@ -23,6 +25,7 @@ DECLARE
     departments uuid[];     -- the 40 departments
     stations uuid[];        -- the 200 stations
     service uuid;           -- customer service (CS)
+    intake uuid;            -- its intake group (CS-IN), where the pool waits
 BEGIN
     PERFORM set_config('orgd.tenant_id', p_tenant::text, true);
     DROP TABLE IF EXISTS g_regions, g_units, g_sites;
@@ -40,6 +43,7 @@ BEGIN
     CREATE TEMP TABLE g_units AS
         SELECT 0 AS n, NULL::int AS parent, gen_random_uuid() AS id, 'U0' AS code, '总公司' AS name, 'board' AS kind
         UNION ALL SELECT 1, 0, gen_random_uuid(), 'CS', '客服中心', 'center'
+        UNION ALL SELECT 2, 1, gen_random_uuid(), 'CS-IN', '受理组', 'group'
         UNION ALL SELECT 10 * c, 0, gen_random_uuid(), 'C' || c, '售后中心' || c, 'center' FROM generate_series(1, 8) c
         UNION ALL SELECT 10 * c + d, 10 * c, gen_random_uuid(), 'D' || c || '-' || d, '售后部' || c || '-' || d, 'department'
                   FROM generate_series(1, 8) c, generate_series(1, 5) d;
@@ -52,6 +56,7 @@ BEGIN
     provinces := ARRAY(SELECT id FROM g_regions WHERE parent IS NOT NULL ORDER BY n);
     departments := ARRAY(SELECT id FROM g_units WHERE kind = 'department' ORDER BY n);
     service := (SELECT id FROM g_units WHERE code = 'CS');
+    intake := (SELECT id FROM g_units WHERE code = 'CS-IN');
 
     -- 200 authorised repair stations, spread over the provinces.
     INSERT INTO network_terms (tenant_id, vocabulary, code, name)
@@ -151,7 +156,7 @@ BEGIN
     INSERT INTO cases (tenant_id, number, customer_name, customer_phone, description, channel, region_id, unit_id,
                        state_entered_at, due_at, received_at)
     SELECT p_tenant, 'CS-' || extract(year FROM now())::int || '-P' || lpad(g::text, 6, '0'), '客户P' || g, '13900000000',
-           '洗衣机脱水时噪音很大', 'phone', provinces[1 + g % 42], service, now() - interval '1 hour' + g * interval '1 millisecond',
+           '洗衣机脱水时噪音很大', 'phone', provinces[1 + g % 42], intake, now() - interval '1 hour' + g * interval '1 millisecond',
            now() + interval '1 hour' + g * interval '1 millisecond', now() - interval '1 hour' + g * interval '1 millisecond'
     FROM generate_series(1, p_pool) g;
 
