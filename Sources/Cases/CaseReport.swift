@@ -3,8 +3,9 @@
 // resolved within the SLA, mean and p90 hours to resolve, reopen and satisfaction rates, free and
 // charged repairs. JSON (an object per section), CSV (one table, spreadsheet-safe, as ChartCSV
 // writes it) or SVG (a bar per department, ChartRender.CaseReportSVG). Summed in SQL, or read
-// from the month's snapshot while none of its cases changed (CaseReportStore). Decided once as case.handle over the whole tenant, or over the unit and/or
-// region it is narrowed to: a regional manager asks for their region's report.
+// from the month's snapshot while none of its cases changed (CaseReportStore). Decided once as
+// case.handle over the whole tenant, or over the unit and/or region it is narrowed to: a
+// regional manager asks for their region's report.
 
 import App
 import ChartRender
@@ -104,7 +105,7 @@ package enum CaseReportRoutes {
             }
         })
 
-    /// JSON sections' names, and the key members each row of a section writes before its figures.
+    /// The JSON member holding each section but the total (an object of its own).
     static let sectionNames: [CaseReportSection: String] = [
         .category: "categories", .subcategory: "subcategories", .department: "departments", .site: "sites", .region: "regions",
     ]
