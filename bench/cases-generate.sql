@@ -1,7 +1,7 @@
 -- Synthetic customer cases for bench/cases.sh, generated set-based as the owner role (row-level
 -- security is forced even for the owner, so each tenant is written with its tenant set).
 --
--- pg_temp.bench_cases(tenant, cases, pool) gives a tenant the places cases need — 7 regions of
+-- pg_temp.bench_cases(tenant, cases) gives a tenant the places cases need — 7 regions of
 -- 6 provinces, a unit tree (board, customer service center CS with its intake group, 8
 -- after-sales centers of 5 departments: 51 units), 200 authorised repair stations, 3 product
 -- lines, subcategories, SLA
@@ -11,21 +11,22 @@
 -- Rows are inserted in the order received, as a live system would write them. Older cases are
 -- mostly settled (archived, closed), the last week's spread over the flow; some older ones are
 -- stuck and overdue. One case in ten breached once (with its case_sla_breaches row), one resolved
--- case in sixteen was reopened. `pool` more cases are received in the last hour, unclassified,
--- at the intake group (so they stay out of customer service's overdue list): the transition
--- benchmark classifies them, one request each.
+-- case in sixteen was reopened.
+--
+-- pg_temp.bench_pool(tenant, n) then receives n more cases at the intake group, unclassified, for
+-- the transition benchmark to classify one request each. They are the newest, so they are added
+-- only once the lists have been measured: a list in number order would otherwise pass them all.
 -- Case histories (case_events) are not generated: no measured request reads them.
 
 SET client_min_messages = warning;
 
-CREATE FUNCTION pg_temp.bench_cases(p_tenant uuid, p_cases int, p_pool int) RETURNS void
+CREATE FUNCTION pg_temp.bench_cases(p_tenant uuid, p_cases int) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     provinces uuid[];       -- the 42 provinces, in code order
     departments uuid[];     -- the 40 departments
     stations uuid[];        -- the 200 stations
     service uuid;           -- customer service (CS)
-    intake uuid;            -- its intake group (CS-IN), where the pool waits
 BEGIN
     PERFORM set_config('orgd.tenant_id', p_tenant::text, true);
     DROP TABLE IF EXISTS g_regions, g_units, g_sites;
@@ -56,7 +57,6 @@ BEGIN
     provinces := ARRAY(SELECT id FROM g_regions WHERE parent IS NOT NULL ORDER BY n);
     departments := ARRAY(SELECT id FROM g_units WHERE kind = 'department' ORDER BY n);
     service := (SELECT id FROM g_units WHERE code = 'CS');
-    intake := (SELECT id FROM g_units WHERE code = 'CS-IN');
 
     -- 200 authorised repair stations, spread over the provinces.
     INSERT INTO network_terms (tenant_id, vocabulary, code, name)
@@ -152,18 +152,28 @@ BEGIN
         ) d
     ) e
     ORDER BY received_at;
-    -- The pool the transition benchmark classifies: received in the last hour, at customer service.
-    INSERT INTO cases (tenant_id, number, customer_name, customer_phone, description, channel, region_id, unit_id,
-                       state_entered_at, due_at, received_at)
-    SELECT p_tenant, 'CS-' || extract(year FROM now())::int || '-P' || lpad(g::text, 6, '0'), '客户P' || g, '13900000000',
-           '洗衣机脱水时噪音很大', 'phone', provinces[1 + g % 42], intake, now() - interval '1 hour' + g * interval '1 millisecond',
-           now() + interval '1 hour' + g * interval '1 millisecond', now() - interval '1 hour' + g * interval '1 millisecond'
-    FROM generate_series(1, p_pool) g;
-
     INSERT INTO case_sla_breaches (tenant_id, case_id, state, due_at, left_at)
     SELECT p_tenant, id, 'classified', received_at + interval '1 day', received_at + interval '30 hours' FROM cases WHERE breaches > 0;
     INSERT INTO case_numbers (tenant_id, year, last)
     SELECT p_tenant, extract(year FROM received_at)::int, count(*) FROM cases GROUP BY 2;
     DROP TABLE g_regions, g_units, g_sites;
+END
+$$;
+
+CREATE FUNCTION pg_temp.bench_pool(p_tenant uuid, p_cases int) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    provinces uuid[];
+    intake uuid;
+BEGIN
+    PERFORM set_config('orgd.tenant_id', p_tenant::text, true);   -- before reading: row-level security
+    provinces := ARRAY(SELECT id FROM regions WHERE parent_id IS NOT NULL ORDER BY code);
+    intake := (SELECT unit_id FROM unit_versions WHERE code = 'CS-IN');
+    INSERT INTO cases (tenant_id, number, customer_name, customer_phone, description, channel, region_id, unit_id,
+                       state_entered_at, due_at, received_at)
+    SELECT p_tenant, 'CS-' || extract(year FROM now())::int || '-P' || lpad(g::text, 6, '0'), '客户P' || g, '13900000000',
+           '洗衣机脱水时噪音很大', 'phone', provinces[1 + g % cardinality(provinces)], intake, now() - interval '1 hour' + g * interval '1 millisecond',
+           now() + interval '1 hour' + g * interval '1 millisecond', now() - interval '1 hour' + g * interval '1 millisecond'
+    FROM generate_series(1, p_cases) g;
 END
 $$;
