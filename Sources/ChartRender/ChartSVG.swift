@@ -31,17 +31,11 @@ package enum ChartSVG {
         let height = (extent.maxY - extent.minY + titleHeight + footerHeight + 2 * margin).rounded(.up)
         let left = margin - extent.minX, top = margin + titleHeight - extent.minY
 
-        var svg = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" \
-            font-family="\(fonts)" font-size="12">
-            <title>\(ChartText.xml(title))</title>
+        var svg = opening(width: width, height: height, title: title, defs: """
             <defs><marker id="handoff-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" \
             orient="auto" markerUnits="strokeWidth"><path d="M0,0 L10,5 L0,10 z" fill="#1f5fbf"/></marker></defs>
-            <rect x="0" y="0" width="\(n(width))" height="\(n(height))" fill="#ffffff"/>
-            <text x="\(n(margin))" y="\(n(margin + 18))" font-size="18" font-weight="bold" fill="#1a1a1a">\(ChartText.xml(title))</text>
 
-            """
+            """)
         svg += "<g stroke=\"#7a7a7a\" stroke-width=\"1.2\" fill=\"none\">\n"
         for s in layout.segments {
             svg += "<line x1=\"\(n(s.x1 + left))\" y1=\"\(n(s.y1 + top))\" x2=\"\(n(s.x2 + left))\" y2=\"\(n(s.y2 + top))\"/>\n"
@@ -145,6 +139,21 @@ package enum ChartSVG {
             svg += "<text x=\"\(n(x))\" y=\"\(n(styleY + 20 + 18 * Double(index)))\" fill=\"#1f5fbf\">\(ChartText.xml(line))</text>\n"
         }
         return svg + "</g>\n"
+    }
+
+    /// The start of every drawing: the XML declaration, the <svg> element of `width`×`height` in
+    /// the CJK-first fonts, its title, `defs` (lines of their own), a white background and the
+    /// title written large at the top left. The caller appends the rest and `</svg>`.
+    package static func opening(width: Double, height: Double, title: String, defs: String = "") -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" \
+        font-family="\(fonts)" font-size="12">
+        <title>\(ChartText.xml(title))</title>
+        \(defs)<rect x="0" y="0" width="\(n(width))" height="\(n(height))" fill="#ffffff"/>
+        <text x="\(n(margin))" y="\(n(margin + 18))" font-size="18" font-weight="bold" fill="#1a1a1a">\(ChartText.xml(title))</text>
+
+        """
     }
 
     /// A coordinate with at most one decimal.

@@ -54,16 +54,8 @@ package enum NetworkMapSVG {
         let height = (2 * m + ChartSVG.titleHeight + max(mapHeight, tableHeight) + legendHeight + footer).rounded(.up)
         let top = m + ChartSVG.titleHeight
 
-        var svg = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" \
-            font-family="\(ChartSVG.fonts)" font-size="12">
-            <title>\(ChartText.xml(title))</title>
-            <rect x="0" y="0" width="\(n(width))" height="\(n(height))" fill="#ffffff"/>
-            <text x="\(n(m))" y="\(n(m + 18))" font-size="18" font-weight="bold" fill="#1a1a1a">\(ChartText.xml(title))</text>
-            <rect x="\(n(m))" y="\(n(top))" width="\(n(mapWidth))" height="\(n(mapHeight))" fill="#f4f7fb" stroke="#c8d2de"/>
-
-            """
+        var svg = ChartSVG.opening(width: width, height: height, title: title)
+        svg += "<rect x=\"\(n(m))\" y=\"\(n(top))\" width=\"\(n(mapWidth))\" height=\"\(n(mapHeight))\" fill=\"#f4f7fb\" stroke=\"#c8d2de\"/>\n"
         // Marks, then their labels on top.
         for site in placed {
             let (x, y) = project(site.latitude!, site.longitude!)

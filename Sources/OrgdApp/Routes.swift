@@ -186,6 +186,7 @@ enum Routes {
         router.add(.POST, "/v1/cases/{id}/resume", CaseSteps.resume.handler)
 
         // The monthly quality report (Cases)
+        router.add(.GET, "/v1/cases/reports/monthly", CaseReportRoutes.monthly.handler)
 
 
         return router
