@@ -13,7 +13,7 @@ import Testing
 struct CaseReportTests {
     /// A desk with the month's cases, and one case each just before and just after March 2025 (UTC).
     struct March {
-        let desk: CaseDesk
+        let desk: ReportDesk
         let e1, e2, e3, p1, p2, o1, r1: String
 
         /// e1–e3 equipment (dispatched to the station), p1–p2 platform, o1 other, r1 not classified:
@@ -27,7 +27,7 @@ struct CaseReportTests {
         ///     o1    -            CS    -       none    2                 -       -         satisfied  -
         ///     r1    -            CS    -       华东    -                 -       -         -          -
         static func build(_ prefix: String, port: Int) throws -> March {
-            let desk = try CaseDesk.start(prefix, port: port)
+            let desk = try ReportDesk.start(prefix, port: port)
             let net = desk.net
             let e1 = try desk.open(region: net.shanghai)
             try desk.dispatch(e1)
@@ -113,7 +113,7 @@ struct CaseReportTests {
             let march = try March.build("rptfig", port: port)
             let desk = march.desk
             // Another tenant's March case never counts.
-            let other = try CaseDesk.start("rptfigother", port: port)
+            let other = try ReportDesk.start("rptfigother", port: port)
             let foreign = try other.open(region: other.net.shanghai)
             try other.org.sql("UPDATE cases SET received_at = '2025-03-05T00:00:00Z' WHERE id = $1::uuid", [foreign])
 
@@ -327,7 +327,7 @@ struct CaseReportTests {
             _ = try Self.report(desk.org.client, "&region_id=\(desk.net.east)")
             #expect(try kept().count == 1)
             // Another tenant's snapshot of the same month is its own: row-level security, forced.
-            let other = try CaseDesk.start("rptsnapother", port: port)
+            let other = try ReportDesk.start("rptsnapother", port: port)
             Self.check(try Self.report(other.org.client)["total"] as? [String: Any], ["cases": 0], "the other tenant's March")
             #expect(try kept().count == 1)
             #expect(try other.org.sql("SELECT fingerprint FROM case_report_snapshots").map { $0["fingerprint"] } == ["0:0"])
@@ -339,8 +339,8 @@ struct CaseReportTests {
     @Test("bad parameters are refused naming the parameter and the rule, before anything is read")
     func badParameters() async throws {
         try await TestEnvironment.withServer { port in
-            let desk = try CaseDesk.start("rptbad", port: port)
-            let other = try CaseDesk.start("rptbadother", port: port)
+            let desk = try ReportDesk.start("rptbad", port: port)
+            let other = try ReportDesk.start("rptbadother", port: port)
             let refusals: [(String, String, String)] = [
                 ("", "month", "required"),
                 ("month=2025-13", "month", "month"),

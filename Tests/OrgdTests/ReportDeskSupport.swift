@@ -7,7 +7,7 @@ import Foundation
 import HTTP
 import Testing
 
-struct CaseDesk {
+struct ReportDesk {
     let net: NetworkSiteTests.Network
     let service: String                 // 客服中心: where cases are received
     let afterSales: String              // 售后部: where platform issues are forwarded
@@ -29,14 +29,14 @@ struct CaseDesk {
         ]
     }
 
-    static func start(_ prefix: String, port: Int, sla: [[String: Any]] = CaseDesk.defaultSLA) throws -> CaseDesk {
+    static func start(_ prefix: String, port: Int, sla: [[String: Any]] = ReportDesk.defaultSLA) throws -> ReportDesk {
         let net = try NetworkSiteTests.Network.start(prefix, port: port)
         let service = try net.org.unit("客服中心", code: "CS")
         let afterSales = try net.org.unit("售后部", code: "AS")
         let station = try net.org.site("SH-001", name: "上海浦东维修站", region: net.shanghai, at: (31.22, 121.54), capabilities: ["washer/repair"])
         try net.org.authorise(station)
         try net.certifiedTechnician(at: station)
-        let desk = CaseDesk(net: net, service: service, afterSales: afterSales, station: station)
+        let desk = ReportDesk(net: net, service: service, afterSales: afterSales, station: station)
         try desk.settings(["sla": sla, "warranties": [["product_line": "washer", "months": 24]],
                            "subcategories": [["category": "equipment", "code": "noise", "name": "噪音"],
                                              ["category": "equipment", "code": "leak", "name": "漏水"],
