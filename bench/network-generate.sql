@@ -122,11 +122,13 @@ $$;
 
 -- For the inspection-create measurement (bench/network.sh, off until the endpoint exists): a
 -- checklist of 5 items of 10 points (weight 20 each, the first mandatory) and an inspector's
--- position in a one-unit org chart. Returns the template's and the position's ids.
+-- position in a one-unit org chart, held since yesterday (the endpoint records who held it on the
+-- day). Returns the template's and the position's ids.
 CREATE FUNCTION pg_temp.bench_inspection_fixtures(p_tenant uuid, OUT template_id uuid, OUT position_id uuid)
 LANGUAGE plpgsql AS $$
 DECLARE
     unit uuid := gen_random_uuid();
+    inspector uuid := gen_random_uuid();
     since date := current_date - 700;
 BEGIN
     PERFORM set_config('orgd.tenant_id', p_tenant::text, true);
@@ -142,6 +144,9 @@ BEGIN
     INSERT INTO position_versions (tenant_id, position_id, valid, unit_id, title, grade, headcount_kind, headcount_min,
                                    headcount_max, kind, sort_order)
     VALUES (p_tenant, position_id, daterange(since, NULL), unit, '巡检员', 'B+1', 'exact', 1, 1, 'head', 0);
+    INSERT INTO people (tenant_id, id, employee_no, name) VALUES (p_tenant, inspector, 'INS-1', '巡检员甲');
+    INSERT INTO assignments (tenant_id, person_id, position_id, kind, valid)
+    VALUES (p_tenant, inspector, position_id, 'primary', daterange(current_date - 1, NULL));
 END
 $$;
 
