@@ -19,4 +19,17 @@ extension JSONWriter {
         for value in values { string(value) }
         endArray()
     }
+
+    /// `"key": {"latitude": …, "longitude": …}`, or null without a point (sites, cases).
+    package mutating func field(_ key: String, latitude: Double?, longitude: Double?) {
+        self.key(key)
+        guard let latitude, let longitude else {
+            raw("null".utf8)
+            return
+        }
+        beginObject()
+        field("latitude", latitude)
+        field("longitude", longitude)
+        endObject()
+    }
 }

@@ -156,15 +156,7 @@ package struct CaseRecord: Sendable, PGRowDecodable, JSONResource {
         json.field("description", description)
         json.field("channel", channel)
         json.field("region_id", regionID)
-        json.key("location")
-        if let latitude, let longitude {
-            json.beginObject()
-            json.field("latitude", latitude)
-            json.field("longitude", longitude)
-            json.endObject()
-        } else {
-            json.raw("null".utf8)
-        }
+        json.field("location", latitude: latitude, longitude: longitude)
         json.field("unit_id", unitID)
         json.field("assignee_person_id", assigneePersonID)
         json.field("site_id", siteID)

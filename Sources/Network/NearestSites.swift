@@ -115,16 +115,6 @@ package struct NearSite: Sendable, PGRowDecodable {
 }
 
 package enum NearestSiteStore {
-    /// The region and its ancestors (today's tree), for the coverage test; empty for nil.
-    static func ancestors(_ connection: PGConnection, region: String?) async throws -> [String]? {
-        guard let region else { return nil }
-        guard let path = try await connection.query("SELECT orgd_region_path(\(region)::uuid)::text" as PGQuery)
-                .decodeFirst(String?.self) ?? nil else {
-            throw Problem.invalidQuery("region_id", rule: "exists", "region_id \(region) names no region of this tenant")
-        }
-        return OrgPath.ids(path)
-    }
-
     /// Nearest first (or by name without coordinates): the sites today with their distance,
     /// certified technicians and reasons. `eligibleOnly` keeps only eligible ones and stops at
     /// `limit`; otherwise the `limit` nearest whatever they are (for `explain`).
@@ -239,7 +229,10 @@ extension SiteRoutes {
                 throw Problem.invalidQuery("capability", rule: problem.rule ?? "capability", problem.detail)
             }
             let settings = try await NetworkSettingsStore.read(connection, ladder: call.caller.ladder)
-            let ancestors = try await NearestSiteStore.ancestors(connection, region: query.regionID)
+            let ancestors = try await SiteEligibility.ancestors(connection, region: query.regionID)
+            if let region = query.regionID, ancestors?.isEmpty != false {
+                throw Problem.invalidQuery("region_id", rule: "exists", "region_id \(region) names no region of this tenant")
+            }
             let readable = { (site: NearSite) in call.allows(.siteRead, site.site.target(call.caller)) }
             // The `limit` nearest; when the caller may not read some of them, four times as many, so
             // that those do not shorten the answer. Every site walked costs its certification

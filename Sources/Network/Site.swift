@@ -93,15 +93,7 @@ package struct Site: Sendable, PGRowDecodable, JSONResource {
         json.field("region_id", regionID)
         json.field("region_name", regionName)
         json.field("address", address)
-        json.key("location")
-        if let latitude, let longitude {
-            json.beginObject()
-            json.field("latitude", latitude)
-            json.field("longitude", longitude)
-            json.endObject()
-        } else {
-            json.raw("null".utf8)
-        }
+        json.field("location", latitude: latitude, longitude: longitude)
         json.key("contact")
         json.beginObject()
         json.field("name", contactName)

@@ -38,7 +38,8 @@ package enum SiteEligibility {
             """ as PGQuery).decodeFirst(Double.self) ?? 0
     }
 
-    /// The region and its ancestors in today's tree; nil for no region.
+    /// The region and its ancestors in today's tree; nil for no region, empty for a region that
+    /// is not this tenant's.
     package static func ancestors(_ connection: PGConnection, region: String?) async throws -> [String]? {
         guard let region else { return nil }
         let path: String? = try await connection.query("SELECT orgd_region_path(\(region)::uuid)::text" as PGQuery).decodeFirst(String?.self) ?? nil
