@@ -89,19 +89,29 @@ CREATE INDEX sites_authorised_until ON sites (tenant_id, authorised_until) WHERE
 COMMENT ON TABLE sites IS 'A site''s identity, code (unique per tenant), status in the authorisation lifecycle and authorisation period; revision is the ETag. Its dated state is in site_versions.';
 COMMENT ON COLUMN sites.authorised_until IS 'Last day of the authorisation; from the day after, the site is ineligible whatever its status, with nobody acting.';
 
-CREATE FUNCTION orgd_site_status_move() RETURNS trigger
+-- One guard for every lifecycle a table of moves describes (sites here, cases in 0026): the
+-- trigger's arguments name the moves table and the column; the table has from_<column> and
+-- to_<column>. The refusal names the trigger as its constraint.
+CREATE FUNCTION orgd_refuse_unlisted_move() RETURNS trigger
     LANGUAGE plpgsql AS $$
+DECLARE
+    before text := to_jsonb(OLD) ->> TG_ARGV[1];
+    after text := to_jsonb(NEW) ->> TG_ARGV[1];
+    listed boolean;
 BEGIN
-    IF NEW.status IS DISTINCT FROM OLD.status
-       AND NOT EXISTS (SELECT 1 FROM site_status_moves WHERE from_status = OLD.status AND to_status = NEW.status) THEN
-        RAISE EXCEPTION 'a site moves from % only along the authorisation lifecycle, not to %', OLD.status, NEW.status
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'sites_status_lifecycle';
+    IF after IS DISTINCT FROM before THEN
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I = $1 AND %I = $2)', TG_ARGV[0], 'from_' || TG_ARGV[1], 'to_' || TG_ARGV[1])
+            INTO listed USING before, after;
+        IF NOT listed THEN
+            RAISE EXCEPTION '% moves from % only along %, not to %', TG_TABLE_NAME, before, TG_ARGV[0], after
+                USING ERRCODE = 'check_violation', CONSTRAINT = TG_NAME;
+        END IF;
     END IF;
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION orgd_site_status_move() IS 'Refuses a status change that is not a row of site_status_moves.';
-CREATE TRIGGER sites_status_lifecycle BEFORE UPDATE OF status ON sites FOR EACH ROW EXECUTE FUNCTION orgd_site_status_move();
+COMMENT ON FUNCTION orgd_refuse_unlisted_move() IS 'Refuses a change of the column TG_ARGV[1] that is not a row of the moves table TG_ARGV[0].';
+CREATE TRIGGER sites_status_lifecycle BEFORE UPDATE OF status ON sites FOR EACH ROW EXECUTE FUNCTION orgd_refuse_unlisted_move('site_status_moves', 'status');
 
 CREATE TABLE site_versions (
     tenant_id                uuid NOT NULL,

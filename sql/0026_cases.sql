@@ -134,19 +134,8 @@ CREATE INDEX cases_unit ON cases (tenant_id, unit_id, state);
 CREATE INDEX cases_site ON cases (tenant_id, site_id) WHERE site_id IS NOT NULL;
 COMMENT ON TABLE cases IS 'A customer''s issue from receipt to archive; state moves only along case_state_moves. due_at is the SLA deadline of the current state, pushed back by the time spent paused.';
 
-CREATE FUNCTION orgd_case_state_move() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.state IS DISTINCT FROM OLD.state
-       AND NOT EXISTS (SELECT 1 FROM case_state_moves WHERE from_state = OLD.state AND to_state = NEW.state) THEN
-        RAISE EXCEPTION 'a case moves from % only along the flow, not to %', OLD.state, NEW.state
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'cases_state_flow';
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION orgd_case_state_move() IS 'Refuses a change of state that is not a row of case_state_moves.';
-CREATE TRIGGER cases_state_flow BEFORE UPDATE OF state ON cases FOR EACH ROW EXECUTE FUNCTION orgd_case_state_move();
+-- The flow's guard: sql/0025's orgd_refuse_unlisted_move over case_state_moves.
+CREATE TRIGGER cases_state_flow BEFORE UPDATE OF state ON cases FOR EACH ROW EXECUTE FUNCTION orgd_refuse_unlisted_move('case_state_moves', 'state');
 
 -- Attachments are metadata only: orgd stores no files.
 CREATE TABLE case_attachments (
