@@ -37,9 +37,14 @@ struct WebConsole: Sendable {
 
     let files: [String: File]          // by URL path: "/index.html", "/lib/api.js"
 
-    /// Reads every regular, non-hidden file under `directory`. A missing folder is an empty
-    /// console (orgd still serves the API); an unreadable file or an oversized folder is an error.
+    /// Reads every regular, non-hidden file under `directory`. No folder ("" or missing) is an
+    /// empty console (orgd still serves the API); an unreadable file or an oversized folder is an
+    /// error.
     init(directory: String) throws {
+        guard !directory.isEmpty else {
+            self.files = [:]
+            return
+        }
         let root = URL(fileURLWithPath: directory, isDirectory: true).resolvingSymlinksInPath()
         var files: [String: File] = [:]
         var total = 0
