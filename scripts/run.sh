@@ -8,7 +8,7 @@
 # Reads: DATABASE_URL, ORGD_DATABASE_URL, ORGD_ADMIN_DATABASE_URL (any set: no private cluster;
 #        DATABASE_URL alone of a superuser or owner role migrates, and orgd serves as orgd_app),
 #        ORGD_HOST (127.0.0.1), ORGD_PORT (8080), ORGD_LOOPS, ORGD_SQL_DIR (./sql),
-#        ORGD_DOCS_DIR (./docs), ORGD_SEED_DEMO (1 with the private cluster, 0 with DATABASE_URL).
+#        ORGD_DOCS_DIR (./docs), ORGD_WEB_DIR (./web), ORGD_SEED_DEMO (1 with the private cluster, 0 with DATABASE_URL).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -150,6 +150,7 @@ serve() {
     else
       log "ready: $url  (Ctrl-C stops orgd)"
     fi
+    log "console: $url/"
   fi
   # `wait` returns early when a trapped signal arrives; orgd itself ignores the terminal's
   # SIGINT (background job), so it is stopped here with SIGTERM.
@@ -177,6 +178,7 @@ main() {
   build
   export ORGD_HOST="${ORGD_HOST:-127.0.0.1}" ORGD_PORT="${ORGD_PORT:-8080}"
   export ORGD_SQL_DIR="${ORGD_SQL_DIR:-$ORGD_ROOT/sql}" ORGD_DOCS_DIR="${ORGD_DOCS_DIR:-$ORGD_ROOT/docs}"
+  export ORGD_WEB_DIR="${ORGD_WEB_DIR:-$ORGD_ROOT/web}"
   setup_database
   ((interrupted)) && exit 130
   log "migrating: orgd migrate"
