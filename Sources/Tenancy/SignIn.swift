@@ -2,6 +2,8 @@
 // tenant, an unknown login, a disabled user and a wrong password, and spends the same scrypt
 // time on each (an unknown login is checked against a decoy hash). Failures are throttled per
 // account and per client address across every orgd instance (the table sign_in_failures).
+// With `"cookie": true` the browser console gets the same session as an HttpOnly cookie and a
+// CSRF token instead of the bearer token (App/BrowserSession.swift says why).
 
 import App
 import Foundation
