@@ -109,7 +109,7 @@ struct SchemaShapeTests {
     }
 
     /// "UNIQUE (digest)" or "EXCLUDE (orgd_key(tenant_id, unit_id), valid)": the definition with operators and index method left out.
-    static func shape(kind: String, definition: String) -> String {
+    static func shape(kind: String, _ definition: String) -> String {
         if kind == "u" { return definition }
         var text = definition.replacingOccurrences(of: "EXCLUDE USING gist ", with: "EXCLUDE ")
         for drop in [" WITH =", " WITH &&"] { text = text.replacingOccurrences(of: drop, with: "") }
