@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks for (and, as root, installs with apt-get) what building, running, testing and benching
 # orgd needs: a PostgreSQL server and client, libpq and OpenSSL headers, pkg-config, curl;
-# with --bench also wrk, nginx and pgbench; with --fuzz also python3, pip, schemathesis and the
+# with --bench also wrk, nginx, haproxy and pgbench; with --fuzz also python3, pip, schemathesis and the
 # contract check's openapi-spec-validator and openapi-python-client.
 # Quiet when everything is present. Not root and something missing: says what to install, exits 1.
 #
@@ -63,6 +63,7 @@ check_base() {
 check_bench() {
   local bindir
   have wrk || need wrk
+  have haproxy || [[ -x /usr/sbin/haproxy ]] || need haproxy
   have nginx || [[ -x /usr/sbin/nginx ]] || need nginx
   bindir="$(pg_bindir)"
   have pgbench || [[ -n $bindir && -x $bindir/pgbench ]] || need postgresql-client

@@ -9,6 +9,7 @@ import Foundation
 import Glibc
 import HTTP
 import Postgres
+import Synchronization
 
 public enum Orgd {
     static let usage = """
@@ -108,7 +109,14 @@ public enum Orgd {
             return 1
         }
         say("orgd listening on http://\(hostForURL(configuration.host)):\(running.server.port)")
-        waitForSignal(signals)
+        _ = waitForSignal(signals)
+        running.lifecycle.beginStopping()
+        if configuration.shutdownDelaySeconds > 0 {
+            // Behind a load balancer: keep serving while /readyz fails its health checks, so it
+            // stops sending new requests before the listeners close. A second signal cuts it short.
+            say("orgd: stopping: /readyz answers 503; serving on for up to \(configuration.shutdownDelaySeconds) s")
+            _ = waitForSignal(signals, timeoutMillis: Int32(configuration.shutdownDelaySeconds * 1000))
+        }
         say("orgd: shutting down (up to \(configuration.shutdownTimeoutSeconds) s for requests in flight)")
         let clean = running.stop(timeout: .seconds(configuration.shutdownTimeoutSeconds))
         say("orgd: stopped\(clean ? "" : " (some connections were cut at the time limit)")")
@@ -119,12 +127,20 @@ public enum Orgd {
         host.contains(":") ? "[\(host)]" : host
     }
 
-    static func waitForSignal(_ fd: Int32) {
+    /// Waits for a shutdown signal on `fd`, for ever or up to `timeoutMillis`; true when one came.
+    static func waitForSignal(_ fd: Int32, timeoutMillis: Int32 = -1) -> Bool {
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let deadline = ContinuousClock.now + .milliseconds(Int(max(timeoutMillis, 0)))
         while true {
-            if poll(&poller, 1, -1) > 0 {
+            var wait: Int32 = -1
+            if timeoutMillis >= 0 {
+                let left = (deadline - ContinuousClock.now).components
+                wait = Int32(max(0, left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000))
+                if wait == 0 { return false }
+            }
+            if poll(&poller, 1, wait) > 0 {
                 var info = [UInt8](repeating: 0, count: 128)      // struct signalfd_siginfo
-                if read(fd, &info, 128) == 128 { return }
+                if read(fd, &info, 128) == 128 { return true }
             }
         }
     }
@@ -134,11 +150,13 @@ public enum Orgd {
 public final class RunningServer: Sendable {
     public let server: HTTPServer
     public let group: EventLoopGroup
+    public let lifecycle: Lifecycle
     let resources: Resources
 
-    init(server: HTTPServer, group: EventLoopGroup, resources: Resources) {
+    init(server: HTTPServer, group: EventLoopGroup, lifecycle: Lifecycle, resources: Resources) {
         self.server = server
         self.group = group
+        self.lifecycle = lifecycle
         self.resources = resources
     }
 
@@ -166,8 +184,9 @@ public final class RunningServer: Sendable {
             return [("state=\"size\"", size), ("state=\"open\"", open), ("state=\"idle\"", idle), ("state=\"waiting\"", waiting)]
         }
         let openAPI = (try? Array(Data(contentsOf: URL(fileURLWithPath: configuration.docsDirectory + "/openapi.yaml")))) ?? Array("openapi: 3.0.3\n".utf8)
+        let lifecycle = Lifecycle()
         let pipeline = Pipeline(router: Routes.all(configuration: configuration, metrics: metrics, resources: resources,
-                                                   openAPI: openAPI, console: console),
+                                                   lifecycle: lifecycle, openAPI: openAPI, console: console),
                                 resources: resources)
         let server = HTTPServer(configuration: configuration.httpConfiguration, group: group,
                                 responder: pipeline, metrics: metrics)
@@ -178,7 +197,7 @@ public final class RunningServer: Sendable {
             group.shutdown()
             throw error
         }
-        return RunningServer(server: server, group: group, resources: resources)
+        return RunningServer(server: server, group: group, lifecycle: lifecycle, resources: resources)
     }
 
     /// Opens the first pooled connection, which runs the serving-role check (ServingRoleCheck);
@@ -206,6 +225,7 @@ public final class RunningServer: Sendable {
     /// Graceful stop: drain HTTP, close the pools and listeners, stop the loops.
     @discardableResult
     public func stop(timeout: Duration) -> Bool {
+        lifecycle.beginStopping()
         let clean = server.shutdown(timeout: timeout)
         let resources = self.resources
         group.onEach { _, loop in resources.on(loop).close() }
@@ -217,4 +237,16 @@ public final class RunningServer: Sendable {
 /// The start-up check's refusal: written once by its task, read after the task signals.
 final class RefusalBox: @unchecked Sendable {
     var error: PGError?
+}
+
+/// Whether orgd is stopping: set once on SIGTERM (before the shutdown delay and the drain), read by
+/// `/readyz` on any loop.
+public final class Lifecycle: Sendable {
+    private let stopping = Atomic<Bool>(false)
+
+    public init() {}
+
+    public var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    public func beginStopping() { stopping.store(true, ordering: .relaxed) }
 }

@@ -12,14 +12,14 @@ import Tenancy
 
 enum Routes {
     static func all(configuration: Configuration, metrics: HTTPMetrics, resources: Resources,
-                    openAPI: [UInt8], console: WebConsole) -> Router<RouteHandler> {
+                    lifecycle: Lifecycle, openAPI: [UInt8], console: WebConsole) -> Router<RouteHandler> {
         var router = Router<RouteHandler>()
         let tokenTTL = configuration.tokenTTLSeconds
         let signInLimits = SignIn.Limits(account: configuration.signInAccountLimit, client: configuration.signInClientLimit)
 
         // orgd itself: liveness, readiness, metrics, the API description
         router.add(.GET, "/healthz", .sync(SystemRoutes.healthz))
-        router.add(.GET, "/readyz", .async { try await SystemRoutes.readyz($0, expectedMigration: resources.expectedMigration) })
+        router.add(.GET, "/readyz", .async { try await SystemRoutes.readyz($0, expectedMigration: resources.expectedMigration, lifecycle: lifecycle) })
         router.add(.GET, "/metrics", .sync { _ in SystemRoutes.metrics(metrics) })
         router.add(.GET, "/openapi.yaml", .sync { _ in SystemRoutes.openAPI(openAPI) })
 

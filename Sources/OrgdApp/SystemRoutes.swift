@@ -11,9 +11,13 @@ enum SystemRoutes {
         HTTPResponse(status: 200, contentType: "application/json", body: Array(#"{"status":"ok"}"#.utf8))
     }
 
-    /// Ready means: the database answers and its schema is at the level this build expects.
-    /// One indexed read; cheap enough for a load balancer to poll every second.
-    static func readyz(_ context: RequestContext, expectedMigration: Int) async throws -> HTTPResponse {
+    /// Ready means: orgd is not stopping, the database answers and its schema is at the level
+    /// this build expects. One indexed read; cheap enough for a load balancer to poll every second.
+    static func readyz(_ context: RequestContext, expectedMigration: Int, lifecycle: Lifecycle) async throws -> HTTPResponse {
+        if lifecycle.isStopping {
+            return Problem(status: 503, code: "SHUTTING_DOWN",
+                           detail: "orgd is stopping: it finishes the requests it has and takes no new connections soon").response
+        }
         let applied: Int
         do {
             let result = try await context.pool.withConnection { connection in

@@ -155,4 +155,53 @@ struct RecoveryTests {
         #expect(orgd.wait() == 0, "\(orgd.output)")
         #expect(blocker.wait() == 0)
     }
+
+    @Test("with a shutdown delay, SIGTERM turns /readyz to 503 SHUTTING_DOWN while requests are still served, then orgd exits 0")
+    func shutdownDelay() async throws {
+        try TestEnvironment.migrate()
+        let orgd = try ChildProcess.start(Subprocess.orgdBinary, ["serve", "--port", "0", "--loops", "1", "--access-log", "false",
+                                                                  "--shutdown-delay", "30"],
+                                          environment: [
+                                              "ORGD_DATABASE_URL": try TestEnvironment.databaseURL,
+                                              "ORGD_SQL_DIR": TestEnvironment.repositoryRoot + "/sql",
+                                              "ORGD_DOCS_DIR": TestEnvironment.repositoryRoot + "/docs",
+                                          ])
+        defer { orgd.signal(SIGKILL); _ = orgd.wait() }
+        let port = try await Self.listeningPort(orgd)
+        let client = try RawClient(port: port)
+        try client.send("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+
+        orgd.signal(SIGTERM)
+        var stopping = false
+        for _ in 0..<100 where !stopping {
+            try client.send("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+            let ready = try client.readResponse()
+            stopping = ready.status == 503 && ready.text.contains("SHUTTING_DOWN")
+            if !stopping { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(stopping, "readyz did not turn 503 after SIGTERM")
+        // Still serving during the delay, on this keep-alive connection and on a new one.
+        try client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        let fresh = try RawClient(port: port)
+        try fresh.send("GET /openapi.yaml HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try fresh.readResponse().status == 200)
+        // A second signal ends the delay at once; the drain follows and the exit is clean.
+        orgd.signal(SIGTERM)
+        #expect(orgd.wait() == 0, "\(orgd.output)")
+        #expect(orgd.output.contains("serving on for up to 30 s"), "\(orgd.output)")
+    }
+
+    /// The port a started orgd says it listens on (its first line).
+    static func listeningPort(_ orgd: ChildProcess) async throws -> Int {
+        for _ in 0..<100 {
+            if let range = orgd.output.range(of: "http://127.0.0.1:"),
+               let port = Int(orgd.output[range.upperBound...].prefix { $0.isNumber }) {
+                return port
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("orgd did not say where it listens: \(orgd.output)")
+    }
 }
