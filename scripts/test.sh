@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # The README's test command (and CI's, through .ci/run): installs what is missing, checks that
-# every target imports only those below it (scripts/check-layers.py) and that no SQL literal
-# pastes a value into the statement (scripts/check-sql.py), builds orgd
+# every target imports only those below it (scripts/check-layers.py), that no SQL literal
+# pastes a value into the statement (scripts/check-sql.py) and that every migration stays
+# compatible with the release before (scripts/check-migrations.py), builds orgd
 # and its tests, starts a throwaway PostgreSQL cluster, runs `swift test` against it, then fuzzes
 # a live orgd with schemathesis from docs/openapi.yaml and checks the document's contract (valid
-# OpenAPI; a generated Python client works against a live orgd), and last runs the libFuzzer
-# targets in Fuzz/ for a short while (scripts/fuzz.sh). Always stops the cluster and deletes its
-# temp folder; exits non-zero when any stage failed and ends with a one-line summary.
+# OpenAPI; a generated Python client works against a live orgd), runs the libFuzzer targets in
+# Fuzz/ for a short while (scripts/fuzz.sh), checks the deployment files with their own tools
+# (deploy/check.sh) and follows docs/operations.md as written (deploy/walkthrough.sh). Always
+# stops the cluster and deletes its temp folder; exits non-zero when any stage failed and ends
+# with a one-line summary.
 #
 # Usage: scripts/test.sh [--no-fuzz] [swift test arguments, e.g. --filter HTTPTests]
-#   (--no-fuzz skips schemathesis, the contract check and libFuzzer)
+#   (--no-fuzz skips schemathesis, the contract check, libFuzzer, the deploy checks and the
+#   operations walk-through)
 # Exports to the tests: ORGD_TEST_DATABASE_URL (role orgd_app), ORGD_TEST_ADMIN_DATABASE_URL
 #   (role orgd_owner, owner of database orgd), ORGD_TEST_SUPERUSER_DATABASE_URL (postgres),
 #   ORGD_TEST_PGDATA and ORGD_TEST_PG_CLUSTER (`"$ORGD_TEST_PG_CLUSTER" stop|start
@@ -226,6 +230,13 @@ libfuzzer_stage() {
   run_bounded 900 "$ORGD_ROOT/scripts/fuzz.sh" "${ORGD_LIBFUZZER_SECONDS:-20}" FuzzHTTPParser FuzzJSONBody
 }
 
+# docs/operations.md followed as written (deploy/walkthrough.sh) on a throwaway cluster of its
+# own, with the debug build instead of the page's release build: install, migrate, serve, back up
+# and restore, copy one tenant into another database and compare its org chart, stop.
+operations_stage() {
+  ORGD_WALKTHROUGH_BIN="$ORGD_DEBUG_BIN" run_bounded 600 "$ORGD_ROOT/deploy/walkthrough.sh"
+}
+
 summary() {
   local line="${stages[*]}"
   if ((failed)); then
@@ -250,12 +261,16 @@ main() {
   # SQL is parameterised, always: no literal pastes a value into the statement text; and rows
   # are decoded by position outside the driver, never read by column name.
   stage sql-literals python3 "$ORGD_ROOT/scripts/check-sql.py" --self-test
+  # Migrations stay backward compatible for one release (docs/operations.md, "Upgrade").
+  stage migrations python3 "$ORGD_ROOT/scripts/check-migrations.py" --self-test
   stage build build
   if [[ ${stages[-1]} != build=ok ]]; then
     record swift-test skipped
     record schemathesis skipped
     record contract skipped
     record libfuzzer skipped
+    record deploy skipped
+    record operations skipped
     summary
     exit 1
   fi
@@ -266,10 +281,14 @@ main() {
     stage schemathesis schemathesis_stage
     stage contract contract_stage
     stage libfuzzer libfuzzer_stage
+    stage deploy "$ORGD_ROOT/deploy/check.sh"
+    stage operations operations_stage
   else
     record schemathesis skipped
     record contract skipped
     record libfuzzer skipped
+    record deploy skipped
+    record operations skipped
   fi
   summary
   exit "$failed"
