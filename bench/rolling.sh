@@ -143,6 +143,10 @@ report_block() {
   echo '| --- | ---: | ---: | ---: | ---: | ---: |'
   for r in "${results[@]}"; do echo "$r"; done
   echo
+  echo "\"Sent again\" counts HAProxy's retries and redispatches: after a SIGKILL, every request it sends"
+  echo "to the dead server until the health check marks it down (up to inter × fall = 4 s; \`leastconn\`"
+  echo "favours a server with no connections) is refused and sent to the other server instead."
+  echo
   commands_block
   echo '<!-- bench:rolling:end -->'
 }
@@ -154,6 +158,7 @@ main() {
   command -v haproxy >/dev/null || die "haproxy is missing (scripts/deps.sh --bench installs it)"
   # The first orgd was started by bench_start without the delay: start it again with it.
   stop_process "$orgd_pid" 15 || true
+  commands=()
   start_orgd orgd_pid "$PORT"
   wait_until_ready "$PORT" "$orgd_pid"
   PORT2="$(free_port)"
