@@ -21,12 +21,10 @@ package enum Authenticator {
     }
 
     package static func authenticate(_ request: HTTPRequest, _ resources: LoopResources) async throws -> Caller {
-        guard let header = request.headers["Authorization"] else {
+        guard request.headers["Authorization"] != nil else {
             throw AuthProblem.missing
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer",
-              let credential = Credential.parse(bearer: trimmed(parts[1])) else {
+        guard let credential = credential(request) else {
             throw AuthProblem.malformed
         }
         let now = Timestamp.now.secondsSinceEpoch
@@ -35,6 +33,14 @@ package enum Authenticator {
         let caller = try await resources.loadCaller(credential, resources.pool)
         resources.callers.store(caller, digest: credential.digest, now: now, loadedSince: generation)
         return caller
+    }
+
+    /// The credential the request's `Authorization: Bearer …` presents, if it is well-formed.
+    package static func credential(_ request: HTTPRequest) -> Credential? {
+        guard let header = request.headers["Authorization"] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return Credential.parse(bearer: trimmed(parts[1]))
     }
 }
 

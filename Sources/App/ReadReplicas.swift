@@ -1,0 +1,258 @@
+// Reads on streaming replicas (docs/architecture.md, "Reads on replicas"). The rule:
+//
+//   a GET or HEAD on a declared read endpoint (its Action `isRead`) may run on a replica;
+//   everything else runs on the primary. A caller whose write committed less than
+//   `maxLag` + 1 s ago reads from a replica only once the replica has replayed that write
+//   (its WAL position, recorded per credential right after the commit); otherwise from the
+//   primary. A replica that is down, refusing or more than `maxLag` behind is skipped, and a
+//   read that fails on a replica with a connection error is run again on the primary.
+//
+// This file holds the process-wide half: what the probe last learnt of each replica, the
+// callers' write positions, the routing decision and its counters. Every loop asks it under one
+// lock (a few hundred nanoseconds per read); each loop's own replica pools are in LoopResources.
+// The probe (`ReplicaProbe`) runs on one loop with connections of its own, so its cost does not
+// grow with the number of loops and a busy request pool never delays it.
+
+import EventLoop
+import Postgres
+import Synchronization
+
+/// What `--replica-database-url` and `--replica-max-lag` configured.
+package struct ReplicaSettings: Sendable {
+    package var urls: [String]
+    package var maxLagMillis: Int64
+    package var probeIntervalMillis: Int64
+
+    package init(urls: [String], maxLagMillis: Int64 = 5_000, probeIntervalMillis: Int64 = 200) {
+        self.urls = urls
+        self.maxLagMillis = maxLagMillis
+        self.probeIntervalMillis = probeIntervalMillis
+    }
+
+    /// How long a caller's write position is kept: once it is older than this, every replica
+    /// the rule does not skip (at most `maxLag` behind) has replayed it, so forgetting is safe.
+    var writeMarkMillis: Int64 { maxLagMillis + 1_000 }
+}
+
+/// Where a read was served, for /metrics.
+package enum ReadTarget: Sendable {
+    case replica(Int)
+    case primary(PrimaryReason)
+
+    package enum PrimaryReason: Int, CaseIterable, Sendable {
+        case noReplica            // every replica down, refusing or lagging
+        case ownWrite             // the caller's recent write is not on any usable replica yet
+        case fallback             // it failed on a replica and was run again on the primary
+
+        var label: String {
+            switch self {
+            case .noReplica: "no-replica"
+            case .ownWrite: "own-write"
+            case .fallback: "fallback"
+            }
+        }
+    }
+}
+
+package final class ReadReplicas: Sendable {
+    package let settings: ReplicaSettings
+    package let writes: WriteMarks
+    private let state: Mutex<State>
+    private let replicaReads: [Counter]
+    private let primaryReads: [Counter]                 // by PrimaryReason.rawValue
+    private let fallbacks: [Counter]                    // per replica
+
+    private struct State {
+        var primary: PrimaryWALHistory
+        var replicas: [Replica]
+        var next = 0                                    // round robin among usable replicas
+    }
+
+    /// What the probe last learnt of one replica.
+    private struct Replica {
+        var up = false                                  // its last probe (or a read) succeeded
+        var lastProbe: Int64 = 0                        // monotonic ms of its last successful probe
+        var caughtUp: Int64?                            // the primary sample time it has replayed past
+        var replay = PGLSN(0)
+    }
+
+    package init(_ settings: ReplicaSettings) {
+        self.settings = settings
+        writes = WriteMarks(keepMillis: settings.writeMarkMillis)
+        let keep = max(2 * settings.maxLagMillis, 30_000)
+        state = Mutex(State(primary: PrimaryWALHistory(keepMillis: keep),
+                            replicas: Array(repeating: Replica(), count: settings.urls.count)))
+        replicaReads = settings.urls.map { _ in Counter() }
+        primaryReads = ReadTarget.PrimaryReason.allCases.map { _ in Counter() }
+        fallbacks = settings.urls.map { _ in Counter() }
+    }
+
+    package var count: Int { settings.urls.count }
+
+    // MARK: Routing
+
+    /// The replica to read from, or why the primary: usable replicas (up, probed recently, at
+    /// most `maxLag` behind) that have replayed `written` (the caller's last write, if any).
+    package func route(after written: PGLSN?, now: Int64 = MonotonicClock.nowMillis()) -> ReadTarget {
+        let maxLag = settings.maxLagMillis
+        return state.withLock { state in
+            var usable = false
+            for step in 0..<state.replicas.count {
+                let index = (state.next + step) % state.replicas.count
+                let replica = state.replicas[index]
+                guard replica.up, now - replica.lastProbe <= maxLag,
+                      let caughtUp = replica.caughtUp, now - caughtUp <= maxLag else { continue }
+                usable = true
+                if let written, replica.replay < written { continue }
+                state.next = (index + 1) % state.replicas.count
+                return .replica(index)
+            }
+            return .primary(usable ? .ownWrite : .noReplica)
+        }
+    }
+
+    package func served(_ target: ReadTarget) {
+        switch target {
+        case .replica(let index): replicaReads[index].add()
+        case .primary(let reason): primaryReads[reason.rawValue].add()
+        }
+    }
+
+    /// A read failed on replica `index` in a way the primary may not (the replica is gone):
+    /// skip it until its probe succeeds again.
+    package func failed(_ index: Int) {
+        fallbacks[index].add()
+        state.withLock { $0.replicas[index].up = false }
+    }
+
+    /// Whether a read that threw `error` on a replica should be run again on the primary: the
+    /// replica was unreachable, lost, refused by the serving-role check, or the statement is one
+    /// a hot standby cannot run (25006) or kept conflicting with recovery (40001 after retries).
+    package static func retriesOnPrimary(_ error: any Error) -> Bool {
+        guard let error = error as? PGError else { return false }
+        switch error.kind {
+        case .unavailable, .refused, .poolClosed, .protocolError: return true
+        case .timeout: return error.sqlState == nil              // our deadline: the server went silent
+        case .query: return error.sqlState == "25006" || error.isSerializationFailure
+        }
+    }
+
+    // MARK: What the probe learnt
+
+    func primarySampled(at: Int64, _ lsn: PGLSN) {
+        state.withLock { state in
+            state.primary.record(at: at, lsn: lsn)
+            for index in state.replicas.indices where state.replicas[index].up {
+                state.replicas[index].caughtUp = state.primary.caughtUp(to: state.replicas[index].replay)
+            }
+        }
+    }
+
+    func replicaProbed(_ index: Int, replay: PGLSN?, at: Int64) {
+        state.withLock { state in
+            guard let replay else {
+                state.replicas[index].up = false
+                return
+            }
+            state.replicas[index] = Replica(up: true, lastProbe: at, caughtUp: state.primary.caughtUp(to: replay),
+                                            replay: replay)
+        }
+    }
+
+    // MARK: Metrics
+
+    /// Seconds each replica is behind the primary's newest sample (0 when it has replayed it),
+    /// and whether it is usable; a replica never seen, or behind every kept sample, reports the
+    /// history's length as its lag.
+    package func replicaStates(now: Int64 = MonotonicClock.nowMillis()) -> [(lag: Double, usable: Bool)] {
+        let maxLag = settings.maxLagMillis
+        return state.withLock { state in
+            let newest = state.primary.newest ?? now
+            return state.replicas.map { replica in
+                let lagMillis = replica.caughtUp.map { max(0, newest - $0) } ?? state.primary.keepMillis
+                let usable = replica.up && now - replica.lastProbe <= maxLag
+                    && replica.caughtUp.map { now - $0 <= maxLag } == true
+                return (Double(lagMillis) / 1000, usable)
+            }
+        }
+    }
+
+    /// Reads served, by target (`primary` with its reason, or `replicaN`, numbered from 1 in
+    /// the order the URLs were given).
+    package var readCounts: [(labels: String, value: Double)] {
+        var counts = ReadTarget.PrimaryReason.allCases.map {
+            ("target=\"primary\",reason=\"\($0.label)\"", Double(primaryReads[$0.rawValue].value))
+        }
+        for (index, counter) in replicaReads.enumerated() {
+            counts.append(("target=\"replica\(index + 1)\",reason=\"replica\"", Double(counter.value)))
+        }
+        return counts
+    }
+
+    /// Reads that failed on each replica and were run again on the primary.
+    package var fallbackCounts: [(labels: String, value: Double)] {
+        fallbacks.enumerated().map { ("replica=\"replica\($0.offset + 1)\"", Double($0.element.value)) }
+    }
+}
+
+/// A counter any loop may add to.
+private final class Counter: Sendable {
+    private let atomic = Atomic<Int>(0)
+    func add() { atomic.add(1, ordering: .relaxed) }
+    var value: Int { atomic.load(ordering: .relaxed) }
+}
+
+/// Each caller's last write position on the primary, by credential digest, for `keepMillis`.
+/// Process-wide (one lock), because a caller's next request may come on a new connection, which
+/// may land on another loop. Bounded: when full, expired marks are dropped, and if that is not
+/// enough every mark is folded into one floor that all callers' reads must reach until it
+/// expires, which is never less safe, only less often on a replica.
+package final class WriteMarks: Sendable {
+    package static let capacity = 100_000
+    private let keepMillis: Int64
+    private let state = Mutex(State())
+
+    private struct Mark {
+        var lsn: PGLSN
+        var until: Int64
+    }
+
+    private struct State {
+        var marks: [[UInt8]: Mark] = [:]
+        var floor: Mark?
+    }
+
+    init(keepMillis: Int64) {
+        self.keepMillis = keepMillis
+    }
+
+    package func record(_ digest: [UInt8], _ lsn: PGLSN, now: Int64 = MonotonicClock.nowMillis()) {
+        let mark = Mark(lsn: lsn, until: now + keepMillis)
+        state.withLock { state in
+            if state.marks[digest] == nil && state.marks.count >= Self.capacity {
+                state.marks = state.marks.filter { $0.value.until > now }
+                if state.marks.count >= Self.capacity {
+                    let highest = state.marks.values.map(\.lsn).max() ?? lsn
+                    let floor = Mark(lsn: max(highest, state.floor?.lsn ?? highest), until: now + keepMillis)
+                    state.floor = floor
+                    state.marks.removeAll(keepingCapacity: true)
+                }
+            }
+            state.marks[digest] = Mark(lsn: max(lsn, state.marks[digest]?.lsn ?? lsn), until: mark.until)
+        }
+    }
+
+    /// The position a replica must have replayed before this caller may read from it; nil if none.
+    package func position(_ digest: [UInt8], now: Int64 = MonotonicClock.nowMillis()) -> PGLSN? {
+        state.withLock { state in
+            var found: PGLSN?
+            if let mark = state.marks[digest] {
+                if mark.until > now { found = mark.lsn } else { state.marks[digest] = nil }
+            }
+            if let floor = state.floor {
+                if floor.until > now { found = max(found ?? floor.lsn, floor.lsn) } else { state.floor = nil }
+            }
+            return found
+        }
+    }
+}
