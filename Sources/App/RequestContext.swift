@@ -76,7 +76,10 @@ public struct RequestContext: @unchecked Sendable {
         guard let replicas = resources.replicas, action.isRead, request.method == .GET || request.method == .HEAD else {
             return try await transaction(caller, body)
         }
-        let target = replicas.route(after: Authenticator.credential(request).flatMap { replicas.writes.position($0.digest) })
+        var target = replicas.route(after: Authenticator.credential(request).flatMap { replicas.writes.position($0.digest) })
+        // This loop's pool of that replica is still reconnecting (its background retry will):
+        // the primary, without counting the replica failed, since the probe found it answering.
+        if case .replica(let index) = target, resources.replicaPools[index].isReconnecting { target = .primary(.noReplica) }
         guard case .replica(let index) = target else {
             let value = try await transaction(caller, body)
             replicas.served(target)

@@ -63,6 +63,10 @@ public final class PGPool: @unchecked Sendable {
          waitingCount.load(ordering: .relaxed))
     }
 
+    /// True between a failed connect and the next successful one (the background retry is
+    /// pending). Call on `loop`.
+    public var isReconnecting: Bool { policy.isFailing }
+
     /// Lends a connection to `body` for its duration. The connection must not escape `body`.
     /// A transaction `body` leaves open is rolled back before the connection is reused.
     /// Throws `.unavailable` if no connection can be had (database down, or none free within
