@@ -118,22 +118,25 @@ package final class ReadReplicas: Sendable {
         }
     }
 
-    /// A read failed on replica `index` in a way the primary may not (the replica is gone):
-    /// skip it until its probe succeeds again.
-    package func failed(_ index: Int) {
+    /// A read failed on replica `index` and runs again on the primary; when the replica itself
+    /// is gone, it is skipped until its probe succeeds again.
+    package func failed(_ index: Int, replicaGone: Bool) {
         fallbacks[index].add()
-        state.withLock { $0.replicas[index].up = false }
+        if replicaGone { state.withLock { $0.replicas[index].up = false } }
     }
 
-    /// Whether a read that threw `error` on a replica should be run again on the primary: the
-    /// replica was unreachable, lost, refused by the serving-role check, or the statement is one
-    /// a hot standby cannot run (25006) or kept conflicting with recovery (40001 after retries).
-    package static func retriesOnPrimary(_ error: any Error) -> Bool {
-        guard let error = error as? PGError else { return false }
+    /// What a read that threw `error` on a replica says. `.replicaGone`: the replica was
+    /// unreachable, lost, refused by the serving-role check or went silent. `.standbyCannot`: the
+    /// statement is one a hot standby cannot run (25006) or it kept conflicting with recovery
+    /// (40001 after the retries); the replica is fine. Both run again on the primary.
+    package enum Failure { case replicaGone, standbyCannot }
+
+    package static func failure(_ error: any Error) -> Failure? {
+        guard let error = error as? PGError else { return nil }
         switch error.kind {
-        case .unavailable, .refused, .poolClosed, .protocolError: return true
-        case .timeout: return error.sqlState == nil              // our deadline: the server went silent
-        case .query: return error.sqlState == "25006" || error.isSerializationFailure
+        case .unavailable, .refused, .poolClosed, .protocolError: return .replicaGone
+        case .timeout: return error.sqlState == nil ? .replicaGone : nil     // our deadline: the server went silent
+        case .query: return error.sqlState == "25006" || error.isSerializationFailure ? .standbyCannot : nil
         }
     }
 

@@ -92,8 +92,8 @@ public struct RequestContext: @unchecked Sendable {
             replicas.served(target)
             return value
         } catch {
-            guard ReadReplicas.retriesOnPrimary(error) else { throw error }
-            replicas.failed(index)
+            guard let failure = ReadReplicas.failure(error) else { throw error }
+            replicas.failed(index, replicaGone: failure == .replicaGone)
             let value = try await transaction(caller, body)
             replicas.served(.primary(.fallback))
             return value

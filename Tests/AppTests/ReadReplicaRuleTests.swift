@@ -3,6 +3,7 @@
 // the bounded map of callers' positions.
 
 @testable import App
+import HTTP
 import Postgres
 import Testing
 
@@ -63,7 +64,9 @@ struct ReadReplicaRuleTests {
         // A second replica that replayed everything takes the reads; a failed read skips it.
         replicas.replicaProbed(1, replay: PGLSN(400), at: 1_100)
         #expect(isReplica(replicas.route(after: nil, now: 1_100), 1))
-        replicas.failed(1)
+        replicas.failed(1, replicaGone: false)                  // a statement a standby cannot run
+        #expect(isReplica(replicas.route(after: nil, now: 1_100), 1))
+        replicas.failed(1, replicaGone: true)
         #expect(isPrimary(replicas.route(after: nil, now: 1_100), .noReplica))
         // A replica no longer in recovery (or unreachable) is down.
         replicas.replicaProbed(1, replay: nil, at: 1_150)
@@ -99,6 +102,18 @@ struct ReadReplicaRuleTests {
         #expect(marks.position([3], now: 220) == PGLSN(UInt64(WriteMarks.capacity - 1)))
         #expect(marks.position(other, now: 220) == PGLSN(UInt64(WriteMarks.capacity - 1)))
         #expect(marks.position([3], now: 320) == nil)
+    }
+
+    @Test("a lost replica and a statement a standby refuses both run again on the primary; other errors do not")
+    func failures() {
+        #expect(ReadReplicas.failure(PGError(kind: .unavailable, message: "lost")) == .replicaGone)
+        #expect(ReadReplicas.failure(PGError(kind: .refused, message: "superuser")) == .replicaGone)
+        #expect(ReadReplicas.failure(PGError(kind: .timeout, message: "no answer")) == .replicaGone)
+        #expect(ReadReplicas.failure(PGError(kind: .timeout, sqlState: "57014", message: "statement timeout")) == nil)
+        #expect(ReadReplicas.failure(PGError(kind: .query, sqlState: "25006", message: "read-only")) == .standbyCannot)
+        #expect(ReadReplicas.failure(PGError(kind: .query, sqlState: "40001", message: "recovery conflict")) == .standbyCannot)
+        #expect(ReadReplicas.failure(PGError(kind: .query, sqlState: "23505", message: "unique")) == nil)
+        #expect(ReadReplicas.failure(Problem.notFound("unit")) == nil)
     }
 
     private func isReplica(_ target: ReadTarget, _ index: Int) -> Bool {

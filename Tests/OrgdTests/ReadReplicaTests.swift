@@ -114,6 +114,29 @@ struct ReadReplicaTests {
     }
 }
 
+@Suite("Read replicas: configuration")
+struct ReplicaConfigurationTests {
+    @Test("the variable lists URLs split by commas or spaces, the flag repeats and wins, the lag is in seconds")
+    func options() throws {
+        let environment = ["ORGD_REPLICA_DATABASE_URLS": "postgresql://a@/orgd, postgresql://b@/orgd postgres://c@/orgd",
+                           "ORGD_REPLICA_MAX_LAG": "2.5"]
+        let fromEnvironment = try Configuration.load(arguments: [], environment: environment)
+        #expect(fromEnvironment.replicaDatabaseURLs == ["postgresql://a@/orgd", "postgresql://b@/orgd", "postgres://c@/orgd"])
+        #expect(fromEnvironment.replicaMaxLagMillis == 2_500)
+        let fromFlags = try Configuration.load(arguments: ["--replica-database-url", "postgresql://x@/orgd",
+                                                           "--replica-database-url=postgresql://y@/orgd"],
+                                               environment: environment)
+        #expect(fromFlags.replicaDatabaseURLs == ["postgresql://x@/orgd", "postgresql://y@/orgd"])
+        #expect(Configuration().replicaDatabaseURLs.isEmpty && Configuration().replicaMaxLagMillis == 5_000)
+        #expect(throws: ConfigurationError.self) {
+            try Configuration.load(arguments: ["--replica-database-url", "host=/tmp dbname=orgd"], environment: [:])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try Configuration.load(arguments: ["--replica-max-lag", "0"], environment: [:])
+        }
+    }
+}
+
 /// Counters shared by the burst's threads.
 private final class Burst: Sendable {
     let total = Atomic<Int>(0)
