@@ -26,25 +26,32 @@ package enum Authenticator {
     /// must also prove they came from the console (403 CSRF_TOKEN_INVALID otherwise). The proof
     /// is checked after the session: a revoked or expired cookie is 401 whatever it carries.
     package static func authenticate(_ request: HTTPRequest, _ resources: LoopResources) async throws -> Caller {
-        let credential: Credential
-        var cookieToken: String?
+        let presented = try presentedCredential(request)
+        let caller = try await caller(presented.credential, resources)
+        if let cookieToken = presented.cookieToken { try BrowserSession.checkRequest(request, sessionToken: cookieToken) }
+        return caller
+    }
+
+    /// The credential a request presents, for decisions that need no proof yet (which database
+    /// a read may go to: docs/architecture.md, "Reads on replicas"); nil when none or malformed.
+    package static func credential(_ request: HTTPRequest) -> Credential? {
+        (try? presentedCredential(request))?.credential
+    }
+
+    /// `Authorization: Bearer …`, or without that header the console's session cookie (its token
+    /// is returned too, for the CSRF check). Throws 401 when neither is there or well-formed.
+    private static func presentedCredential(_ request: HTTPRequest) throws -> (credential: Credential, cookieToken: String?) {
         if let header = request.headers["Authorization"] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer",
                   let parsed = Credential.parse(bearer: trimmed(parts[1])) else {
                 throw AuthProblem.malformed
             }
-            credential = parsed
-        } else if let token = try BrowserSession.cookieToken(request) {
-            guard let parsed = Credential.parse(bearer: token), parsed.kind == .session else { throw AuthProblem.malformedCookie }
-            credential = parsed
-            cookieToken = token
-        } else {
-            throw AuthProblem.missing
+            return (parsed, nil)
         }
-        let caller = try await caller(credential, resources)
-        if let cookieToken { try BrowserSession.checkRequest(request, sessionToken: cookieToken) }
-        return caller
+        guard let token = try BrowserSession.cookieToken(request) else { throw AuthProblem.missing }
+        guard let parsed = Credential.parse(bearer: token), parsed.kind == .session else { throw AuthProblem.malformedCookie }
+        return (parsed, token)
     }
 
     private static func caller(_ credential: Credential, _ resources: LoopResources) async throws -> Caller {

@@ -178,7 +178,8 @@ extension Pipeline {
         let call = Call(context: context, caller: caller, body: body)
         // check the input's own rules
         try endpoint.check(call)
-        let output = try await context.transaction(caller) { connection in
+        // on a replica when the action only reads and the rule allows (ReadReplicas)
+        let output = try await context.transaction(caller, deciding: endpoint.action) { connection in
             // load the target
             let loaded = try await endpoint.load(call, connection)
             // decide

@@ -101,12 +101,12 @@ extension Pipeline {
         case .paged(let fetch, let cursor, let cursorIsValid):
             // the page, the rows, then decide on each row and encode the ones allowed
             let page = try Page(context, cursorIsValid: cursorIsValid)
-            let items = try await context.transaction(caller) { connection in try await fetch(call, page, connection) }
+            let items = try await context.transaction(caller, deciding: listing.action) { connection in try await fetch(call, page, connection) }
             return page.response(items, cursor: cursor, include: allowed, extra: { listing.extra(call, &$0) }) { item, json in
                 listing.write(call, item, &json)
             }
         case .whole(let fetch):
-            let items = try await context.transaction(caller) { connection in try await fetch(call, connection) }
+            let items = try await context.transaction(caller, deciding: listing.action) { connection in try await fetch(call, connection) }
             return JSONResponse.make { json in
                 json.beginObject()
                 listing.extra(call, &json)

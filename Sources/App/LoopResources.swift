@@ -1,5 +1,6 @@
-// What each event loop owns on orgd's behalf: its Postgres pool, its cache of authenticated
-// callers and the LISTEN connection that keeps that cache honest. A request finds these through
+// What each event loop owns on orgd's behalf: its Postgres pool, a small pool per read replica
+// (ReadReplicas decides which reads may use them), its cache of authenticated callers and the
+// LISTEN connection that keeps that cache honest. A request finds these through
 // the loop it runs on, so a query or a cache read never leaves the loop's thread.
 
 import EventLoop
@@ -20,21 +21,34 @@ package struct DatabaseSettings: Sendable {
     package var url: String
     package var poolSize: Int
     package var statementTimeoutMillis: Int
+    package var replicas = ReplicaSettings(urls: [])       // none: every query on the primary
 }
 
 package final class LoopResources: @unchecked Sendable {
     // @unchecked Sendable: created before the loops serve; afterwards touched only on `loop`.
     package let loop: EventLoop
     package let pool: PGPool
+    package let replicas: ReadReplicas?                 // shared by every loop; nil without replicas
+    package let replicaPools: [PGPool]                  // one per replica, in `replicas`' order
+    package let probe: ReplicaProbe?                    // on the first loop only
     package let callers = CallerCache()
     package let loadCaller: CallerLoading
     package private(set) var listener: PGListener?
 
-    package init(loop: EventLoop, database: DatabaseSettings, loadCaller: @escaping CallerLoading) {
+    package init(loop: EventLoop, database: DatabaseSettings, replicas: ReadReplicas?, probes: Bool,
+                 loadCaller: @escaping CallerLoading) {
         self.loop = loop
         self.loadCaller = loadCaller
         pool = PGPool(url: database.url, loop: loop, size: database.poolSize,
                       statementTimeoutMillis: database.statementTimeoutMillis, check: ServingRoleCheck.verify)
+        self.replicas = replicas
+        // The same serving role and check as the primary's: row-level security holds on a
+        // replica only if the role it serves as is bound by it there too.
+        replicaPools = (replicas?.settings.urls ?? []).map {
+            PGPool(url: $0, loop: loop, size: database.poolSize, statementTimeoutMillis: database.statementTimeoutMillis,
+                   connectTimeout: .seconds(2), check: ServingRoleCheck.verify, applicationName: "orgd-replica")
+        }
+        probe = probes ? replicas.map { ReplicaProbe(loop: loop, replicas: $0, primaryURL: database.url) } : nil
     }
 
     /// Subscribes to access changes: a NOTIFY on `orgd_access` drops that tenant's cached
@@ -50,7 +64,9 @@ package final class LoopResources: @unchecked Sendable {
 
     package func close() {
         listener?.stop()
+        probe?.stop()
         pool.close()
+        replicaPools.forEach { $0.close() }
     }
 }
 
@@ -59,14 +75,18 @@ package final class Resources: @unchecked Sendable {
     // @unchecked Sendable: the dictionary is immutable after init.
     private let byLoop: [ObjectIdentifier: LoopResources]
     package let expectedMigration: Int                 // the highest sql/NNNN file this build ships
+    package let replicas: ReadReplicas?
 
     package init(database: DatabaseSettings, loops: [EventLoop], expectedMigration: Int, loadCaller: @escaping CallerLoading) {
+        let replicas = database.replicas.urls.isEmpty ? nil : ReadReplicas(database.replicas)
         var byLoop: [ObjectIdentifier: LoopResources] = [:]
-        for loop in loops {
-            byLoop[ObjectIdentifier(loop)] = LoopResources(loop: loop, database: database, loadCaller: loadCaller)
+        for (index, loop) in loops.enumerated() {
+            byLoop[ObjectIdentifier(loop)] = LoopResources(loop: loop, database: database, replicas: replicas,
+                                                           probes: index == 0, loadCaller: loadCaller)
         }
         self.byLoop = byLoop
         self.expectedMigration = expectedMigration
+        self.replicas = replicas
     }
 
     /// The resources of `loop`. Call only on that loop's thread.

@@ -5,8 +5,8 @@
 // and then, inside every /v1 handler, the same steps through `RequestContext`:
 //
 //   authenticate (bearer → Caller, cached per loop) ─► authorize (Policy.decide; a refusal is
-//   audited and answered 404/403) ─► transaction (tenant set for row-level security) ─► audit
-//   row in the same transaction ─► JSON
+//   audited and answered 404/403) ─► transaction (tenant set for row-level security; a declared
+//   read may run on a replica, ReadReplicas) ─► audit row in the same transaction ─► JSON
 //
 // Nothing here leaves the loop thread except scrypt at sign-in (HashingPool).
 

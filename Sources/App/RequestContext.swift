@@ -58,12 +58,64 @@ public struct RequestContext: @unchecked Sendable {
     package func transaction<T>(_ caller: Caller, _ body: (PGConnection) async throws -> T) async throws -> T {
         try await pool.withConnection { connection in
             do {
-                return try await connection.transaction(tenant: caller.tenantID, body)
+                let value = try await connection.transaction(tenant: caller.tenantID, body)
+                await noteWrite(on: connection)
+                return value
             } catch let refusal as Refusal {
                 try await refusal.audit(on: connection, self)
                 throw Problem.denied(refusal.denial)
             }
         }
+    }
+
+    /// `transaction` for a declared endpoint deciding `action`: a GET or HEAD whose action only
+    /// reads may run on a replica (ReadReplicas.route says which, if any); a read that fails
+    /// there because the replica is gone runs again on the primary, so the caller never sees it.
+    package func transaction<T>(_ caller: Caller, deciding action: Action,
+                                _ body: (PGConnection) async throws -> T) async throws -> T {
+        guard let replicas = resources.replicas, action.isRead, request.method == .GET || request.method == .HEAD else {
+            return try await transaction(caller, body)
+        }
+        var target = replicas.route(after: Authenticator.credential(request).flatMap { replicas.writes.position($0.digest) })
+        // This loop's pool of that replica is still reconnecting (its background retry will):
+        // the primary, without counting the replica failed, since the probe found it answering.
+        if case .replica(let index) = target, resources.replicaPools[index].isReconnecting { target = .primary(.noReplica) }
+        guard case .replica(let index) = target else {
+            let value = try await transaction(caller, body)
+            replicas.served(target)
+            return value
+        }
+        do {
+            let value = try await resources.replicaPools[index].withConnection { connection in
+                try await connection.transaction(tenant: caller.tenantID, body)
+            }
+            replicas.served(target)
+            return value
+        } catch {
+            guard let failure = ReadReplicas.failure(error) else { throw error }
+            replicas.failed(index, replicaGone: failure == .replicaGone)
+            let value = try await transaction(caller, body)
+            replicas.served(.primary(.fallback))
+            return value
+        }
+    }
+
+    /// After a committed transaction of a request that may write (not GET or HEAD), with
+    /// replicas configured: records the primary's WAL insert position for the caller's
+    /// credential, read on the same connection right after COMMIT returned. The position is at
+    /// or past the end of the commit record whatever synchronous_commit says (the WAL write and
+    /// flush positions may still be behind it under synchronous_commit = off), so a replica
+    /// that replayed up to it has the write. A position that cannot be read is recorded as one
+    /// no replica reaches: the caller reads from the primary until the mark expires.
+    private func noteWrite(on connection: PGConnection) async {
+        guard let replicas = resources.replicas, request.method != .GET, request.method != .HEAD,
+              let credential = Authenticator.credential(request) else { return }
+        var position = PGLSN.unreachable
+        if let result = try? await connection.query("SELECT pg_current_wal_insert_lsn()::text"),
+           let text = try? result.decodeFirst(String.self), let lsn = PGLSN(text) {
+            position = lsn
+        }
+        replicas.writes.record(credential.digest, position)
     }
 
     /// Decodes the JSON body under the input limits; a problem naming the field on failure,

@@ -32,6 +32,9 @@ public struct Configuration: Sendable {
     public var trustedProxies = TrustedProxies() // peers whose X-Forwarded-For names the client
     public var docsDirectory = ""
     public var webDirectory = ""                 // the browser console's static files
+    // Read replicas (docs/architecture.md, "Reads on replicas").
+    public var replicaDatabaseURLs: [String] = []      // serving role on each streaming replica
+    public var replicaMaxLagMillis: Int64 = 5_000      // a replica further behind is skipped
 
     public init() {}
 
@@ -69,6 +72,13 @@ public struct Configuration: Sendable {
         Option(flag: "--trusted-proxies", env: "ORGD_TRUSTED_PROXIES", help: "load balancers whose X-Forwarded-For names the client: addresses or CIDR networks, comma-separated (none)") {
             do { $0.trustedProxies = try TrustedProxies(parsing: $1) } catch { throw ConfigurationError(message: "--trusted-proxies: \(error)") }
         },
+        // Read replicas: the flag may be repeated; the variable lists URLs split by commas or spaces.
+        Option(flag: "--replica-database-url", env: "ORGD_REPLICA_DATABASE_URLS", help: "postgresql:// URL of a streaming replica, as the serving role; repeatable (none)") {
+            $0.replicaDatabaseURLs += try replicaURLs($1)
+        },
+        Option(flag: "--replica-max-lag", env: "ORGD_REPLICA_MAX_LAG", help: "seconds a replica may be behind the primary before reads skip it (5)") {
+            $0.replicaMaxLagMillis = try millis($1, "--replica-max-lag", 0.1...3600)
+        },
         Option(flag: "--sql-dir", env: "ORGD_SQL_DIR", help: "migrations folder (./sql, else beside the binary's checkout)") { $0.sqlDirectory = $1 },
         Option(flag: "--docs-dir", env: "ORGD_DOCS_DIR", help: "folder holding openapi.yaml (./docs, likewise)") { $0.docsDirectory = $1 },
         Option(flag: "--web-dir", env: "ORGD_WEB_DIR", help: "the browser console's files, served at / (./web, likewise)") { $0.webDirectory = $1 },
@@ -80,6 +90,10 @@ public struct Configuration: Sendable {
         if let url = environment["DATABASE_URL"], !url.isEmpty { config.databaseURL = url }
         for option in options {
             if let value = environment[option.env], !value.isEmpty { try option.apply(&config, value) }
+        }
+        // A flag wins over the variable, also for the repeatable replica URLs.
+        if arguments.contains(where: { $0 == "--replica-database-url" || $0.hasPrefix("--replica-database-url=") }) {
+            config.replicaDatabaseURLs = []
         }
         var index = 0
         while index < arguments.count {
@@ -155,6 +169,23 @@ public struct Configuration: Sendable {
             throw ConfigurationError(message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\"")
         }
         return value
+    }
+
+    /// Replica URLs split by commas or white space; each must be a URL (a libpq key=value string
+    /// holds spaces, so it cannot be told apart from a list).
+    private static func replicaURLs(_ text: String) throws -> [String] {
+        let urls = text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+        for url in urls where !(url.hasPrefix("postgresql://") || url.hasPrefix("postgres://")) {
+            throw ConfigurationError(message: "--replica-database-url must be a postgresql:// URL, not \"\(url.prefix(20))…\"")
+        }
+        return urls
+    }
+
+    private static func millis(_ text: String, _ name: String, _ range: ClosedRange<Double>) throws -> Int64 {
+        guard let seconds = Double(text), range.contains(seconds) else {
+            throw ConfigurationError(message: "\(name) must be a number of seconds from \(range.lowerBound) to \(range.upperBound), not \"\(text)\"")
+        }
+        return Int64((seconds * 1000).rounded())
     }
 
     private static func bool(_ text: String, _ name: String) throws -> Bool {

@@ -164,8 +164,9 @@ public final class RunningServer: Sendable {
         let console = try WebConsole(directory: configuration.webDirectory)
         let group = EventLoopGroup(count: configuration.loops)
         let migrations = (try? Migrator(url: configuration.adminDatabaseURL, directory: configuration.sqlDirectory).latestVersion()) ?? 0
-        let database = DatabaseSettings(url: configuration.databaseURL, poolSize: configuration.poolSize,
+        var database = DatabaseSettings(url: configuration.databaseURL, poolSize: configuration.poolSize,
                                         statementTimeoutMillis: configuration.statementTimeoutMillis)
+        database.replicas = ReplicaSettings(urls: configuration.replicaDatabaseURLs, maxLagMillis: configuration.replicaMaxLagMillis)
         let resources = Resources(database: database, loops: group.loops, expectedMigration: migrations,
                                   loadCaller: CallerLoader.load)
         if let refusal = firstConnectionRefusal(resources, group) {
@@ -173,7 +174,9 @@ public final class RunningServer: Sendable {
             throw refusal
         }
         group.onEach { _, loop in resources.on(loop).startListening(url: configuration.databaseURL) }
+        resources.all.forEach { $0.probe?.start() }
         let metrics = HTTPMetrics(shards: group.loops.count)
+        if let replicas = resources.replicas { addReplicaGauges(metrics, replicas) }
         metrics.addGauge("orgd_db_pool_connections") {
             var open = 0.0, idle = 0.0, waiting = 0.0, size = 0.0
             for loop in resources.all {
@@ -200,21 +203,36 @@ public final class RunningServer: Sendable {
         return RunningServer(server: server, group: group, lifecycle: lifecycle, resources: resources)
     }
 
-    /// Opens the first pooled connection, which runs the serving-role check (ServingRoleCheck);
-    /// returns its refusal. A database that cannot be reached yet is no refusal: orgd starts,
-    /// answers 503 and checks each connection it opens once the database is back.
+    /// Read replicas in /metrics: reads by target, lag and state per replica, fallbacks.
+    static func addReplicaGauges(_ metrics: HTTPMetrics, _ replicas: ReadReplicas) {
+        metrics.addGauge("orgd_db_reads_total") { replicas.readCounts }
+        metrics.addGauge("orgd_db_replica_fallbacks_total") { replicas.fallbackCounts }
+        metrics.addGauge("orgd_db_replica_lag_seconds") {
+            replicas.replicaStates().enumerated().map { ("replica=\"replica\($0.offset + 1)\"", $0.element.lag) }
+        }
+        metrics.addGauge("orgd_db_replica_usable") {
+            replicas.replicaStates().enumerated().map { ("replica=\"replica\($0.offset + 1)\"", $0.element.usable ? 1 : 0) }
+        }
+    }
+
+    /// Opens the first pooled connection of the primary and of each replica, which runs the
+    /// serving-role check (ServingRoleCheck); returns the first refusal. A database that cannot
+    /// be reached yet is no refusal: orgd starts, answers 503 (or reads from the primary) and
+    /// checks each connection it opens once the database is back.
     static func firstConnectionRefusal(_ resources: Resources, _ group: EventLoopGroup) -> PGError? {
         let loop = group.loops[0]
         let done = DispatchSemaphore(value: 0)
         let outcome = RefusalBox()
         loop.execute {
-            let pool = resources.on(loop).pool
+            let pools = [resources.on(loop).pool] + resources.on(loop).replicaPools
             Task(executorPreference: loop) {
-                do throws(PGError) {
-                    _ = try await pool.query("SELECT 1")
-                } catch where error.kind == .refused {
-                    outcome.error = error
-                } catch {}
+                for pool in pools where outcome.error == nil {
+                    do throws(PGError) {
+                        _ = try await pool.query("SELECT 1")
+                    } catch where error.kind == .refused {
+                        outcome.error = error
+                    } catch {}
+                }
                 done.signal()
             }
         }

@@ -1,5 +1,5 @@
 // The keyword/value arrays handed to PQconnectStartParams: the URL (or key=value string) as
-// `dbname` with expansion, an application name, and a statement_timeout appended to any
+// `dbname` with expansion, an application name (a fallback: the URL's own wins), and a statement_timeout appended to any
 // `options` the URL already carries (later keywords override the URL's, so they are merged).
 
 import CPostgres
@@ -10,8 +10,8 @@ struct PGConnectParameters {
     private(set) var values: [String]
 
     /// Throws `.unavailable` if libpq cannot parse the URL (its message never echoes a password).
-    init(url: String, statementTimeoutMillis: Int?) throws(PGError) {
-        values = [url, "orgd"]
+    init(url: String, statementTimeoutMillis: Int?, applicationName: String = "orgd") throws(PGError) {
+        values = [url, applicationName]
         if let statementTimeoutMillis {
             let existing = try PGConnectParameters.option("options", in: url) ?? ""
             keywords.append("options")

@@ -46,13 +46,15 @@ public final class PGConnection: IOHandler, @unchecked Sendable {
     /// Connects without blocking the loop; call from a task running on `loop`.
     /// `statementTimeoutMillis` becomes the session's statement_timeout; the connection also
     /// gives up on an answer 5 s after it (a server that stopped answering).
+    /// `applicationName` is what pg_stat_activity shows unless the URL names one.
     /// Throws `.unavailable` with libpq's message if the server cannot be reached in `timeout`.
     public static func connect(_ url: String, on loop: EventLoop, statementTimeoutMillis: Int? = nil,
-                               timeout: Duration = .seconds(5)) async throws(PGError) -> PGConnection {
+                               timeout: Duration = .seconds(5), applicationName: String = "orgd") async throws(PGError) -> PGConnection {
         precondition(loop.inLoop, "PGConnection.connect must run on its loop (\(loop.name))")
         let answerTimeout = statementTimeoutMillis.map { Duration.milliseconds($0) + .seconds(5) }
         let connection = PGConnection(loop: loop, answerTimeout: answerTimeout)
-        let parameters = try PGConnectParameters(url: url, statementTimeoutMillis: statementTimeoutMillis)
+        let parameters = try PGConnectParameters(url: url, statementTimeoutMillis: statementTimeoutMillis,
+                                                 applicationName: applicationName)
         if let error = await connection.start(parameters, timeout: timeout) { throw error }
         return connection
     }

@@ -19,6 +19,7 @@ public final class PGPool: @unchecked Sendable {
     public let waitTimeout: Duration                  // a task waits this long for a connection
     public let connectTimeout: Duration
     public let check: ConnectionCheck?                // runs on every new connection before its first use
+    public let applicationName: String                // pg_stat_activity's name for its connections
 
     /// Vets a new connection before the pool lends it; throwing `.refused` discards it, and tasks
     /// waiting for a connection get that error until a later connect passes the check.
@@ -44,7 +45,7 @@ public final class PGPool: @unchecked Sendable {
 
     public init(url: String, loop: EventLoop, size: Int, statementTimeoutMillis: Int? = nil,
                 waitTimeout: Duration = .seconds(5), connectTimeout: Duration = .seconds(5),
-                check: ConnectionCheck? = nil) {
+                check: ConnectionCheck? = nil, applicationName: String = "orgd") {
         precondition(size > 0, "a pool needs at least one connection")
         self.url = url
         self.loop = loop
@@ -53,6 +54,7 @@ public final class PGPool: @unchecked Sendable {
         self.waitTimeout = waitTimeout
         self.connectTimeout = connectTimeout
         self.check = check
+        self.applicationName = applicationName
     }
 
     /// Safe from any thread; the three counts are each exact but read one after the other.
@@ -60,6 +62,10 @@ public final class PGPool: @unchecked Sendable {
         (size, openCount.load(ordering: .relaxed), idleCount.load(ordering: .relaxed),
          waitingCount.load(ordering: .relaxed))
     }
+
+    /// True between a failed connect and the next successful one (the background retry is
+    /// pending). Call on `loop`.
+    public var isReconnecting: Bool { policy.isFailing }
 
     /// Lends a connection to `body` for its duration. The connection must not escape `body`.
     /// A transaction `body` leaves open is rolled back before the connection is reused.
@@ -185,7 +191,7 @@ public final class PGPool: @unchecked Sendable {
             do throws(PGError) {
                 let connection = try await PGConnection.connect(url, on: loop,
                                                                 statementTimeoutMillis: statementTimeoutMillis,
-                                                                timeout: connectTimeout)
+                                                                timeout: connectTimeout, applicationName: applicationName)
                 if let check {
                     do throws(PGError) { try await check(connection) } catch { connection.close(); throw error }
                 }
