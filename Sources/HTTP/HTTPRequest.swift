@@ -47,6 +47,7 @@ public struct HTTPRequest: Sendable {
     public var pathParameters: [String: String] = [:]   // filled by the router
     public var requestID: String = ""                   // filled by the server
     public var clientAddress: String = ""               // filled by the server
+    public var overTLS = false                          // filled by the server: it came over orgd's own TLS
 
     public init(method: HTTPMethod, target: String, version: HTTPVersion = .http11,
                 headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {

@@ -30,6 +30,9 @@ public struct Configuration: Sendable {
     public var signInClientLimit = 30            // failed sign-ins per client address per minute before 429
     public var trustedProxies = TrustedProxies() // peers whose X-Forwarded-For names the client
     public var docsDirectory = ""
+    // Native TLS (docs/security.md, "TLS"): both PEM files, or neither for plain HTTP.
+    public var tlsCertificatePath = ""
+    public var tlsKeyPath = ""
 
     public init() {}
 
@@ -68,6 +71,8 @@ public struct Configuration: Sendable {
         },
         Option(flag: "--sql-dir", env: "ORGD_SQL_DIR", help: "migrations folder (./sql, else beside the binary's checkout)") { $0.sqlDirectory = $1 },
         Option(flag: "--docs-dir", env: "ORGD_DOCS_DIR", help: "folder holding openapi.yaml (./docs, likewise)") { $0.docsDirectory = $1 },
+        Option(flag: "--tls-cert", env: "ORGD_TLS_CERT", help: "PEM certificate chain: the port serves HTTPS only (none: plain HTTP)") { $0.tlsCertificatePath = $1 },
+        Option(flag: "--tls-key", env: "ORGD_TLS_KEY", help: "PEM private key of --tls-cert; SIGHUP re-reads both (none)") { $0.tlsKeyPath = $1 },
     ]
 
     /// Reads the environment, then the flags. Boolean flags may stand alone (`--migrate`).
@@ -102,6 +107,9 @@ public struct Configuration: Sendable {
             }
             try option.apply(&config, value!)
             index += 1
+        }
+        if config.tlsCertificatePath.isEmpty != config.tlsKeyPath.isEmpty {
+            throw ConfigurationError(message: "--tls-cert and --tls-key go together: give both for HTTPS, or neither for plain HTTP")
         }
         if config.adminDatabaseURL.isEmpty { config.adminDatabaseURL = config.databaseURL }
         if config.sqlDirectory.isEmpty { config.sqlDirectory = locate("sql", marker: "0001") }

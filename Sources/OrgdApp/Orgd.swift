@@ -1,5 +1,6 @@
 // The orgd process: its subcommands, and `serve`, which wires configuration, event loops,
-// Postgres pools and the HTTP server together and runs until SIGTERM or SIGINT.
+// Postgres pools and the HTTP server together and runs until SIGTERM or SIGINT (SIGHUP
+// reloads the TLS certificate).
 
 import Access
 import App
@@ -107,8 +108,9 @@ public enum Orgd {
             fail("cannot start: \(error)")
             return 1
         }
-        say("orgd listening on http://\(hostForURL(configuration.host)):\(running.server.port)")
-        waitForSignal(signals)
+        let scheme = running.server.configuration.tls == nil ? "http" : "https"
+        say("orgd listening on \(scheme)://\(hostForURL(configuration.host)):\(running.server.port)")
+        while waitForSignal(signals) == SIGHUP { reloadCertificate(running.server) }
         say("orgd: shutting down (up to \(configuration.shutdownTimeoutSeconds) s for requests in flight)")
         let clean = running.stop(timeout: .seconds(configuration.shutdownTimeoutSeconds))
         say("orgd: stopped\(clean ? "" : " (some connections were cut at the time limit)")")
@@ -119,13 +121,31 @@ public enum Orgd {
         host.contains(":") ? "[\(host)]" : host
     }
 
-    static func waitForSignal(_ fd: Int32) {
+    /// Waits for a signal of the signalfd; returns its number.
+    static func waitForSignal(_ fd: Int32) -> Int32 {
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while true {
             if poll(&poller, 1, -1) > 0 {
                 var info = [UInt8](repeating: 0, count: 128)      // struct signalfd_siginfo
-                if read(fd, &info, 128) == 128 { return }
+                if read(fd, &info, 128) == 128 {
+                    return Int32(info.withUnsafeBytes { $0.load(as: UInt32.self) })   // ssi_signo comes first
+                }
             }
+        }
+    }
+
+    /// SIGHUP: new connections get the certificate and key as the files hold them now;
+    /// established ones keep theirs. A file that does not load keeps the previous pair.
+    static func reloadCertificate(_ server: HTTPServer) {
+        guard let tls = server.configuration.tls else {
+            say("orgd: SIGHUP ignored: no TLS certificate to reload")
+            return
+        }
+        do {
+            try tls.reload()
+            say("orgd: TLS certificate reloaded from \(tls.certificatePath)")
+        } catch {
+            fail("TLS certificate reload failed; still serving the previous one: \(error)")
         }
     }
 }
@@ -143,6 +163,10 @@ public final class RunningServer: Sendable {
     }
 
     public static func start(_ configuration: Configuration) throws -> RunningServer {
+        var http = configuration.httpConfiguration
+        if !configuration.tlsCertificatePath.isEmpty {      // before anything starts: a bad file stops here
+            http.tls = try TLSServerContext(certificatePath: configuration.tlsCertificatePath, keyPath: configuration.tlsKeyPath)
+        }
         let group = EventLoopGroup(count: configuration.loops)
         let migrations = (try? Migrator(url: configuration.adminDatabaseURL, directory: configuration.sqlDirectory).latestVersion()) ?? 0
         let database = DatabaseSettings(url: configuration.databaseURL, poolSize: configuration.poolSize,
@@ -167,7 +191,7 @@ public final class RunningServer: Sendable {
         let openAPI = (try? Array(Data(contentsOf: URL(fileURLWithPath: configuration.docsDirectory + "/openapi.yaml")))) ?? Array("openapi: 3.0.3\n".utf8)
         let pipeline = Pipeline(router: Routes.all(configuration: configuration, metrics: metrics, resources: resources, openAPI: openAPI),
                                 resources: resources)
-        let server = HTTPServer(configuration: configuration.httpConfiguration, group: group,
+        let server = HTTPServer(configuration: http, group: group,
                                 responder: pipeline, metrics: metrics)
         do {
             try server.start()
