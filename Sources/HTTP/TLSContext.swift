@@ -61,7 +61,10 @@ final class TLSContext: @unchecked Sendable {    // read-only after init; see th
             throw .openSSL("the TLS certificate file \(certificatePath) holds no usable PEM certificate chain")
         }
         guard SSL_CTX_use_PrivateKey_file(context, keyPath, SSL_FILETYPE_PEM) == 1 else {
-            throw .openSSL("the TLS key file \(keyPath) holds no usable PEM private key")
+            // OpenSSL compares the key with the certificate while loading it.
+            let mismatch = ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH
+            throw .openSSL(mismatch ? "the TLS key file \(keyPath) does not match the certificate in \(certificatePath)"
+                                    : "the TLS key file \(keyPath) holds no usable PEM private key")
         }
         guard SSL_CTX_check_private_key(context) == 1 else {
             throw .openSSL("the TLS key file \(keyPath) does not match the certificate in \(certificatePath)")
