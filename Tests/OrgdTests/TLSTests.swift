@@ -98,7 +98,7 @@ struct TLSTests {
     @Test("a client that sends half a ClientHello and stalls is closed at the head timeout, with nothing sent")
     func stalledHandshake() async throws {
         try await withTLSServer({ $0.headTimeoutMillis = 600 }) { port, certificate in
-            let client = try RawClient(port: port, timeout: 5)
+            let client = try RawClient(port: port, timeout: 10)
             // A handshake record announcing 512 bytes, of which only the first 43 come.
             var hello: [UInt8] = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03]
             hello += (0..<32).map { _ in UInt8.random(in: 0...255) }
@@ -106,7 +106,7 @@ struct TLSTests {
             try client.send(hello)
             #expect(client.isClosedByServer())
             let waited = ContinuousClock.now - started
-            #expect(waited >= .milliseconds(500) && waited < .seconds(3), "closed after \(waited)")
+            #expect(waited >= .milliseconds(500) && waited < .seconds(8), "closed after \(waited)")   // 600 ms + a 250 ms sweep; slack for a busy machine
             #expect(try PythonTLSClient.get(port: port, caFile: certificate.certificatePath).status == 200)
         }
     }
@@ -172,7 +172,7 @@ struct TLSTests {
     }
 
     func waitFor(_ text: String, in orgd: OrgdChild) async throws {
-        for _ in 0..<100 where !orgd.process.output.contains(text) { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<200 where !orgd.process.output.contains(text) { try await Task.sleep(for: .milliseconds(50)) }
         guard orgd.process.output.contains(text) else { throw TestFailure("orgd never said \"\(text)\": \(orgd.process.output)") }
     }
 
