@@ -184,7 +184,7 @@ final class HTTPConnection: IOHandler {
             case .bytes(let written):
                 outputStart += written
             case .wouldBlock:
-                watchWritable(true)
+                watchWritable(tls?.writeWantsRead != true)     // a TLS write waiting to read: readability retries it
                 return
             case .failed:
                 close()
@@ -209,8 +209,11 @@ final class HTTPConnection: IOHandler {
     /// pressure: the client's further bytes wait in the kernel, then in the client.
     private func updateInterest() {
         guard let registration else { return }
-        var wanted: Interest = watchingWritable || tls?.readWantsWrite == true ? .write : []
-        if state.wantsInput(unparsed: input.count - inputStart, unsent: output.count - outputStart)
+        // A TLS read waiting to write is retried on writability only: asking for readability
+        // too would wake the loop for every byte the client sends meanwhile, to no avail.
+        let readWaitsToWrite = tls?.readWantsWrite == true
+        var wanted: Interest = watchingWritable || readWaitsToWrite ? .write : []
+        if (state.wantsInput(unparsed: input.count - inputStart, unsent: output.count - outputStart) && !readWaitsToWrite)
             || tls?.writeWantsRead == true {
             wanted.insert(.read)
         }
