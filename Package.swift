@@ -23,8 +23,8 @@ let package = Package(
 
         // The loops: epoll, timers, the eventfd mailbox, task executor, the one monotonic clock.
         .target(name: "EventLoop", dependencies: ["CLinux"]),
-        // HTTP/1.1 on the loops, routing, strict JSON: knows nothing of the domain or the database.
-        .target(name: "HTTP", dependencies: ["EventLoop", "CLinux"]),
+        // HTTP/1.1 (over TLS when configured) on the loops, routing, strict JSON: knows nothing of the domain or the database.
+        .target(name: "HTTP", dependencies: ["EventLoop", "CLinux", "COpenSSL"]),
         // Non-blocking libpq on the same loops; migrations. Knows nothing of HTTP.
         .target(name: "Postgres", dependencies: ["CPostgres", "COpenSSL", "EventLoop", "CLinux"]),
         // Grade ladders, permissions, scopes and decisions: pure Swift, no I/O.

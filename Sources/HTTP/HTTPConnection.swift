@@ -1,5 +1,7 @@
 // One client connection on one loop: reads bytes, feeds the parser and the state machine,
 // hands requests to the responder and writes responses. All of it runs on the loop thread.
+// On a TLS listener the bytes pass through a TLSSession first (`receive`, `transmit`); the
+// parser and the state machine see the same plaintext either way.
 
 import CLinux
 import EventLoop
@@ -9,6 +11,7 @@ final class HTTPConnection: IOHandler {
     // Owned by `server.loop`'s thread, like everything in it.
     let fd: Int32
     let client: String
+    let tls: TLSSession?                       // nil on a plain listener
     unowned let server: LoopServer
     var registration: Registration?
     private var input: [UInt8] = []            // received bytes; input[inputStart...] not yet parsed
@@ -22,13 +25,15 @@ final class HTTPConnection: IOHandler {
     private var parsing = false                // parseBuffered's loop is on the stack
     private var parsePending = false           // a response was written: parse the next request
     private var generation = 0                 // bumps per request; stale `respond` calls are ignored
+    private var readScheduled = false          // a read of plaintext OpenSSL holds is queued on the loop
     // The request being answered. started: ns; method "-" when unparsed; client: the peer, or the
     // address a trusted proxy named (TrustedProxies).
     private var current: (method: String, target: String, requestID: String, started: Int64, client: String)?
 
-    init(fd: Int32, client: String, server: LoopServer) {
+    init(fd: Int32, client: String, tls: TLSSession?, server: LoopServer) {
         self.fd = fd
         self.client = client
+        self.tls = tls
         self.server = server
         parser = HTTPParser(limits: server.configuration.limits)
         state = HTTPConnectionStateMachine(now: MonotonicClock.nowMillis(), timeouts: server.configuration.timeouts,
@@ -37,10 +42,12 @@ final class HTTPConnection: IOHandler {
 
     // MARK: Events from the loop
 
+    /// TLS may need the other readiness to go on: a handshake's reply may wait for
+    /// writability, and a write for readability; the call that waited is retried then.
     func ioReady(readable: Bool, writable: Bool, hangup: Bool) {
         state.newTurn()
-        if readable { readAvailable() }
-        if writable && state.phase != .closed { flush() }
+        if readable || (writable && tls?.readWantsWrite == true) { readAvailable() }
+        if (writable || (readable && tls?.writeWantsRead == true)) && state.phase != .closed { flush() }
         if hangup && !readable && state.phase != .closed { apply(state.peerClosed()) }
         updateInterest()
     }
@@ -49,19 +56,22 @@ final class HTTPConnection: IOHandler {
     /// pipelined requests or an unsent response are over their bounds), then parses.
     private func readAvailable() {
         var sawEOF = false
-        while state.wantsInput(unparsed: input.count - inputStart, unsent: output.count - outputStart) {
-            let count = server.scratch.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count > 0 {
+        reading: while state.wantsInput(unparsed: input.count - inputStart, unsent: output.count - outputStart) {
+            switch server.scratch.withUnsafeMutableBytes({ receive(into: $0) }) {
+            case .bytes(let count):
                 input.append(contentsOf: server.scratch[0..<count])
-                if count < server.scratch.count { break }
-            } else if count == 0 {
+                if count < server.scratch.count { break reading }
+            case .endOfStream:
                 sawEOF = true
-                break
-            } else {
-                let code = errno
-                if code == EINTR { continue }
-                if code != EAGAIN && code != EWOULDBLOCK { close() ; return }
-                break
+                break reading
+            case .wouldBlock:
+                break reading
+            case .failed:
+                close()
+                return
+            case .plainHTTP:
+                refusePlainHTTP()
+                return
             }
         }
         if state.phase == .idle || state.phase == .receivingHead || state.phase == .receivingBody {
@@ -133,12 +143,13 @@ final class HTTPConnection: IOHandler {
         generation += 1
         let generation = self.generation
         request.requestID = server.makeRequestID(request.headers["X-Request-Id"])
+        request.overTLS = tls != nil
         let proxies = server.configuration.trustedProxies
         request.clientAddress = proxies.isEmpty ? client
             : proxies.client(peer: client, forwardedFor: request.headers.values("X-Forwarded-For"))
-        if !proxies.isEmpty {
-            request.overHTTPS = proxies.forwardedHTTPS(peer: client, forwardedProto: request.headers.values("X-Forwarded-Proto"))
-        }
+        // The client's own hop was TLS: to orgd itself, or to a trusted proxy that says so.
+        request.overHTTPS = request.overTLS
+            || (!proxies.isEmpty && proxies.forwardedHTTPS(peer: client, forwardedProto: request.headers.values("X-Forwarded-Proto")))
         current = (request.method.rawValue, request.target, request.requestID, MonotonicClock.nowPrecise(), request.clientAddress)
         let isHead = request.method == .HEAD
         server.responder.handle(request, on: server.loop) { [self] response in
@@ -172,17 +183,13 @@ final class HTTPConnection: IOHandler {
 
     private func flush() {
         while outputStart < output.count {
-            let written = output.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + outputStart, raw.count - outputStart)
-            }
-            if written > 0 {
+            switch output.withUnsafeBytes({ transmit(UnsafeRawBufferPointer(rebasing: $0[outputStart...])) }) {
+            case .bytes(let written):
                 outputStart += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                watchWritable(true)
+            case .wouldBlock:
+                watchWritable(tls?.writeWantsRead != true)     // a TLS write waiting to read: readability retries it
                 return
-            } else {
+            case .failed:
                 close()
                 return
             }
@@ -205,10 +212,15 @@ final class HTTPConnection: IOHandler {
     /// pressure: the client's further bytes wait in the kernel, then in the client.
     private func updateInterest() {
         guard let registration else { return }
-        var wanted: Interest = watchingWritable ? .write : []
-        if state.wantsInput(unparsed: input.count - inputStart, unsent: output.count - outputStart) {
+        // A TLS read waiting to write is retried on writability only: asking for readability
+        // too would wake the loop for every byte the client sends meanwhile, to no avail.
+        let readWaitsToWrite = tls?.readWantsWrite == true
+        var wanted: Interest = watchingWritable || readWaitsToWrite ? .write : []
+        if (state.wantsInput(unparsed: input.count - inputStart, unsent: output.count - outputStart) && !readWaitsToWrite)
+            || tls?.writeWantsRead == true {
             wanted.insert(.read)
         }
+        if wanted.contains(.read), tls?.hasBufferedInput == true { readBufferedPlaintext() }
         guard wanted != interest else { return }
         interest = wanted
         server.loop.modify(registration, interest: wanted)
@@ -256,8 +268,8 @@ final class HTTPConnection: IOHandler {
     }
 
     private func flushThenClose() {
-        _ = output.withUnsafeBytes { raw in
-            Glibc.write(fd, raw.baseAddress! + outputStart, raw.count - outputStart)
+        if outputStart < output.count {
+            _ = output.withUnsafeBytes { transmit(UnsafeRawBufferPointer(rebasing: $0[outputStart...])) }
         }
         close()
     }
@@ -278,7 +290,71 @@ final class HTTPConnection: IOHandler {
         generation += 1
         if let registration { server.loop.unregister(registration) }
         registration = nil
+        if let tls {
+            if !tls.handshakeDone { server.server.metrics.tlsHandshakeFailed() }
+            tls.close()
+        }
         Glibc.close(fd)
         server.connectionClosed(self)
+    }
+}
+
+// MARK: - The socket, plain or TLS
+
+extension HTTPConnection {
+    /// One read: plaintext from the TLS session (which finishes the handshake first), or the
+    /// socket's bytes.
+    private func receive(into buffer: UnsafeMutableRawBufferPointer) -> SocketRead {
+        if let tls {
+            let wasDone = tls.handshakeDone
+            let outcome = tls.read(into: buffer)
+            if !wasDone && tls.handshakeDone { server.server.metrics.tlsHandshakeCompleted() }
+            return outcome
+        }
+        while true {
+            let count = read(fd, buffer.baseAddress, buffer.count)
+            if count > 0 { return .bytes(count) }
+            if count == 0 { return .endOfStream }
+            if errno == EINTR { continue }
+            return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .failed
+        }
+    }
+
+    /// One write of what it can of `bytes`.
+    private func transmit(_ bytes: UnsafeRawBufferPointer) -> SocketWrite {
+        if let tls { return tls.write(bytes) }
+        while true {
+            let written = Glibc.write(fd, bytes.baseAddress, bytes.count)
+            if written > 0 { return .bytes(written) }
+            if written < 0 && errno == EINTR { continue }
+            return written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? .wouldBlock : .failed
+        }
+    }
+
+    /// Plaintext OpenSSL already decrypted makes no epoll event: when the connection wants
+    /// input again (back pressure lifted), it is read on the next turn of the loop.
+    private func readBufferedPlaintext() {
+        guard !readScheduled else { return }
+        readScheduled = true
+        server.loop.schedule(after: .zero) { [self] in
+            readScheduled = false
+            guard state.phase != .closed else { return }
+            ioReady(readable: true, writable: false, hangup: false)
+        }
+    }
+
+    /// A plain-HTTP request reached the TLS port: answer it in plain text, so whoever typed
+    /// http:// reads why, then close. The request's unread bytes are drained first: closing a
+    /// socket with unread input sends a reset, which can destroy the answer before it is read.
+    private func refusePlainHTTP() {
+        let problem = Problem(status: 400, code: "HTTP_BAD_REQUEST",
+                              detail: "this port speaks HTTPS (TLS) only: use https://")
+        var bytes: [UInt8] = []
+        ResponseWriter.write(problem.response, into: &bytes, date: server.dateHeader(),
+                             requestID: server.makeRequestID(nil), close: true, omitBody: false)
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        shutdown(fd, Int32(SHUT_WR))
+        _ = server.scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        close()
     }
 }

@@ -27,6 +27,8 @@ public final class HTTPMetrics: Sendable {
 
     private let shards: [LockedShard]
     private let connections = Atomic<Int>(0)
+    private let tlsHandshakes = Atomic<Int>(0)
+    private let tlsHandshakeFailures = Atomic<Int>(0)
     private let gauges = Mutex<[String: @Sendable () -> [(labels: String, value: Double)]]>([:])
 
     public init(shards count: Int) {
@@ -37,6 +39,8 @@ public final class HTTPMetrics: Sendable {
 
     func connectionOpened() { connections.add(1, ordering: .relaxed) }
     func connectionClosed() { connections.subtract(1, ordering: .relaxed) }
+    func tlsHandshakeCompleted() { tlsHandshakes.add(1, ordering: .relaxed) }
+    func tlsHandshakeFailed() { tlsHandshakeFailures.add(1, ordering: .relaxed) }
 
     /// Records one answered request. `shard` is the loop's index.
     public func record(shard: Int, route: String, method: String, status: Int, seconds: Double) {
@@ -84,6 +88,12 @@ public final class HTTPMetrics: Sendable {
         out += "# HELP orgd_http_open_connections Client connections open now.\n"
         out += "# TYPE orgd_http_open_connections gauge\n"
         out += "orgd_http_open_connections \(openConnections)\n"
+        out += "# HELP orgd_tls_handshakes_total TLS handshakes completed (0 without --tls-cert).\n"
+        out += "# TYPE orgd_tls_handshakes_total counter\n"
+        out += "orgd_tls_handshakes_total \(tlsHandshakes.load(ordering: .relaxed))\n"
+        out += "# HELP orgd_tls_handshake_failures_total TLS connections closed before their handshake completed: refused versions or ciphers, plain HTTP, stalls, resets.\n"
+        out += "# TYPE orgd_tls_handshake_failures_total counter\n"
+        out += "orgd_tls_handshake_failures_total \(tlsHandshakeFailures.load(ordering: .relaxed))\n"
         let readers = gauges.withLock { $0 }
         for (name, read) in readers.sorted(by: { $0.key < $1.key }) {
             out += "# TYPE \(name) gauge\n"

@@ -47,7 +47,8 @@ public struct HTTPRequest: Sendable {
     public var pathParameters: [String: String] = [:]   // filled by the router
     public var requestID: String = ""                   // filled by the server
     public var clientAddress: String = ""               // filled by the server
-    public var overHTTPS = false                        // filled by the server: the client's hop was TLS
+    public var overTLS = false                          // filled by the server: it came over orgd's own TLS
+    public var overHTTPS = false                        // filled by the server: the client's hop was TLS (orgd's, or a trusted proxy's)
 
     public init(method: HTTPMethod, target: String, version: HTTPVersion = .http11,
                 headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {

@@ -1,6 +1,7 @@
 // The HTTP/1.1 server: one listener and one LoopServer per event loop, a global connection cap,
 // and graceful shutdown. It knows nothing of orgd's domain: requests go to an HTTPResponder.
 
+import CLinux
 import EventLoop
 import Foundation
 import Glibc
@@ -15,6 +16,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var accessLog = true
     /// Peers whose X-Forwarded-For names the client (a load balancer); nobody by default.
     public var trustedProxies = TrustedProxies()
+    /// Certificate and key when the port speaks TLS (and only TLS); nil: plain HTTP.
+    public var tls: TLSServerContext?
     public init() {}
 }
 
@@ -42,6 +45,9 @@ public final class HTTPServer: Sendable {
 
     /// Binds one SO_REUSEPORT listener per loop and starts accepting. Throws if binding fails.
     public func start() throws(SocketError) {
+        // OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a peer's reset must not raise
+        // SIGPIPE in a process that has not blocked it (orgd serve blocks it; tests may not).
+        if configuration.tls != nil { orgd_ignore_sigpipe() }
         var port = configuration.port
         var fds: [Int32] = []
         do {

@@ -59,7 +59,16 @@ final class LoopServer: IOHandler {
                 continue
             }
             _ = orgd_set_int_option(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-            let connection = HTTPConnection(fd: fd, client: Listener.peerAddress(fd), server: self)
+            var tls: TLSSession?
+            if let context = configuration.tls {
+                guard let session = context.makeSession(fd: fd) else {
+                    Glibc.close(fd)
+                    server.connectionReleased()
+                    continue
+                }
+                tls = session
+            }
+            let connection = HTTPConnection(fd: fd, client: Listener.peerAddress(fd), tls: tls, server: self)
             guard let registration = loop.register(fd: fd, interest: .read, handler: connection) else {
                 Glibc.close(fd)
                 server.connectionReleased()
@@ -70,8 +79,14 @@ final class LoopServer: IOHandler {
         }
     }
 
-    /// Over the connection cap: a short 503 and close, so clients see why.
+    /// Over the connection cap: a short 503 and close, so clients see why. A TLS client could
+    /// not read a plain-text answer, and a handshake is the work the cap exists to refuse: it
+    /// is closed without one.
     private func rejectOverCapacity(_ fd: Int32) {
+        guard configuration.tls == nil else {
+            Glibc.close(fd)
+            return
+        }
         var problem = Problem(status: 503, code: "HTTP_TOO_MANY_CONNECTIONS",
                               detail: "the server has reached its connection limit; retry shortly")
         problem.title = "Service Unavailable"

@@ -35,6 +35,9 @@ public struct Configuration: Sendable {
     // Read replicas (docs/architecture.md, "Reads on replicas").
     public var replicaDatabaseURLs: [String] = []      // serving role on each streaming replica
     public var replicaMaxLagMillis: Int64 = 5_000      // a replica further behind is skipped
+    // Native TLS (docs/security.md, "TLS"): both PEM files, or neither for plain HTTP.
+    public var tlsCertificatePath = ""
+    public var tlsKeyPath = ""
 
     public init() {}
 
@@ -82,6 +85,8 @@ public struct Configuration: Sendable {
         Option(flag: "--sql-dir", env: "ORGD_SQL_DIR", help: "migrations folder (./sql, else beside the binary's checkout)") { $0.sqlDirectory = $1 },
         Option(flag: "--docs-dir", env: "ORGD_DOCS_DIR", help: "folder holding openapi.yaml (./docs, likewise)") { $0.docsDirectory = $1 },
         Option(flag: "--web-dir", env: "ORGD_WEB_DIR", help: "the browser console's files, served at / (./web, likewise)") { $0.webDirectory = $1 },
+        Option(flag: "--tls-cert", env: "ORGD_TLS_CERT", help: "PEM certificate chain: the port serves HTTPS only (none: plain HTTP)") { $0.tlsCertificatePath = $1 },
+        Option(flag: "--tls-key", env: "ORGD_TLS_KEY", help: "PEM private key of --tls-cert; SIGHUP re-reads both (none)") { $0.tlsKeyPath = $1 },
     ]
 
     /// Reads the environment, then the flags. Boolean flags may stand alone (`--migrate`).
@@ -120,6 +125,9 @@ public struct Configuration: Sendable {
             }
             try option.apply(&config, value!)
             index += 1
+        }
+        if config.tlsCertificatePath.isEmpty != config.tlsKeyPath.isEmpty {
+            throw ConfigurationError(message: "--tls-cert and --tls-key go together: give both for HTTPS, or neither for plain HTTP")
         }
         if config.adminDatabaseURL.isEmpty { config.adminDatabaseURL = config.databaseURL }
         if config.sqlDirectory.isEmpty { config.sqlDirectory = locate("sql", marker: "0001") }

@@ -1,5 +1,6 @@
 // The orgd process: its subcommands, and `serve`, which wires configuration, event loops,
-// Postgres pools and the HTTP server together and runs until SIGTERM or SIGINT.
+// Postgres pools and the HTTP server together and runs until SIGTERM or SIGINT (SIGHUP
+// reloads the TLS certificate).
 
 import Access
 import App
@@ -108,14 +109,17 @@ public enum Orgd {
             fail("cannot start: \(error)")
             return 1
         }
-        say("orgd listening on http://\(hostForURL(configuration.host)):\(running.server.port)")
-        _ = waitForSignal(signals)
+        let scheme = running.server.configuration.tls == nil ? "http" : "https"
+        say("orgd listening on \(scheme)://\(hostForURL(configuration.host)):\(running.server.port)")
+        while waitForSignal(signals) == SIGHUP { reloadCertificate(running.server) }
         running.lifecycle.beginStopping()
         if configuration.shutdownDelaySeconds > 0 {
             // Behind a load balancer: keep serving while /readyz fails its health checks, so it
-            // stops sending new requests before the listeners close. A second signal cuts it short.
+            // stops sending new requests before the listeners close. A second shutdown signal
+            // cuts it short; SIGHUP still reloads the certificate meanwhile.
             say("orgd: stopping: /readyz answers 503; serving on for up to \(configuration.shutdownDelaySeconds) s")
-            _ = waitForSignal(signals, timeoutMillis: Int32(configuration.shutdownDelaySeconds * 1000))
+            let end = ContinuousClock.now + .seconds(configuration.shutdownDelaySeconds)
+            while let signal = waitForSignal(signals, until: end), signal == SIGHUP { reloadCertificate(running.server) }
         }
         say("orgd: shutting down (up to \(configuration.shutdownTimeoutSeconds) s for requests in flight)")
         let clean = running.stop(timeout: .seconds(configuration.shutdownTimeoutSeconds))
@@ -127,21 +131,37 @@ public enum Orgd {
         host.contains(":") ? "[\(host)]" : host
     }
 
-    /// Waits for a shutdown signal on `fd`, for ever or up to `timeoutMillis`; true when one came.
-    static func waitForSignal(_ fd: Int32, timeoutMillis: Int32 = -1) -> Bool {
+    /// Waits for a signal of the signalfd, for ever or until `end`; its number, nil when `end` came first.
+    static func waitForSignal(_ fd: Int32, until end: ContinuousClock.Instant? = nil) -> Int32? {
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let deadline = ContinuousClock.now + .milliseconds(Int(max(timeoutMillis, 0)))
         while true {
             var wait: Int32 = -1
-            if timeoutMillis >= 0 {
-                let left = (deadline - ContinuousClock.now).components
+            if let end {
+                let left = (end - ContinuousClock.now).components
                 wait = Int32(max(0, left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000))
-                if wait == 0 { return false }
+                if wait == 0 { return nil }
             }
             if poll(&poller, 1, wait) > 0 {
                 var info = [UInt8](repeating: 0, count: 128)      // struct signalfd_siginfo
-                if read(fd, &info, 128) == 128 { return true }
+                if read(fd, &info, 128) == 128 {
+                    return Int32(info.withUnsafeBytes { $0.load(as: UInt32.self) })   // ssi_signo comes first
+                }
             }
+        }
+    }
+
+    /// SIGHUP: new connections get the certificate and key as the files hold them now;
+    /// established ones keep theirs. A file that does not load keeps the previous pair.
+    static func reloadCertificate(_ server: HTTPServer) {
+        guard let tls = server.configuration.tls else {
+            say("orgd: SIGHUP ignored: no TLS certificate to reload")
+            return
+        }
+        do {
+            try tls.reload()
+            say("orgd: TLS certificate reloaded from \(tls.certificatePath)")
+        } catch {
+            fail("TLS certificate reload failed; still serving the previous one: \(error)")
         }
     }
 }
@@ -162,6 +182,10 @@ public final class RunningServer: Sendable {
 
     public static func start(_ configuration: Configuration) throws -> RunningServer {
         let console = try WebConsole(directory: configuration.webDirectory)
+        var http = configuration.httpConfiguration
+        if !configuration.tlsCertificatePath.isEmpty {      // before anything starts: a bad file stops here
+            http.tls = try TLSServerContext(certificatePath: configuration.tlsCertificatePath, keyPath: configuration.tlsKeyPath)
+        }
         let group = EventLoopGroup(count: configuration.loops)
         let migrations = (try? Migrator(url: configuration.adminDatabaseURL, directory: configuration.sqlDirectory).latestVersion()) ?? 0
         var database = DatabaseSettings(url: configuration.databaseURL, poolSize: configuration.poolSize,
@@ -191,7 +215,7 @@ public final class RunningServer: Sendable {
         let pipeline = Pipeline(router: Routes.all(configuration: configuration, metrics: metrics, resources: resources,
                                                    lifecycle: lifecycle, openAPI: openAPI, console: console),
                                 resources: resources)
-        let server = HTTPServer(configuration: configuration.httpConfiguration, group: group,
+        let server = HTTPServer(configuration: http, group: group,
                                 responder: pipeline, metrics: metrics)
         do {
             try server.start()

@@ -1,5 +1,6 @@
 // The HTTP/1.1 server over real sockets, without a database: framing, keep-alive, pipelining,
-// bad input, timeouts, the connection cap and graceful shutdown.
+// bad input, timeouts, the connection cap and graceful shutdown. The tests taking a
+// `Transport` run over plain TCP and over TLS (through a TLSTunnel, Support/TLSFixture.swift).
 
 import EventLoop
 import Foundation
@@ -7,7 +8,8 @@ import HTTP
 import Synchronization
 import Testing
 
-/// Answers /hello, echoes POST /echo, and answers /slow after `ms` milliseconds.
+/// Answers /hello, echoes POST /echo, answers /slow after `ms` milliseconds, and /transport
+/// with "tls" or "plain" (HTTPRequest.overTLS).
 struct EchoResponder: HTTPResponder {
     func handle(_ request: HTTPRequest, on loop: EventLoop, respond: @escaping (HTTPResponse) -> Void) {
         switch (request.method, request.path) {
@@ -15,6 +17,8 @@ struct EchoResponder: HTTPResponder {
             respond(HTTPResponse.text(200, "hello"))
         case (.POST, "/echo"):
             respond(HTTPResponse(status: 200, contentType: "application/octet-stream", body: request.body))
+        case (.GET, "/transport"):
+            respond(HTTPResponse.text(200, request.overTLS ? "tls" : "plain"))
         case (.GET, "/slow"):
             let millis = Int(request.query["ms"] ?? "200") ?? 200
             loop.schedule(after: .milliseconds(millis)) { respond(HTTPResponse.text(200, "slow")) }
@@ -27,16 +31,20 @@ struct EchoResponder: HTTPResponder {
 final class EchoServer {
     let group: EventLoopGroup
     let server: HTTPServer
-    var port: Int { server.port }
+    private var tunnel: TLSTunnel?             // over TLS: the raw clients' way in
+    var port: Int { tunnel?.port ?? server.port }
 
-    init(_ adjust: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+    init(over transport: Transport = .plain, _ adjust: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
         var configuration = HTTPServerConfiguration()
         configuration.port = 0
         configuration.accessLog = false
+        let certificate = transport == .tls ? try TestCertificate.make(in: try temporaryFolder("echo")) : nil
+        configuration.tls = try certificate?.serverContext()
         adjust(&configuration)
         group = EventLoopGroup(count: 2)
         server = HTTPServer(configuration: configuration, group: group, responder: EchoResponder())
         try server.start()
+        if let certificate { tunnel = try TLSTunnel(target: server.port, caFile: certificate.certificatePath) }
     }
 
     deinit {
@@ -65,6 +73,13 @@ struct LiveHTTPTests {
         #expect(try client.readResponse().text == "hello")
     }
 
+    @Test("a request says whether it came over TLS (overTLS), for cookies' Secure flag", arguments: Transport.allCases)
+    func transportSeen(over transport: Transport) throws {
+        let server = try EchoServer(over: transport)
+        let response = try rawRequest(port: server.port, "GET /transport HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(response.text == transport.rawValue)
+    }
+
     @Test("a client's X-Request-Id is echoed back")
     func requestIDHonoured() throws {
         let server = try EchoServer()
@@ -72,9 +87,9 @@ struct LiveHTTPTests {
         #expect(response.header("X-Request-Id") == "abc-123")
     }
 
-    @Test("keep-alive serves several requests on one connection")
-    func keepAlive() throws {
-        let server = try EchoServer()
+    @Test("keep-alive serves several requests on one connection", arguments: Transport.allCases)
+    func keepAlive(over transport: Transport) throws {
+        let server = try EchoServer(over: transport)
         let client = try RawClient(port: server.port)
         for _ in 0..<5 {
             try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -82,9 +97,9 @@ struct LiveHTTPTests {
         }
     }
 
-    @Test("pipelined requests are answered in order")
-    func pipelining() throws {
-        let server = try EchoServer()
+    @Test("pipelined requests are answered in order", arguments: Transport.allCases)
+    func pipelining(over transport: Transport) throws {
+        let server = try EchoServer(over: transport)
         let client = try RawClient(port: server.port)
         try client.send("GET /slow?ms=150 HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nonePOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\ntwo")
         #expect(try client.readResponse().text == "slow")
@@ -92,9 +107,9 @@ struct LiveHTTPTests {
         #expect(try client.readResponse().text == "two")
     }
 
-    @Test("a chunked body arrives joined")
-    func chunked() throws {
-        let server = try EchoServer()
+    @Test("a chunked body arrives joined", arguments: Transport.allCases)
+    func chunked(over transport: Transport) throws {
+        let server = try EchoServer(over: transport)
         let client = try RawClient(port: server.port)
         try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
         try client.send("6;ext=1\r\n world\r\n0\r\nTrailer: x\r\n\r\n")
@@ -152,9 +167,10 @@ struct LiveHTTPTests {
             ("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
             ("GET /hello HTTP/2.0\r\nHost: x\r\n\r\n", 505),
             ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", 413),
-          ])
-    func badInput(request: String, status: Int) throws {
-        let server = try EchoServer()
+          ], Transport.allCases)
+    func badInput(input: (request: String, status: Int), over transport: Transport) throws {
+        let (request, status) = input
+        let server = try EchoServer(over: transport)
         let client = try RawClient(port: server.port)
         try client.send(request)
         let response = try client.readResponse()
@@ -166,25 +182,25 @@ struct LiveHTTPTests {
         #expect(try rawRequest(port: server.port, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n").status == 200)
     }
 
-    @Test("a header section over 16 KiB gets 431")
-    func headerTooLarge() throws {
-        let server = try EchoServer()
+    @Test("a header section over 16 KiB gets 431", arguments: Transport.allCases)
+    func headerTooLarge(over transport: Transport) throws {
+        let server = try EchoServer(over: transport)
         let client = try RawClient(port: server.port)
         try client.send("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + String(repeating: "a", count: 17_000) + "\r\n\r\n")
         #expect(try client.readResponse().status == 431)
     }
 
-    @Test("a body over the limit gets 413 before it is sent")
-    func bodyTooLargeEarly() throws {
-        let server = try EchoServer { $0.limits = HTTPLimits(maxHeaderBytes: 16 * 1024, maxBodyBytes: 10) }
+    @Test("a body over the limit gets 413 before it is sent", arguments: Transport.allCases)
+    func bodyTooLargeEarly(over transport: Transport) throws {
+        let server = try EchoServer(over: transport) { $0.limits = HTTPLimits(maxHeaderBytes: 16 * 1024, maxBodyBytes: 10) }
         let client = try RawClient(port: server.port)
         try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n")
         #expect(try client.readResponse().status == 413)
     }
 
-    @Test("a slow header is cut off with 408 after the head timeout")
-    func slowHeader() throws {
-        let server = try EchoServer { $0.timeouts = HTTPTimeouts(headMillis: 300, bodyMillis: 300, idleMillis: 5_000) }
+    @Test("a slow header is cut off with 408 after the head timeout", arguments: Transport.allCases)
+    func slowHeader(over transport: Transport) throws {
+        let server = try EchoServer(over: transport) { $0.timeouts = HTTPTimeouts(headMillis: 300, bodyMillis: 300, idleMillis: 5_000) }
         let client = try RawClient(port: server.port)
         try client.send("GET /hello HTTP/1.1\r\nHost: x\r\n")
         Thread.sleep(forTimeInterval: 0.15)

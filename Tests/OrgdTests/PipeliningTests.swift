@@ -2,20 +2,28 @@
 // pipelined /healthz in one write used to kill orgd with SIGSEGV (the response path recursed
 // once per buffered request); a client that never read its answers made orgd buffer without
 // bound. orgd runs as a child process here, so a crash is seen as a dead process, not as a
-// dead test runner, and its memory can be read from /proc.
+// dead test runner, and its memory can be read from /proc. Each runs over plain TCP and over
+// TLS (orgd serving a test certificate, the client through a TLSTunnel).
 
 import Foundation
 import Glibc
 import Testing
 
-/// The built orgd serving the test database on a free port, killed when released.
+/// The built orgd serving the test database on a free port, killed when released. Over TLS
+/// it serves `certificate` (a new one if none is given), and `port` is a tunnel's.
 final class OrgdChild {
     let process: ChildProcess
-    let port: Int
+    let orgdPort: Int                      // where orgd itself listens
+    let certificate: TestCertificate?
+    private var tunnel: TLSTunnel?
+    var port: Int { tunnel?.port ?? orgdPort }
 
-    init() async throws {
+    init(over transport: Transport = .plain, certificate: TestCertificate? = nil, arguments: [String] = []) async throws {
         try TestEnvironment.migrate()
-        process = try ChildProcess.start(Subprocess.orgdBinary, ["serve", "--port", "0", "--loops", "1", "--access-log", "false"],
+        self.certificate = transport == .plain ? nil : try certificate ?? TestCertificate.make(in: try temporaryFolder("child"))
+        let tlsArguments = self.certificate.map { ["--tls-cert", $0.certificatePath, "--tls-key", $0.keyPath] } ?? []
+        process = try ChildProcess.start(Subprocess.orgdBinary, ["serve", "--port", "0", "--loops", "1", "--access-log", "false"]
+                                         + tlsArguments + arguments,
                                          environment: [
                                              "ORGD_DATABASE_URL": try TestEnvironment.databaseURL,
                                              "ORGD_SQL_DIR": TestEnvironment.repositoryRoot + "/sql",
@@ -23,7 +31,7 @@ final class OrgdChild {
                                          ])
         var found: Int?
         for _ in 0..<200 where found == nil {
-            if let range = process.output.range(of: "http://127.0.0.1:") {
+            if let range = process.output.range(of: "://127.0.0.1:") {
                 found = Int(process.output[range.upperBound...].prefix { $0.isNumber })
             } else {
                 try await Task.sleep(for: .milliseconds(50))
@@ -34,7 +42,8 @@ final class OrgdChild {
             _ = process.wait()
             throw TestFailure("orgd did not say where it listens: \(process.output)")
         }
-        port = found
+        orgdPort = found
+        if let certificate = self.certificate { tunnel = try TLSTunnel(target: found, caFile: certificate.certificatePath) }
     }
 
     deinit {
@@ -80,9 +89,10 @@ func sendInBackground(_ fd: Int32, _ bytes: [UInt8]) {
 
 @Suite("pipelining against a live orgd (issue 9, defect 1)")
 struct PipeliningTests {
-    @Test("issue 9 defect 1: 503 pipelined /healthz in one write used to crash orgd; all are answered")
-    func thePipelineThatCrashed() async throws {
-        let orgd = try await OrgdChild()
+    @Test("issue 9 defect 1: 503 pipelined /healthz in one write used to crash orgd; all are answered",
+          arguments: Transport.allCases)
+    func thePipelineThatCrashed(over transport: Transport) async throws {
+        let orgd = try await OrgdChild(over: transport)
         let client = try RawClient(port: orgd.port, timeout: 30)
         try client.send(Array(String(repeating: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", count: 503).utf8))
         for index in 0..<503 {
@@ -93,9 +103,10 @@ struct PipeliningTests {
     }
 
     @Test("thousands of pipelined requests are all answered, in order",
-          arguments: [("/healthz", 20_000), ("/readyz", 5_000)])
-    func thousandsInOrder(path: String, count: Int) async throws {
-        let orgd = try await OrgdChild()
+          arguments: [("/healthz", 20_000), ("/readyz", 5_000)], Transport.allCases)
+    func thousandsInOrder(pipeline: (path: String, count: Int), over transport: Transport) async throws {
+        let (path, count) = pipeline
+        let orgd = try await OrgdChild(over: transport)
         let client = try RawClient(port: orgd.port, timeout: 30)
         sendInBackground(client.fd, pipelinedGets(path, count: count, tag: "p"))
         for index in 0..<count {
@@ -108,9 +119,10 @@ struct PipeliningTests {
         #expect(orgd.isRunning)
     }
 
-    @Test("a client that pipelines without reading is made to wait: orgd stops reading, its memory stays bounded and it serves others")
-    func clientThatNeverReads() async throws {
-        let orgd = try await OrgdChild()
+    @Test("a client that pipelines without reading is made to wait: orgd stops reading, its memory stays bounded and it serves others",
+          arguments: Transport.allCases)
+    func clientThatNeverReads(over transport: Transport) async throws {
+        let orgd = try await OrgdChild(over: transport)
         let flooder = try RawClient(port: orgd.port)
         let before = orgd.residentBytes
         let chunk = pipelinedGets("/healthz", count: 1_500, tag: "f")     // about 64 KiB

@@ -1,7 +1,7 @@
 // Issue 9, defect 4: a request body that trickles in is cut off by the total body deadline
 // on every route, before authentication (sign-in) as after it (an authenticated write), with a
 // Content-Length and chunked. Before the fix only silence counted, so a byte every few seconds
-// held the connection forever.
+// held the connection forever. The same holds over TLS (the bytes reach orgd through a tunnel).
 
 import Foundation
 import Glibc
@@ -10,11 +10,14 @@ import Testing
 @Suite("slow request bodies against a live orgd (issue 9, defect 4)")
 struct SlowBodyTests {
     enum Framing: String, CaseIterable, Sendable { case length, chunked }
+    /// Each framing over each transport (a test takes at most two argument collections).
+    static let ways = Framing.allCases.flatMap { framing in Transport.allCases.map { (framing, $0) } }
 
     @Test("issue 9 defect 4: a trickling body gets 408 problem+json at the body deadline, then the connection closes",
-          arguments: [("/v1/auth/login", false), ("/v1/units", true)], Framing.allCases)
-    func tricklingBody(route: (path: String, signedIn: Bool), framing: Framing) async throws {
-        try await TestEnvironment.withServer({
+          arguments: [("/v1/auth/login", false), ("/v1/units", true)], ways)
+    func tricklingBody(route: (path: String, signedIn: Bool), way: (framing: Framing, transport: Transport)) async throws {
+        let framing = way.framing
+        try await TestEnvironment.withServer(over: way.transport, {
             $0.bodyDeadlineMillis = 800
             $0.bodyMinRate = 0                // the deadline alone: the rate rule has its unit tests
         }) { port in

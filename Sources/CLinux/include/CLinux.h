@@ -50,13 +50,15 @@ static inline int orgd_set_int_option(int fd, int level, int name, int value) {
     return setsockopt(fd, level, name, &value, sizeof(value));
 }
 
-/// Blocks SIGTERM, SIGINT and SIGPIPE in the calling thread (threads started later inherit it)
-/// and returns a signalfd that reports SIGTERM and SIGINT.
+/// Blocks SIGTERM, SIGINT, SIGHUP and SIGPIPE in the calling thread (threads started later
+/// inherit it) and returns a signalfd that reports SIGTERM, SIGINT (shutdown) and SIGHUP
+/// (reload the TLS certificate).
 static inline int orgd_signalfd_for_shutdown(void) {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
     sigaddset(&set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     sigdelset(&set, SIGPIPE);
