@@ -3,7 +3,7 @@
 # orgd needs: a PostgreSQL server and client, libpq and OpenSSL headers, pkg-config, curl;
 # with --bench also wrk, nginx and pgbench; with --fuzz also python3, pip, schemathesis and the
 # contract check's openapi-spec-validator and openapi-python-client; with --browser also Debian's
-# chromium and chromium-driver and Selenium (the browser stage's Tests/browser/).
+# chromium and chromium-driver, CJK fonts, Selenium and pytest (the browser stage's Tests/browser/).
 # Quiet when everything is present. Not root and something missing: says what to install, exits 1.
 #
 # Usage: scripts/deps.sh [--bench] [--fuzz] [--browser]
@@ -15,8 +15,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SCHEMATHESIS_SPEC='schemathesis>=4,<5'
 # The releases Tests/contract/check.py (scripts/test.sh's contract stage) is written against.
 CONTRACT_SPECS=('openapi-spec-validator>=0.7,<1' 'openapi-python-client>=0.29,<0.30')
-# The Selenium releases Tests/browser/harness.py is written against.
-SELENIUM_SPEC='selenium>=4.10,<5'
+# The Selenium and pytest releases Tests/browser/ is written against.
+SELENIUM_SPECS=('selenium>=4.10,<5' 'pytest>=7')
 
 want_bench=0
 want_fuzz=0
@@ -148,13 +148,13 @@ install_contract_tools() {
 }
 
 install_selenium() {
-  python3 -c 'import selenium' 2>/dev/null && return 0
-  log "installing $SELENIUM_SPEC with pip"
-  python3 -m pip install -q --disable-pip-version-check "$SELENIUM_SPEC" >&2 </dev/null ||
+  python3 -c 'import selenium, pytest' 2>/dev/null && return 0
+  log "installing ${SELENIUM_SPECS[*]} with pip"
+  python3 -m pip install -q --disable-pip-version-check "${SELENIUM_SPECS[@]}" >&2 </dev/null ||
     python3 -m pip install -q --disable-pip-version-check --user --break-system-packages \
-      "$SELENIUM_SPEC" >&2 </dev/null ||
-    die "pip could not install $SELENIUM_SPEC"
-  python3 -c 'import selenium' || die "$SELENIUM_SPEC installed but python3 cannot import it"
+      "${SELENIUM_SPECS[@]}" >&2 </dev/null ||
+    die "pip could not install ${SELENIUM_SPECS[*]}"
+  python3 -c 'import selenium, pytest' || die "${SELENIUM_SPECS[*]} installed but python3 cannot import them"
 }
 
 main() {
