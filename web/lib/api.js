@@ -74,3 +74,23 @@ export const api = {
   send: (method, path, body, opts = {}) => request(method, path, { ...opts, body }),
   url,
 };
+
+/**
+ * A 403 from a write names the rule but not who could do it; ask the policy (POST
+ * /v1/access/check) for the same action and target and put its `could_instead` on the problem
+ * as `who_could`, and its reason's words on `detail` when the refusal had none. Returns err.
+ */
+export async function explainRefusal(err, action, target) {
+  if (!(err instanceof ApiError) || err.status !== 403 || !action || !target) return err;
+  try {
+    const r = await request('POST', '/v1/access/check', { body: { action, target }, quiet401: true });
+    const d = r.data || {};
+    if (Array.isArray(d.could_instead)) err.problem.who_could = d.could_instead;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 403 && e.problem) {
+      // The check itself answers 403 with the reason when denied.
+      if (Array.isArray(e.problem.could_instead)) err.problem.who_could = e.problem.could_instead;
+    }
+  }
+  return err;
+}

@@ -31,6 +31,10 @@ export function clear(el) { while (el.firstChild) el.firstChild.remove(); return
 /** A person or role the policy says could do it instead, in words. */
 function whoCouldItem(w) {
   if (typeof w === 'string') return w;
+  if (w.user) {
+    const role = w.grant && w.grant.role && w.grant.role.name;
+    return [w.user.display_name || w.user.login, w.user.grade, role].filter(Boolean).join(' · ');
+  }
   const name = w.name || w.display_name || w.login || w.person_name || w.role || w.id || '';
   const extra = [w.grade, w.role, w.unit_name || w.unit].filter((x) => x && x !== name);
   return extra.length ? `${name} (${extra.join(', ')})` : name;

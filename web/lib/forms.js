@@ -70,7 +70,7 @@ export function showFieldErrors(form, err) {
   else if (err && err.status === 401) msg = t('error.session');
   else msg = p.detail || p.title || (err && err.message) || t('error.unknown');
   const who = Array.isArray(p.who_could) && p.who_could.length
-    ? t('error.who_could_inline', { who: p.who_could.map((w) => (typeof w === 'string' ? w : w.name || w.display_name || w.login || w.role || w.id)).join(', ') })
+    ? t('error.who_could_inline', { who: p.who_could.map((w) => (typeof w === 'string' ? w : (w.user && w.user.login) || w.name || w.display_name || w.login || w.role || w.id)).join(', ') })
     : '';
   const field = p.field && [...form.elements].find((e) => e.name === p.field || (p.field.endsWith(`.${e.name}`)));
   const note = h('p', { class: 'field-error', role: 'alert' }, msg, who ? h('span', { class: 'who-inline' }, ` ${who}`) : null);
