@@ -136,6 +136,9 @@ final class HTTPConnection: IOHandler {
         let proxies = server.configuration.trustedProxies
         request.clientAddress = proxies.isEmpty ? client
             : proxies.client(peer: client, forwardedFor: request.headers.values("X-Forwarded-For"))
+        if !proxies.isEmpty {
+            request.overHTTPS = proxies.forwardedHTTPS(peer: client, forwardedProto: request.headers.values("X-Forwarded-Proto"))
+        }
         current = (request.method.rawValue, request.target, request.requestID, MonotonicClock.nowPrecise(), request.clientAddress)
         let isHead = request.method == .HEAD
         server.responder.handle(request, on: server.loop) { [self] response in

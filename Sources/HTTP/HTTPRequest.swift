@@ -47,6 +47,7 @@ public struct HTTPRequest: Sendable {
     public var pathParameters: [String: String] = [:]   // filled by the router
     public var requestID: String = ""                   // filled by the server
     public var clientAddress: String = ""               // filled by the server
+    public var overHTTPS = false                        // filled by the server: the client's hop was TLS
 
     public init(method: HTTPMethod, target: String, version: HTTPVersion = .http11,
                 headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {

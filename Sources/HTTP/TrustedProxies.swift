@@ -74,6 +74,16 @@ public struct TrustedProxies: Sendable, Equatable {
         return client
     }
 
+    /// True when a trusted proxy says the client reached it over TLS (orgd has no TLS of its own,
+    /// so this is the only way a request is known to be HTTPS). The first X-Forwarded-Proto entry
+    /// is the client-facing proxy's; a client that forges it can only make its own cookies
+    /// stricter (Secure), never weaker.
+    public func forwardedHTTPS(peer: String, forwardedProto: [String]) -> Bool {
+        guard !networks.isEmpty, contains(peer),
+              let first = forwardedProto.first?.split(separator: ",").first else { return false }
+        return first.trimmingSpaces.lowercased() == "https"
+    }
+
     /// Some proxies write the client's port too: "203.0.113.9:51234", "[2001:db8::7]:51234".
     static func withoutPort(_ hop: String) -> String {
         if hop.hasPrefix("["), let close = hop.firstIndex(of: "]") {

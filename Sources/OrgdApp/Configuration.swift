@@ -30,6 +30,7 @@ public struct Configuration: Sendable {
     public var signInClientLimit = 30            // failed sign-ins per client address per minute before 429
     public var trustedProxies = TrustedProxies() // peers whose X-Forwarded-For names the client
     public var docsDirectory = ""
+    public var webDirectory = ""                 // the browser console's static files
 
     public init() {}
 
@@ -68,6 +69,7 @@ public struct Configuration: Sendable {
         },
         Option(flag: "--sql-dir", env: "ORGD_SQL_DIR", help: "migrations folder (./sql, else beside the binary's checkout)") { $0.sqlDirectory = $1 },
         Option(flag: "--docs-dir", env: "ORGD_DOCS_DIR", help: "folder holding openapi.yaml (./docs, likewise)") { $0.docsDirectory = $1 },
+        Option(flag: "--web-dir", env: "ORGD_WEB_DIR", help: "the browser console's files, served at / (./web, likewise)") { $0.webDirectory = $1 },
     ]
 
     /// Reads the environment, then the flags. Boolean flags may stand alone (`--migrate`).
@@ -106,6 +108,7 @@ public struct Configuration: Sendable {
         if config.adminDatabaseURL.isEmpty { config.adminDatabaseURL = config.databaseURL }
         if config.sqlDirectory.isEmpty { config.sqlDirectory = locate("sql", marker: "0001") }
         if config.docsDirectory.isEmpty { config.docsDirectory = locate("docs", marker: "openapi.yaml") }
+        if config.webDirectory.isEmpty { config.webDirectory = locate("web", marker: "index.html") }
         return config
     }
 

@@ -143,6 +143,7 @@ public final class RunningServer: Sendable {
     }
 
     public static func start(_ configuration: Configuration) throws -> RunningServer {
+        let console = try WebConsole(directory: configuration.webDirectory)
         let group = EventLoopGroup(count: configuration.loops)
         let migrations = (try? Migrator(url: configuration.adminDatabaseURL, directory: configuration.sqlDirectory).latestVersion()) ?? 0
         let database = DatabaseSettings(url: configuration.databaseURL, poolSize: configuration.poolSize,
@@ -165,7 +166,8 @@ public final class RunningServer: Sendable {
             return [("state=\"size\"", size), ("state=\"open\"", open), ("state=\"idle\"", idle), ("state=\"waiting\"", waiting)]
         }
         let openAPI = (try? Array(Data(contentsOf: URL(fileURLWithPath: configuration.docsDirectory + "/openapi.yaml")))) ?? Array("openapi: 3.0.3\n".utf8)
-        let pipeline = Pipeline(router: Routes.all(configuration: configuration, metrics: metrics, resources: resources, openAPI: openAPI),
+        let pipeline = Pipeline(router: Routes.all(configuration: configuration, metrics: metrics, resources: resources,
+                                                   openAPI: openAPI, console: console),
                                 resources: resources)
         let server = HTTPServer(configuration: configuration.httpConfiguration, group: group,
                                 responder: pipeline, metrics: metrics)

@@ -12,7 +12,7 @@ import Tenancy
 
 enum Routes {
     static func all(configuration: Configuration, metrics: HTTPMetrics, resources: Resources,
-                    openAPI: [UInt8]) -> Router<RouteHandler> {
+                    openAPI: [UInt8], console: WebConsole) -> Router<RouteHandler> {
         var router = Router<RouteHandler>()
         let tokenTTL = configuration.tokenTTLSeconds
         let signInLimits = SignIn.Limits(account: configuration.signInAccountLimit, client: configuration.signInClientLimit)
@@ -188,6 +188,10 @@ enum Routes {
         // The monthly quality report (Cases)
         router.add(.GET, "/v1/cases/reports/monthly", CaseReportRoutes.monthly.handler)
 
+        // The browser console: index.html here, and every other file of --web-dir at its own path
+        // after all the routes above, which win over a file of the same name (WebConsole)
+        router.add(.GET, "/", .sync(console.index))
+        console.addRoutes(to: &router)
 
         return router
     }

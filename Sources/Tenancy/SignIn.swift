@@ -28,6 +28,7 @@ package enum SignIn {
         package var tenant: String
         package var login: String
         package var password: String
+        package var cookie: Bool?          // true: sign a browser in with the orgd_session cookie
     }
 
     /// Signs in. Hand-written, not a declared Endpoint: it is not authenticated (it issues the
@@ -36,6 +37,9 @@ package enum SignIn {
     package static func login(_ context: RequestContext, tokenTTL: Int, limits: Limits) async throws -> HTTPResponse {
         let body = try context.body(LoginBody.self)
         guard !body.login.isEmpty else { throw Problem.invalid("login", rule: "required", "login must not be empty") }
+        let browser = body.cookie == true
+        // Another site's page must not sign a browser in (to an account of the attacker's choosing).
+        if browser { try BrowserSession.checkOrigin(context.request) }
         let accountKey = Crypto.sha256("account:\(body.tenant.lowercased()):\(body.login.lowercased())").hex
         let clientKey = Crypto.sha256("client:\(context.request.clientAddress)").hex
         try await throttle(context, keys: [(accountKey, limits.account), (clientKey, limits.client)])
@@ -64,10 +68,14 @@ package enum SignIn {
             try await Audit.record(connection, context, nil, action: "auth.login", resource: "user", id: user.id, tenantID: tenant.id)
             return expires
         }
-        return JSONResponse.make { json in
+        var response = JSONResponse.make { json in
             json.beginObject()
-            json.field("token", issued.text)
-            json.field("token_type", "Bearer")
+            if browser {
+                json.field("csrf_token", BrowserSession.csrfToken(for: issued.text))
+            } else {
+                json.field("token", issued.text)
+                json.field("token_type", "Bearer")
+            }
             json.field("expires_at", expires)
             json.key("user"); json.beginObject()
             json.field("id", user.id)
@@ -80,6 +88,11 @@ package enum SignIn {
             json.endObject()
             json.endObject()
         }
+        if browser {
+            // The token goes only into the HttpOnly cookie: no script on the page ever holds it.
+            response.headers.add("Set-Cookie", BrowserSession.setCookie(issued.text, maxAge: tokenTTL, secure: context.request.overHTTPS))
+        }
+        return response
     }
 
     /// 429 with Retry-After when any key has reached its limit in the window.
@@ -119,7 +132,7 @@ package enum SignIn {
             try await Audit.record(connection, context, caller, action: "auth.logout", resource: "session", id: session)
         }
         context.resources.callers.invalidate(tenant: caller.tenantID!)
-        return JSONResponse.noContent
+        return try signedOut(context)
     }
 
     package static func logoutAll(_ context: RequestContext) async throws -> HTTPResponse {
@@ -132,13 +145,25 @@ package enum SignIn {
             try await Audit.record(connection, context, caller, action: "auth.logout_all", resource: "user", id: caller.subjectID)
         }
         context.resources.callers.invalidate(tenant: caller.tenantID!)
-        return JSONResponse.noContent
+        return try signedOut(context)
+    }
+
+    /// 204; a browser that signed out by its cookie is also told to drop it.
+    private static func signedOut(_ context: RequestContext) throws -> HTTPResponse {
+        var response = JSONResponse.noContent
+        if try BrowserSession.cookieToken(context.request) != nil {
+            response.headers.add("Set-Cookie", BrowserSession.clearCookie(secure: context.request.overHTTPS))
+        }
+        return response
     }
 
     package static func session(_ context: RequestContext) async throws -> HTTPResponse {
         let caller = try await context.authenticate()
+        // A console page that was reloaded has lost its CSRF token; it may read it again here.
+        let cookieToken = try BrowserSession.cookieToken(context.request)
         return JSONResponse.make { json in
             json.beginObject()
+            if let cookieToken { json.field("csrf_token", BrowserSession.csrfToken(for: cookieToken)) }
             json.field("kind", caller.kind.rawValue)
             json.field("tenant_id", caller.tenantID)
             json.field("subject_id", caller.subjectID)
