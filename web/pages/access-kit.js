@@ -141,6 +141,25 @@ export function decisionView(d) {
   return box;
 }
 
+/**
+ * Make a refusal say everything the API said: the values the rule compared appended to its
+ * words, and — when the problem names nobody — who could do it instead, asked of who-can for
+ * `action` on `target` ("unit:…", "region:…"; silently skipped when the caller may not ask).
+ * Returns the same error, for `throw await explainRefusal(e, …)`.
+ */
+export async function explainRefusal(err, action, target) {
+  const p = err && err.problem;
+  if (!p || err.status !== 403) return err;
+  if (p.values && !p.field && !String(p.detail || '').includes(valuesText(p.values))) p.detail = `${p.detail} (${valuesText(p.values)})`;
+  if (!(Array.isArray(p.who_could) && p.who_could.length) && action) {
+    try {
+      const { data } = await api.get('/v1/access/who-can', { action, target });
+      p.who_could = data.items.slice(0, 5).map((x) => ({ login: `${x.user.login}${x.user.grade ? ` (${x.user.grade})` : ''}` }));
+    } catch { /* the caller may not ask who can; the rule's words stand alone */ }
+  }
+  return err;
+}
+
 /** The URL-safe query of a form's non-empty values. */
 export function compact(obj) {
   const out = {};

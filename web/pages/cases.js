@@ -7,7 +7,7 @@ import { api } from '../lib/api.js';
 import { h, clear, badge, dialog, toast, table } from '../lib/dom.js';
 import { bindForm } from '../lib/forms.js';
 import { t, formatDate, formatNumber } from '../lib/i18n.js';
-import { tl, field, select, cursorList, regionOptions, compact, userName, thingName, unitPicker } from './access-kit.js';
+import { tl, field, select, cursorList, regionOptions, compact, userName, thingName, unitPicker, explainRefusal } from './access-kit.js';
 import { statusBadge } from './network.js';
 
 const STATES = ['received', 'classified', 'forwarded', 'warranty_decided', 'owner_notified', 'dispatched', 'site_reported', 'resolved', 'closed', 'archived'];
@@ -227,6 +227,13 @@ async function warehouses() {
   } catch { return []; }
 }
 
+/** The policy action a step is decided as (docs/permissions.md), for "who could instead". */
+function stepAction(step, body) {
+  if (step === 'decide_warranty') return body.cause === 'human' && body.charge === 'free' ? 'case.free_repair' : 'case.decide_warranty';
+  if (step === 'follow_up' && body.outcome === 'unsatisfied') return 'case.reopen';
+  return { forward: 'case.forward', archive: 'case.archive' }[step] || 'case.handle';
+}
+
 async function stepDialog(c, etag, step, settings, ctx) {
   const form = h('form', { id: 'step-form', class: `step-form step-${step}`, 'data-step': step },
     h('p', { class: 'muted' }, t(`cases.step_hint.${step}`)), ...(await stepFields(c, step, settings)),
@@ -235,7 +242,10 @@ async function stepDialog(c, etag, step, settings, ctx) {
   bindForm(form, {
     draftKey: `cases.${c.id}.${step}`,
     onSubmit: async (v) => {
-      await api.send('POST', `/v1/cases/${c.id}/${step.replace(/_/g, '-')}`, stepBody(step, v), { ifMatch: etag });
+      const body = stepBody(step, v);
+      try {
+        await api.send('POST', `/v1/cases/${c.id}/${step.replace(/_/g, '-')}`, body, { ifMatch: etag });
+      } catch (err) { throw await explainRefusal(err, stepAction(step, body), `unit:${c.unit_id}`); }
       d.close();
       toast(t('cases.step.done', { step: t(`cases.step.${step}`) }));
       ctx.navigate(`#/cases?case=${c.id}`);

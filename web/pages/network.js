@@ -7,7 +7,7 @@ import { api } from '../lib/api.js';
 import { h, clear, badge, dialog, toast, table } from '../lib/dom.js';
 import { bindForm } from '../lib/forms.js';
 import { t, formatDate, formatNumber } from '../lib/i18n.js';
-import { tl, field, select, cursorList, regionOptions, compact, userName, thingName } from './access-kit.js';
+import { tl, field, select, cursorList, regionOptions, compact, userName, thingName, explainRefusal } from './access-kit.js';
 
 export const STATUSES = ['planned', 'onboarding', 'authorised', 'probation', 'suspended', 'terminated'];
 const STATUS_KIND = { planned: 'info', onboarding: 'info', authorised: 'ok', probation: 'warn', suspended: 'danger', terminated: 'danger' };
@@ -189,7 +189,10 @@ function moveDialog(site, etag, to, ctx) {
   bindForm(form, {
     draftKey: `network.move.${site.id}.${to}`,
     onSubmit: async (v) => {
-      await api.send('POST', `/v1/network/sites/${site.id}/transitions`, { to, ...v }, { ifMatch: etag });
+      const action = { suspended: 'site.suspend', terminated: 'site.terminate' }[to] || 'site.write';
+      try {
+        await api.send('POST', `/v1/network/sites/${site.id}/transitions`, { to, ...v }, { ifMatch: etag });
+      } catch (err) { throw await explainRefusal(err, action, `region:${site.region_id}`); }
       d.close();
       toast(t('network.move.done', { status: tl(`network.status.${to}`, to) }));
       ctx.navigate(`#/network?site=${site.id}`);
