@@ -143,7 +143,7 @@ async function renderCase(root, id, settings, ctx) {
         h('span', { class: 'muted' }, e.actor_id ? userName(e.actor_id) : t('cases.history.system')),
         e.note ? h('p', { class: 'note' }, e.note) : null,
         Object.keys(e.data || {}).length ? h('p', { class: 'muted facts-inline' }, Object.entries(e.data).map(([k, x]) => `${tl(`cases.fact.${k}`, k)}: ${typeof x === 'object' ? JSON.stringify(x) : x}`).join(' · ')) : null)))),
-    (c.attachments || []).length ? h('section', {}, h('h3', {}, t('cases.attachments')), h('ul', {}, c.attachments.map((a) => h('li', {}, `${a.name} (${formatNumber(a.size_bytes)} B)`)))) : null);
+    (c.attachments || []).length ? h('section', {}, h('h3', {}, t('cases.attachments')), h('ul', {}, c.attachments.map((a) => h('li', {}, `${a.name} (${formatNumber(a.size_bytes)} B)`)))) : '');
 }
 
 const note = (required) => field(t(required ? 'cases.form.note_required' : 'cases.form.note'), h('textarea', { name: 'note', id: 'step-note', rows: 3 }));

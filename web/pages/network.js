@@ -42,9 +42,10 @@ async function vocabulary() {
 export async function render(root, params, ctx) {
   const [vocab, regions] = await Promise.all([vocabulary(), regionOptions()]);
   const kindName = (code) => (vocab.kinds.find((k) => k.value === code) || { label: code }).label;
+  const capName = (code) => (vocab.capabilities.find((c) => c.value === code) || { label: code }).label;
   root.append(h('h1', {}, t('network.title')));
   if (params.get('site')) {
-    await renderSite(root, params.get('site'), kindName, ctx);
+    await renderSite(root, params.get('site'), kindName, capName, ctx);
     return;
   }
   const values = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) || '']));
@@ -67,7 +68,7 @@ export async function render(root, params, ctx) {
 
   const list = cursorList({
     fetchPage: async (cursor) => (await api.get('/v1/network/sites', { ...query, limit: 100, cursor })).data,
-    renderItems: (items, container) => renderSites(items, container, kindName),
+    renderItems: (items, container) => renderSites(items, container, kindName, capName),
     empty: t('network.empty'),
   });
   const map = h('img', { src: api.url('/v1/network/map.svg', query), alt: t('network.map.alt'), class: 'network-map', id: 'network-map', loading: 'lazy' });
@@ -75,13 +76,14 @@ export async function render(root, params, ctx) {
   root.append(form,
     h('div', { class: 'network-grid' },
       h('section', { 'aria-labelledby': 'network-sites-title', class: 'network-sites' }, h('h2', { id: 'network-sites-title' }, t('network.sites')), list.element),
-      h('section', { 'aria-labelledby': 'nearest-title', class: 'panel network-nearest' }, await nearestFinder(vocab, regions, kindName))),
-    h('section', { 'aria-labelledby': 'network-map-title', class: 'network-map-box' }, h('h2', { id: 'network-map-title' }, t('network.map.title')), map, h('p', {}, mapLink)));
+      h('div', { class: 'network-side' },
+        h('section', { 'aria-labelledby': 'nearest-title', class: 'panel network-nearest' }, await nearestFinder(vocab, regions, kindName)),
+        h('section', { 'aria-labelledby': 'network-map-title', class: 'network-map-box' }, h('h2', { id: 'network-map-title' }, t('network.map.title')), map, h('p', {}, mapLink)))));
   await list.reload();
 }
 
 /** Sites grouped under their region's name, each row linking to its detail. */
-function renderSites(items, container, kindName) {
+function renderSites(items, container, kindName, capName) {
   const byRegion = new Map();
   for (const s of items) { if (!byRegion.has(s.region_name)) byRegion.set(s.region_name, []); byRegion.get(s.region_name).push(s); }
   for (const [region, sites] of [...byRegion.entries()].sort((a, b) => a[0].localeCompare(b[0], 'zh-CN'))) {
@@ -91,7 +93,7 @@ function renderSites(items, container, kindName) {
       { label: t('network.col.kind'), render: (s) => kindName(s.kind) },
       { label: t('network.col.status'), render: (s) => statusBadge(s.status) },
       { label: t('network.col.authorisation'), render: (s) => authText(s) },
-      { label: t('network.col.capabilities'), render: (s) => s.capabilities.join(', ') },
+      { label: t('network.col.capabilities'), render: (s) => h('ul', { class: 'caps' }, s.capabilities.map((c) => h('li', { title: c }, capName(c)))) },
     ], sites, { caption: t('network.region_caption', { region, n: sites.length }) }));
   }
 }
@@ -149,7 +151,7 @@ function distance(km) {
 
 // ---- one site ----------------------------------------------------------------------------
 
-async function renderSite(root, id, kindName, ctx) {
+async function renderSite(root, id, kindName, capName, ctx) {
   const [{ data: site, etag }, { data: hist }] = await Promise.all([api.get(`/v1/network/sites/${id}`), api.get(`/v1/network/sites/${id}/transitions`)]);
   const moves = MOVES[site.status] || [];
   const buttons = moves.map((to) => {
@@ -166,7 +168,7 @@ async function renderSite(root, id, kindName, ctx) {
       h('dt', {}, t('network.site.address')), h('dd', {}, site.address || '—'),
       h('dt', {}, t('network.site.location')), h('dd', {}, site.location ? `${site.location.latitude}, ${site.location.longitude}` : '—'),
       h('dt', {}, t('network.site.contact')), h('dd', {}, [site.contact.name, site.contact.phone, site.contact.email].filter(Boolean).join(' · ') || '—'),
-      h('dt', {}, t('network.col.capabilities')), h('dd', {}, site.capabilities.join(', ') || '—'),
+      h('dt', {}, t('network.col.capabilities')), h('dd', {}, site.capabilities.map(capName).join('，') || '—'),
       h('dt', {}, t('network.site.covers')), h('dd', {}, site.covers.length ? site.covers.map((r, i) => [i ? ', ' : '', thingName('region', r)]) : t('network.site.own_region')),
       h('dt', {}, t('network.site.radius')), h('dd', {}, site.service_radius_km ? t('network.nearest.km', { km: site.service_radius_km }) : '—'),
       h('dt', {}, t('network.col.authorisation')), h('dd', {}, authText(site))),
@@ -175,7 +177,7 @@ async function renderSite(root, id, kindName, ctx) {
     h('section', { 'aria-labelledby': 'site-history-title' }, h('h3', { id: 'site-history-title' }, t('network.history.title')),
       h('ol', { class: 'timeline', id: 'site-history' }, hist.items.map((x) => h('li', {},
         h('time', { datetime: x.effective_on }, formatDate(x.effective_on)), ' ', statusBadge(x.from), ' → ', statusBadge(x.to), ' ',
-        h('span', {}, x.reason), ' ', h('span', { class: 'muted' }, x.actor_id ? userName(x.actor_id) : t('network.history.system'))))));
+        h('span', {}, x.reason), ' ', h('span', { class: 'muted' }, x.actor_id ? userName(x.actor_id) : t('network.history.system')))))));
 }
 
 function moveDialog(site, etag, to, ctx) {
