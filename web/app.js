@@ -10,6 +10,9 @@ import { pages } from './pages.js';
 const header = document.getElementById('app-header');
 const view = document.getElementById('view');
 const TENANT_KEY = 'orgd.tenant';
+// Set while this browser believes it holds a session cookie (the cookie itself is HttpOnly), so a
+// first visit shows sign-in without asking the server and logging a 401.
+const SIGNED_IN_KEY = 'orgd.signed_in';
 
 let session = null;   // GET /v1/auth/session
 let me = null;        // GET /v1/access/me
@@ -61,6 +64,7 @@ function signInForm(onDone) {
         });
       setCsrf(res.data && res.data.csrf_token);
       localStorage.setItem(TENANT_KEY, v.tenant || '');
+      localStorage.setItem(SIGNED_IN_KEY, '1');
       await loadSession();
       onDone();
     },
@@ -119,6 +123,7 @@ function renderHeader() {
   logout.addEventListener('click', async () => {
     try { await api.send('POST', '/v1/auth/logout', undefined, { quiet401: true }); } catch (e) { if (!(e instanceof ApiError) || e.status !== 401) throw e; }
     setCsrf(null);
+    localStorage.removeItem(SIGNED_IN_KEY);
     session = null;
     me = null;
     showSignIn();
@@ -165,10 +170,11 @@ async function route() {
 }
 
 async function start() {
+  if (!localStorage.getItem(SIGNED_IN_KEY)) { showSignIn(); return; }
   try {
     await loadSession();
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) { showSignIn(); return; }
+    if (err instanceof ApiError && err.status === 401) { localStorage.removeItem(SIGNED_IN_KEY); showSignIn(); return; }
     clear(view);
     const box = h('main', { id: 'main' });
     view.append(box);

@@ -174,9 +174,9 @@ def unlabelled_focusables(driver) -> list[str]:
 def tab_through(driver, limit: int = 400) -> list[str]:
     """Press Tab from the top of the page until focus comes back round; returns a short
     description of each element that received focus (so a test can check what is reachable)."""
-    driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0,0)")
-    body = driver.find_element(By.TAG_NAME, "body")
-    body.send_keys(Keys.TAB)
+    # Start from the page's first focusable element (the skip link): blurring would leave Chromium's
+    # sequential-focus starting point wherever focus last was.
+    driver.execute_script("window.scrollTo(0,0); const f=document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex=\"-1\"])'); f && f.focus()")
     seen: list[str] = []
     first = None
     for _ in range(limit):
@@ -190,29 +190,22 @@ def tab_through(driver, limit: int = 400) -> list[str]:
             first = key
         elif key == first:
             break
-        seen.append(desc)
+        if not seen or seen[-1] != desc:  # a date field takes several Tabs (day, month, year)
+            seen.append(desc)
         driver.switch_to.active_element.send_keys(Keys.TAB)
     return seen
 
 
 def unreachable_by_keyboard(driver, css: str, limit: int = 400) -> list[str]:
-    """Elements matching css (visible, enabled) that Tab never reaches."""
-    reached = set()
-    driver.execute_script("document.activeElement && document.activeElement.blur()")
-    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
-    for _ in range(limit):
-        el = driver.switch_to.active_element
-        if el.tag_name == "body":
-            break
-        if el.id in reached:
-            break
-        reached.add(el.id or el.get_attribute("outerHTML")[:80])
-        el.send_keys(Keys.TAB)
-    missing = []
-    for el in driver.find_elements(By.CSS_SELECTOR, css):
-        if el.is_displayed() and el.is_enabled() and (el.id or el.get_attribute("outerHTML")[:80]) not in reached:
-            missing.append(el.get_attribute("outerHTML")[:160])
-    return missing
+    """Elements matching css (visible, enabled) that Tab never reaches from the top of the page."""
+    driver.execute_script("window.__tabbed = new Set(); window.__tabMark = e => window.__tabbed.add(e.target);"
+                          "document.addEventListener('focusin', window.__tabMark)")
+    tab_through(driver, limit)
+    return driver.execute_script("""
+        document.removeEventListener('focusin', window.__tabMark);
+        return [...document.querySelectorAll(arguments[0])]
+          .filter(e => !e.disabled && e.getClientRects().length && !window.__tabbed.has(e))
+          .map(e => e.outerHTML.slice(0, 160));""", css)
 
 
 # ---- the API, for test setup (users, grants) that a test then exercises through the UI ----

@@ -237,9 +237,9 @@ export async function render(root, params, ctx) {
 
   function branch(id) {
     const node = state.nodes.get(id);
-    const li = h('li', { role: 'none' }, unitBox(node));
+    const li = h('li', { role: 'none', class: 'branch' }, unitBox(node));
     if (node.expanded && node.childIds && node.childIds.length) {
-      li.append(h('ul', { role: 'group' }, node.childIds.filter((c) => state.nodes.has(c)).map(branch)));
+      li.append(h('ul', { role: 'group', class: 'branches' }, node.childIds.filter((c) => state.nodes.has(c)).map(branch)));
     }
     return li;
   }
@@ -247,7 +247,7 @@ export async function render(root, params, ctx) {
   function draw() {
     if (state.disposed || !state.nodes.has(state.rootId)) return;
     if (!state.selected || !state.nodes.has(state.selected)) state.selected = state.rootId;
-    clear(tree).append(h('ul', { role: 'none', class: 'chart-root' }, branch(state.rootId)));
+    clear(tree).append(h('ul', { role: 'none', class: 'branches chart-root' }, branch(state.rootId)));
     applyTransform();
     drawLinks();
   }
@@ -449,7 +449,7 @@ export async function render(root, params, ctx) {
     const { renderPersonPanel } = await import('./people.js');
     await loadMessagesFor('people');
     clear(side);
-    await renderPersonPanel(side, person.id, { asOf: state.asOf, onUnit: (unitId) => reveal(unitId) });
+    await renderPersonPanel(side, person.id, { asOf: state.asOf, onUnit: (unitId) => reveal(unitId).then(() => open(unitId)) });
   }
 
   async function loadMessagesFor(area) {
