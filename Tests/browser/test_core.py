@@ -237,3 +237,28 @@ def test_every_page_of_mine_is_labelled_reachable_and_quiet(signed_in):
             assert any(r.startswith("div#unit-") for r in reached), f"the chart is not reachable by Tab: {reached}"
         errors = harness.console_errors(d)
         assert not errors, f"{hash_}: {errors}"
+
+
+def test_a_rename_that_lost_a_race_shows_what_changed_and_can_be_reapplied(signed_in, admin_token):
+    d = signed_in
+    chart_ready(d)
+    open_unit(d, "配件仓库组")
+    unit_id = box(d, "配件仓库组").get_attribute("data-unit")
+    d.find_element(By.ID, "act-rename").click()
+    name = wait_for(d, "dialog[open] input[name=name]")
+    # Someone else renames the unit while the dialog is open.
+    status, _, body = harness.api("PATCH", f"/v1/units/{unit_id}", {"name": "配件库组"}, admin_token)
+    assert status == 200, body
+    fill(name, "配件仓库一组")
+    d.find_element(By.CSS_SELECTOR, "dialog[open] [type=submit]").click()
+    conflict = wait_for(d, "dialog[open] .conflict .problem")
+    assert "配件库组" in conflict.text and "配件仓库组" in conflict.text and "配件仓库一组" in conflict.text, conflict.text
+    submit = d.find_element(By.CSS_SELECTOR, "dialog[open] [type=submit]")
+    assert submit.text == "重新应用我的修改"
+    submit.click()
+    box(d, "配件仓库一组")
+    _, _, now = harness.api("GET", f"/v1/units/{unit_id}", token=admin_token)
+    assert now["name"] == "配件仓库一组"
+    # The browser logs the refused request (412) itself; that, and nothing else, is expected.
+    errors = harness.console_errors(d)
+    assert all("412" in e for e in errors), errors

@@ -75,7 +75,7 @@ async function headcount(box, unitId, ctx) {
   const top = units.find((u) => u.id === id) || units[0];
   sel.append(h('option', { value: id, selected: true }, top ? top.name : id));
   const min = Math.min(...units.map((u) => u.depth));
-  const n = (x) => (x ? `${x.filled}/${x.establishment}${x.unbounded_positions ? ` +${x.unbounded_positions}N` : ''}` : '');
+  const n = (x) => (x ? `${x.filled}/${x.establishment}${x.unbounded_positions ? ` ${t('people.headcount.unbounded', { n: x.unbounded_positions })}` : ''}` : '');
   out.append(table([
     { label: t('common.unit'), render: (r) => h('span', { class: `indent-${Math.min(8, r.depth - min)}` }, chartLink(r.id, r.name)) },
     { label: t('people.headcount.own'), render: (r) => n(r.own) },
