@@ -626,13 +626,16 @@ export async function render(root, params, ctx) {
   }
 
   function changeItem(c) {
-    const keys = [...new Set([...Object.keys(c.before || {}), ...Object.keys(c.after || {})])]
-      .filter((k) => JSON.stringify((c.before || {})[k]) !== JSON.stringify((c.after || {})[k]) && !['revision', 'effective_from', 'effective_until', 'path'].includes(k));
-    const name = (c.after && (c.after.name || c.after.title)) || (c.before && (c.before.name || c.before.title)) || c.resource_id;
+    const b = c.before || {}; const a = c.after || {};
+    // Ids say nothing to a person: keep only those that name a unit on the chart.
+    const readable = (k) => !(k === 'id' || k.endsWith('_id')) || [a[k], b[k]].some((v) => v && state.nodes.has(v));
+    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])]
+      .filter((k) => show(b[k]) !== show(a[k]) && readable(k) && !['revision', 'effective_from', 'effective_until', 'path'].includes(k));
+    const name = a.name || a.title || a.person_name || b.name || b.title || b.person_name || c.resource_id;
     return h('div', { class: 'change' },
       h('div', {}, h('strong', {}, formatDate(c.effective_on)), ' ', badge(t(`chart.action.${c.action}`) === `chart.action.${c.action}` ? c.action : t(`chart.action.${c.action}`), 'info'), ' ', name),
       keys.length ? h('ul', { class: 'diff' }, keys.map((k) => h('li', {}, h('code', {}, k), ': ',
-        h('span', { class: 'before' }, show((c.before || {})[k])), ' → ', h('span', { class: 'after' }, show((c.after || {})[k]))))) : null);
+        h('span', { class: 'before' }, show(b[k])), ' → ', h('span', { class: 'after' }, show(a[k]))))) : null);
   }
 
   function show(v) {
