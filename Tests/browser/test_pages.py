@@ -59,6 +59,11 @@ def expect_refused_requests(driver, *statuses):
         assert "/v1/" in entry and "Failed to load resource" in entry and any(f"status of {s}" in entry for s in statuses), entry
 
 
+def cell_text(row, css):
+    """A cell's text even when its diff is folded under a <details> summary."""
+    return row.find_element(By.CSS_SELECTOR, css).get_attribute("textContent").strip()
+
+
 def make_user(token, grade="B+3", prefix="pg"):
     login = unique(prefix)
     status, _, user = api("POST", "/v1/users", {"login": login, "display_name": f"测试{login[-4:]}",
@@ -148,15 +153,16 @@ def test_grant_with_preview_then_revoke_and_audit(signed_in, admin_token):
     go(d, f"#/audit?action=grant.create&resource_id={grant['id']}")
     entry = wait_for(d, "#audit-log .audit-entry[data-action='grant.create']")
     wait_until(d, lambda _: "admin" in entry.find_element(By.CSS_SELECTOR, ".who").text, "the actor named")
-    diff = {r.find_element(By.CSS_SELECTOR, "th").text: r.find_element(By.CSS_SELECTOR, "td.after").text
-            for r in entry.find_elements(By.CSS_SELECTOR, "table.diff tbody tr")}
+    for summary in entry.find_elements(By.CSS_SELECTOR, "summary"):  # a long diff is folded: open it
+        summary.click()
+    assert entry.find_element(By.CSS_SELECTOR, "table.diff").is_displayed()
+    diff = {cell_text(r, "th"): cell_text(r, "td.after") for r in entry.find_elements(By.CSS_SELECTOR, "table.diff tbody tr")}
     assert diff["role.name"] == "HR"
     assert diff["subject.id"] == user["id"]
     assert len(d.find_elements(By.CSS_SELECTOR, "#audit-log .audit-entry")) == 1
     go(d, f"#/audit?action=grant.revoke&resource_id={grant['id']}")
     entry = wait_for(d, "#audit-log .audit-entry[data-action='grant.revoke']")
-    before = {r.find_element(By.CSS_SELECTOR, "th").text: r.find_element(By.CSS_SELECTOR, "td.before").text
-              for r in entry.find_elements(By.CSS_SELECTOR, "table.diff tbody tr")}
+    before = {cell_text(r, "th"): cell_text(r, "td.before") for r in entry.find_elements(By.CSS_SELECTOR, "table.diff tbody tr")}
     assert before.get("role.name") == "HR"
     check_accessible(d)
 

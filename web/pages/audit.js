@@ -11,6 +11,7 @@ const FILTERS = ['actor', 'action', 'resource_type', 'resource_id', 'from', 'to'
 const RESOURCE_TYPES = ['user', 'grant', 'role', 'ladder', 'api_key', 'tenant', 'unit', 'position', 'person', 'assignment',
   'handoff', 'region', 'site', 'technician', 'inspection', 'case'];
 const OUTCOME_KIND = { ok: 'ok', refused: 'danger', failed: 'warn' };
+const SHOWN_OPEN = 6; // more changed fields than this fold under a summary
 
 export async function render(root, params, ctx) {
   const users = await listUsers();
@@ -21,7 +22,7 @@ export async function render(root, params, ctx) {
     field(t('audit.filter.action'), h('input', { name: 'action', id: 'audit-action', value: values.action, placeholder: 'grant.create', list: 'audit-actions' })),
     field(t('audit.filter.resource_type'), select('resource_type', [{ value: '', label: t('audit.filter.any') },
       ...RESOURCE_TYPES.map((r) => ({ value: r, label: tl(`audit.resource.${r}`, r) }))], values.resource_type, { id: 'audit-resource-type' })),
-    field(t('audit.filter.resource_id'), h('input', { name: 'resource_id', id: 'audit-resource-id', value: values.resource_id, size: 36 })),
+    field(t('audit.filter.resource_id'), h('input', { name: 'resource_id', id: 'audit-resource-id', value: values.resource_id, size: 22 })),
     field(t('audit.filter.from'), h('input', { type: 'date', name: 'from', id: 'audit-from', value: values.from })),
     field(t('audit.filter.to'), h('input', { type: 'date', name: 'to', id: 'audit-to', value: values.to })),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('audit.filter.apply')),
@@ -71,7 +72,11 @@ function entry(e) {
   }
   const changes = diff(e.before, e.after);
   if (changes.length) {
-    li.append(h('table', { class: 'data diff' },
+    const box = changes.length > SHOWN_OPEN
+      ? h('details', { class: 'diff-box' }, h('summary', {}, t('audit.diff.fields', { n: changes.length })))
+      : h('div', { class: 'diff-box' });
+    li.append(box);
+    box.append(h('table', { class: 'data diff' },
       h('caption', { class: 'sr-only' }, t('audit.diff.caption')),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('audit.diff.field')), h('th', { scope: 'col' }, t('audit.diff.before')),
         h('th', { scope: 'col' }, t('audit.diff.after')))),
