@@ -335,3 +335,24 @@ def test_language_switch_on_the_cases_page(signed_in):
     assert "Number" in d.find_element(By.CSS_SELECTOR, "#cases-table thead").text
     Select(d.find_element(By.ID, "lang-select")).select_by_value("zh-CN")
     wait_text(d, "main h1", "客户问题")
+
+
+def test_a_case_moved_by_another_agent_is_refused_and_shown_as_it_is_now(signed_in, admin_token):
+    case = fresh_case(admin_token)
+    d = signed_in
+    go(d, f"#/cases?case={case['id']}")
+    d.find_element(By.ID, "step-classify").click()
+    wait_for(d, "#step-form")
+    Select(d.find_element(By.ID, "step-category")).select_by_value("other")
+    # Meanwhile another agent classifies it first.
+    status, _, _ = api("POST", f"/v1/cases/{case['id']}/classify", {"category": "platform"}, admin_token)
+    assert status == 200
+    d.find_element(By.ID, "step-submit").click()
+    err = wait_for(d, "#step-form .field-error")
+    assert err.text.strip(), "the API's words for the stale version"
+    # The page beneath now shows the case as the other agent left it; nothing of ours was saved.
+    wait_until(d, lambda _: d.find_elements(By.CSS_SELECTOR, "#case-title .case-state[data-state='classified']"), "the case as it is now")
+    _, _, now = api("GET", f"/v1/cases/{case['id']}", token=admin_token)
+    assert now["category"] == "platform"
+    assert d.find_element(By.ID, "step-category").get_attribute("value") == "other", "what the user chose is kept"
+    expect_refused_requests(d, 412)

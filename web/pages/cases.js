@@ -239,13 +239,19 @@ async function stepDialog(c, etag, step, settings, ctx) {
     h('p', { class: 'muted' }, t(`cases.step_hint.${step}`)), ...(await stepFields(c, step, settings)),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'step-submit' }, t(`cases.step.${step}`))));
   const d = dialog(t('cases.step.title', { step: t(`cases.step.${step}`), number: c.number }), form);
+  let version = etag;
   bindForm(form, {
     draftKey: `cases.${c.id}.${step}`,
     onSubmit: async (v) => {
       const body = stepBody(step, v);
       try {
-        await api.send('POST', `/v1/cases/${c.id}/${step.replace(/_/g, '-')}`, body, { ifMatch: etag });
-      } catch (err) { throw await explainRefusal(err, stepAction(step, body), `unit:${c.unit_id}`); }
+        await api.send('POST', `/v1/cases/${c.id}/${step.replace(/_/g, '-')}`, body, { ifMatch: version });
+      } catch (err) {
+        // Another agent moved the case first: show the case as it is now beneath the form, and
+        // let a resubmission go against that version (the API refuses it if the step no longer applies).
+        if (err.status === 412) { version = (await api.get(`/v1/cases/${c.id}`)).etag; ctx.navigate(`#/cases?case=${c.id}`); }
+        throw await explainRefusal(err, stepAction(step, body), `unit:${c.unit_id}`);
+      }
       d.close();
       toast(t('cases.step.done', { step: t(`cases.step.${step}`) }));
       ctx.navigate(`#/cases?case=${c.id}`);

@@ -188,13 +188,18 @@ function moveDialog(site, etag, to, ctx) {
     to === 'authorised' ? field(t('network.move.authorised_until'), h('input', { type: 'date', name: 'authorised_until', id: 'move-until' })) : null,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t(`network.move.${to}`))));
   const d = dialog(t('network.move.title', { site: site.name, status: tl(`network.status.${to}`, to) }), form);
+  let version = etag;
   bindForm(form, {
     draftKey: `network.move.${site.id}.${to}`,
     onSubmit: async (v) => {
       const action = { suspended: 'site.suspend', terminated: 'site.terminate' }[to] || 'site.write';
       try {
-        await api.send('POST', `/v1/network/sites/${site.id}/transitions`, { to, ...v }, { ifMatch: etag });
-      } catch (err) { throw await explainRefusal(err, action, `region:${site.region_id}`); }
+        await api.send('POST', `/v1/network/sites/${site.id}/transitions`, { to, ...v }, { ifMatch: version });
+      } catch (err) {
+        // Someone moved the site first: show it as it is now, and let a resubmission go against that.
+        if (err.status === 412) { version = (await api.get(`/v1/network/sites/${site.id}`)).etag; ctx.navigate(`#/network?site=${site.id}`); }
+        throw await explainRefusal(err, action, `region:${site.region_id}`);
+      }
       d.close();
       toast(t('network.move.done', { status: tl(`network.status.${to}`, to) }));
       ctx.navigate(`#/network?site=${site.id}`);
