@@ -64,8 +64,7 @@ function entry(e) {
       h('time', { datetime: e.at }, formatDate(e.at)), ' ',
       badge(tl(`audit.outcome.${e.outcome}`, e.outcome), OUTCOME_KIND[e.outcome] || 'info'), ' ',
       h('span', { class: 'audit-sentence' }, who, ' ', h('strong', {}, tl(`audit.action.${e.action}`, e.action)), ' ',
-        h('code', { class: 'muted' }, e.action), ' — ', tl(`audit.resource.${res.type}`, res.type || ''), ' ',
-        res.id ? h('code', { class: 'res-id', title: res.id }, res.id.length > 12 ? res.id.slice(0, 8) : res.id) : null)));
+        h('code', { class: 'muted' }, e.action), ' — ', tl(`audit.resource.${res.type}`, res.type || ''), ' ', resource(res))));
   if (e.reason) {
     li.append(h('p', { class: 'audit-reason' }, h('strong', {}, e.reason.code || ''), ' — ', e.reason.rule || '',
       e.reason.values ? h('span', { class: 'muted' }, ` (${valuesText(e.reason.values)})`) : null));
@@ -84,6 +83,16 @@ function entry(e) {
         h('td', { class: 'before' }, show(c.before)), h('td', { class: 'after' }, show(c.after)))))));
   }
   return li;
+}
+
+/** The record an entry is about: an account by name, a site or case linked to its page. */
+function resource(res) {
+  if (!res.id) return null;
+  const short = h('code', { class: 'res-id', title: res.id }, res.id.length > 12 ? res.id.slice(0, 8) : res.id);
+  if (res.type === 'user') return h('span', { title: res.id }, userName(res.id));
+  if (res.type === 'site') return h('a', { href: `#/network?site=${res.id}`, title: res.id }, short);
+  if (res.type === 'case') return h('a', { href: `#/cases?case=${res.id}`, title: res.id }, short);
+  return short;
 }
 
 /** The fields that differ between two snapshots, flattened to dotted paths. */
