@@ -61,11 +61,26 @@ export function cursorList({ fetchPage, renderItems, empty }) {
 }
 
 // ---- names for ids ---------------------------------------------------------------------
+// Names are looked up only where the caller may read them: a refused lookup would cost a request
+// and put an error in the browser's console, and the id is shown instead anyway.
+
+let viewer = null;
+
+/** Each page tells the kit who is looking (`ctx.me`, GET /v1/access/me). */
+export function setViewer(me) { viewer = me; }
+
+/** Whether the viewer holds `perm` anywhere (`tenantWide`: over the whole tenant). */
+export function can(perm, tenantWide = false) {
+  const scopes = (viewer && viewer.permissions && viewer.permissions[perm]) || [];
+  return tenantWide ? scopes.some((x) => x.kind === 'tenant') : scopes.length > 0;
+}
+const READS = { users: () => can('access.read', true), units: () => can('org.read'), regions: () => can('org.read'), sites: () => can('network.read') };
 
 const cache = { users: new Map(), units: new Map(), regions: new Map(), sites: new Map() };
 
 /** Every user of the tenant the caller may list (first 500), for pickers and names. */
 export async function listUsers() {
+  if (!READS.users()) return [];
   try {
     const { data } = await api.get('/v1/users', { limit: 500 });
     for (const u of data.items) cache.users.set(u.id, u);
@@ -74,7 +89,7 @@ export async function listUsers() {
 }
 
 async function named(kind, path, id) {
-  if (!id) return null;
+  if (!id || !READS[kind]()) return null;
   if (cache[kind].has(id)) return cache[kind].get(id);
   const p = api.get(`${path}/${id}`).then((r) => r.data).catch(() => null);
   cache[kind].set(id, p);
@@ -151,7 +166,7 @@ export async function explainRefusal(err, action, target) {
   const p = err && err.problem;
   if (!p || err.status !== 403) return err;
   if (p.values && !p.field && !String(p.detail || '').includes(valuesText(p.values))) p.detail = `${p.detail} (${valuesText(p.values)})`;
-  if (!(Array.isArray(p.who_could) && p.who_could.length) && action) {
+  if (!(Array.isArray(p.who_could) && p.who_could.length) && action && can('access.read', true)) {
     try {
       const { data } = await api.get('/v1/access/who-can', { action, target });
       p.who_could = data.items.slice(0, 5).map((x) => ({ login: `${x.user.login}${x.user.grade ? ` (${x.user.grade})` : ''}` }));
@@ -169,6 +184,7 @@ export function compact(obj) {
 
 /** Regions, for pickers: "华东 › 上海" labels, in tree order. */
 export async function regionOptions() {
+  if (!READS.regions()) return [];
   try {
     const { data } = await api.get('/v1/regions', { limit: 500 });
     const byId = new Map(data.items.map((r) => [r.id, r]));

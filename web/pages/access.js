@@ -8,7 +8,7 @@ import { bindForm, showFieldErrors, clearFieldErrors } from '../lib/forms.js';
 import { t, formatDate } from '../lib/i18n.js';
 import {
   tl, field, select, cursorList, listUsers, userName, scopeLabel, decisionView, valuesText,
-  regionOptions, unitPicker, compact,
+  regionOptions, unitPicker, compact, setViewer,
 } from './access-kit.js';
 
 const TABS = ['me', 'ask', 'grants', 'exceeding', 'ladder', 'roles'];
@@ -28,6 +28,7 @@ function hasTenant(me, perm) {
 }
 
 export async function render(root, params, ctx) {
+  setViewer(ctx.me);
   const admin = hasTenant(ctx.me, 'access.read');
   const tabs = TABS.filter((x) => admin || !ADMIN_TABS.has(x));
   const tab = tabs.includes(params.get('tab')) ? params.get('tab') : 'me';

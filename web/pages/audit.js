@@ -5,7 +5,7 @@
 import { api } from '../lib/api.js';
 import { h, clear, badge } from '../lib/dom.js';
 import { t, formatDate } from '../lib/i18n.js';
-import { tl, field, select, cursorList, listUsers, userName, valuesText, compact } from './access-kit.js';
+import { tl, field, select, cursorList, listUsers, userName, valuesText, compact, setViewer } from './access-kit.js';
 
 const FILTERS = ['actor', 'action', 'resource_type', 'resource_id', 'from', 'to'];
 const RESOURCE_TYPES = ['user', 'grant', 'role', 'ladder', 'api_key', 'tenant', 'unit', 'position', 'person', 'assignment',
@@ -14,6 +14,7 @@ const OUTCOME_KIND = { ok: 'ok', refused: 'danger', failed: 'warn' };
 const SHOWN_OPEN = 6; // more changed fields than this fold under a summary
 
 export async function render(root, params, ctx) {
+  setViewer(ctx.me);
   const users = await listUsers();
   const values = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) || '']));
   const form = h('form', { class: 'panel audit-filters', id: 'audit-filters', role: 'search', 'aria-label': t('audit.filters') },

@@ -7,7 +7,7 @@ import { api } from '../lib/api.js';
 import { h, clear, badge, dialog, toast, table } from '../lib/dom.js';
 import { bindForm } from '../lib/forms.js';
 import { t, formatDate, formatNumber } from '../lib/i18n.js';
-import { tl, field, select, cursorList, regionOptions, compact, userName, thingName, unitPicker, explainRefusal } from './access-kit.js';
+import { tl, field, select, cursorList, regionOptions, compact, userName, thingName, unitPicker, explainRefusal, setViewer, can } from './access-kit.js';
 import { statusBadge } from './network.js';
 
 const STATES = ['received', 'classified', 'forwarded', 'warranty_decided', 'owner_notified', 'dispatched', 'site_reported', 'resolved', 'closed', 'archived'];
@@ -43,6 +43,7 @@ function stateBadge(state) {
 }
 
 export async function render(root, params, ctx) {
+  setViewer(ctx.me);
   root.append(h('h1', {}, t('cases.title')),
     h('nav', { class: 'tabs', 'aria-label': t('cases.tabs') }, h('ul', {},
       h('li', {}, h('a', { href: '#/cases', id: 'cases-tab-queue', 'aria-current': params.get('tab') !== 'report' && !params.get('case') ? 'page' : null }, t('cases.tab.queue'))),
@@ -212,7 +213,9 @@ async function dispatchSites(c) {
   const capability = `${c.product.line || ''}/repair`;
   const query = compact({ capability, latitude: c.location && c.location.latitude, longitude: c.location && c.location.longitude, region_id: c.region_id, limit: 10, explain: 'true' });
   let data = { items: [], excluded: [] };
-  try { data = (await api.get('/v1/network/sites/nearest', query)).data; } catch { /* the site list stays empty; the API will say why on dispatch */ }
+  if (can('network.read')) {
+    try { data = (await api.get('/v1/network/sites/nearest', query)).data; } catch { /* the list stays empty; the API says why on dispatch */ }
+  }
   const sel = select('site_id', [{ value: '', label: t('cases.form.choose_site', { n: data.items.length }) },
     ...data.items.map((x) => ({ value: x.site.id, label: `${x.site.name} (${x.site.code})${x.distance_km != null ? ` · ${formatNumber(Math.round(x.distance_km * 10) / 10)} km` : ''}` })),
     ...(data.excluded || []).map((x) => ({ value: x.site.id, label: `${t('cases.form.not_eligible')} ${x.site.name} (${x.site.code}): ${x.reasons.map((r) => r.code).join(', ')}` }))],
@@ -221,6 +224,7 @@ async function dispatchSites(c) {
 }
 
 async function warehouses() {
+  if (!can('network.read')) return [];
   try {
     const [n, r] = await Promise.all(['parts_warehouse_new', 'parts_warehouse_returned'].map((kind) => api.get('/v1/network/sites', { kind, limit: 100 })));
     return [...n.data.items, ...r.data.items].map((s) => ({ value: s.id, label: `${s.name} (${s.code})` }));

@@ -7,7 +7,7 @@ import { api } from '../lib/api.js';
 import { h, clear, badge, dialog, toast, table } from '../lib/dom.js';
 import { bindForm } from '../lib/forms.js';
 import { t, formatDate, formatNumber } from '../lib/i18n.js';
-import { tl, field, select, cursorList, regionOptions, compact, userName, thingName, explainRefusal } from './access-kit.js';
+import { tl, field, select, cursorList, regionOptions, compact, userName, thingName, explainRefusal, setViewer } from './access-kit.js';
 
 export const STATUSES = ['planned', 'onboarding', 'authorised', 'probation', 'suspended', 'terminated'];
 const STATUS_KIND = { planned: 'info', onboarding: 'info', authorised: 'ok', probation: 'warn', suspended: 'danger', terminated: 'danger' };
@@ -40,6 +40,7 @@ async function vocabulary() {
 }
 
 export async function render(root, params, ctx) {
+  setViewer(ctx.me);
   const [vocab, regions] = await Promise.all([vocabulary(), regionOptions()]);
   const kindName = (code) => (vocab.kinds.find((k) => k.value === code) || { label: code }).label;
   const capName = (code) => (vocab.capabilities.find((c) => c.value === code) || { label: code }).label;
