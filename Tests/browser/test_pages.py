@@ -356,3 +356,24 @@ def test_a_case_moved_by_another_agent_is_refused_and_shown_as_it_is_now(signed_
     assert now["category"] == "platform"
     assert d.find_element(By.ID, "step-category").get_attribute("value") == "other", "what the user chose is kept"
     expect_refused_requests(d, 412)
+
+
+def test_a_regional_manager_works_without_admin_rights_or_console_errors(browser, demo, admin_token):
+    """Without access.read the console asks nothing it would be refused (no 403 in the console):
+    the permissions page shows only the caller's own access and the policy question."""
+    user = make_user(admin_token, grade="B+2", prefix="rc")
+    status, _, _ = api("POST", "/v1/access/grants", {"subject": {"kind": "user", "id": user["id"]},
+                                                     "role_id": role_id(admin_token, "Regional manager"), "scope": {"kind": "tenant"}}, admin_token)
+    assert status == 201
+    d = browser
+    harness.sign_in(d, harness.Account(demo.tenant, user["login"], "correct horse battery"), "#/access")
+    tabs = [a.get_attribute("id") for a in d.find_elements(By.CSS_SELECTOR, "main .tabs a")]
+    assert tabs == ["access-tab-me", "access-tab-ask"]
+    wait_text(d, ".access-body", "Regional manager")
+    go(d, "#/cases")
+    link = wait_for(d, "#cases-table a.case-link")
+    link.click()
+    wait_for(d, "#case-history li")
+    go(d, "#/network")
+    wait_for(d, ".network-sites table.data")
+    assert harness.console_errors(d) == []
