@@ -377,3 +377,29 @@ def test_a_regional_manager_works_without_admin_rights_or_console_errors(browser
     go(d, "#/network")
     wait_for(d, ".network-sites table.data")
     assert harness.console_errors(d) == []
+
+
+def test_editing_a_role_previews_its_holders_losses_before_saving(signed_in, admin_token):
+    # Someone holds Viewer, so taking a permission from the role takes it from them.
+    user = make_user(admin_token, prefix="vw")
+    viewer = role_id(admin_token, "Viewer")
+    status, _, grant = api("POST", "/v1/access/grants", {"subject": {"kind": "user", "id": user["id"]}, "role_id": viewer,
+                                                         "scope": {"kind": "tenant"}}, admin_token)
+    assert status == 201
+    d = signed_in
+    go(d, "#/access?tab=roles")
+    wait_for(d, f"button[data-role='{viewer}']").click()
+    wait_for(d, "#role-form")
+    d.find_element(By.ID, "role-perm-network-read").click()
+    assert not d.find_element(By.ID, "role-save").is_enabled()
+    d.find_element(By.ID, "role-preview-btn").click()
+    li = wait_text(d, "#role-form .impact li", user["login"])
+    _, _, catalog = api("GET", "/i18n/zh-CN/access.json")
+    assert catalog["access.perm.network.read"] in li.find_element(By.CSS_SELECTOR, ".loses").text
+    assert d.find_element(By.ID, "role-save").is_enabled()
+    check_accessible(d, "dialog button, dialog input", within="dialog")
+    d.find_element(By.CSS_SELECTOR, "dialog .dialog-close").click()
+    # Closed without saving: nothing changed.
+    _, _, role = api("GET", f"/v1/access/roles/{viewer}", token=admin_token)
+    assert "network.read" in role["permissions"]
+    api("DELETE", f"/v1/access/grants/{grant['id']}", token=admin_token)

@@ -397,13 +397,66 @@ function gradeTier(grade, ladder) {
 
 // ---- roles ---------------------------------------------------------------------------------
 
-async function renderRoles(body) {
+async function renderRoles(body, params, ctx) {
   const { data } = await api.get('/v1/access/roles', { limit: 500 });
+  const editable = hasTenant(ctx.me, 'access.write');
   body.append(h('h2', {}, t('access.roles.title')), table([
     { label: t('access.col.role'), render: (r) => h('span', {}, h('strong', {}, r.name), r.builtin ? [' ', badge(t('access.roles.builtin'), 'info')] : null,
       r.description ? h('div', { class: 'muted' }, r.description) : null) },
     { label: t('access.roles.permissions'), render: (r) => h('ul', { class: 'chips' }, r.permissions.map((p) => h('li', { title: p }, tl(`access.perm.${p}`, p)))) },
     { label: t('access.roles.minimum_grade'), render: (r) => r.minimum_grade || t('common.none') },
     { label: t('access.roles.grant_count'), render: (r) => String(r.grant_count ?? '') },
+    ...(editable ? [{ label: t('access.col.actions'), render: (r) => {
+      const b = h('button', { type: 'button', 'data-role': r.id, 'aria-label': t('access.roles.edit_label', { role: r.name }) }, t('access.roles.edit'));
+      b.addEventListener('click', () => roleDialog(r, () => { clear(body); renderRoles(body, params, ctx); }));
+      return b;
+    } }] : []),
   ], data.items, { caption: t('access.roles.caption', { n: data.items.length }) }));
 }
+
+/** Edit a role's permissions and minimum grade: preview who gains or loses what, then save. */
+function roleDialog(role, reload) {
+  const perms = Object.keys(PERMISSIONS_ORDER);
+  const boxes = perms.map((p) => {
+    const id = `role-perm-${p.replace('.', '-')}`;
+    return h('div', { class: 'check' }, h('input', { type: 'checkbox', id, name: `perm:${p}`, checked: role.permissions.includes(p) }),
+      h('label', { for: id }, tl(`access.perm.${p}`, p), ' ', h('code', { class: 'muted' }, p)));
+  });
+  const minimum = h('input', { name: 'minimum_grade', id: 'role-minimum', value: role.minimum_grade || '', size: 8 });
+  const out = h('div', { 'aria-live': 'polite' });
+  const previewBtn = h('button', { type: 'button', id: 'role-preview-btn' }, t('access.grant.preview'));
+  const save = h('button', { type: 'submit', class: 'primary', id: 'role-save', disabled: true }, t('action.save'));
+  const form = h('form', { id: 'role-form' }, h('fieldset', { class: 'perm-boxes' }, h('legend', {}, t('access.roles.permissions')), boxes),
+    field(t('access.roles.minimum_grade'), minimum, t('access.roles.minimum_hint')), h('div', { class: 'actions' }, previewBtn, save), out);
+  const d = dialog(t('access.roles.edit_title', { role: role.name }), form);
+  const chosen = () => perms.filter((p) => form.elements[`perm:${p}`].checked);
+  const change = () => {
+    const m = minimum.value.trim();
+    return m ? { permissions: chosen(), minimum_grade: m } : { permissions: chosen(), clear_minimum_grade: true };
+  };
+  form.addEventListener('change', () => { save.disabled = true; clear(out); });
+  form.addEventListener('input', () => { save.disabled = true; clear(out); });
+  previewBtn.addEventListener('click', async () => {
+    clearFieldErrors(form);
+    clear(out);
+    try {
+      const { data } = await api.send('POST', '/v1/access/preview', { action: 'role.update', role_id: role.id, ...change() });
+      out.append(previewView(data));
+      save.disabled = !data.decision.allowed;
+    } catch (err) { showFieldErrors(form, err); }
+  });
+  bindForm(form, {
+    onSubmit: async () => {
+      const c = change();
+      await api.send('PATCH', `/v1/access/roles/${role.id}`, { permissions: c.permissions, minimum_grade: c.minimum_grade ?? null });
+      d.close();
+      toast(t('common.saved'));
+      reload();
+    },
+  });
+}
+
+// The catalog in docs/permissions.md's order, for the role editor's checkboxes.
+const PERMISSIONS_ORDER = Object.fromEntries(['org.read', 'org.write', 'org.restructure', 'people.read', 'people.read_private',
+  'assignments.write', 'access.read', 'access.write', 'network.read', 'network.write', 'network.inspect', 'cases.handle',
+  'audit.read', 'tenant.admin'].map((p, i) => [p, i]));
