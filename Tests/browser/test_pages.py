@@ -403,3 +403,31 @@ def test_editing_a_role_previews_its_holders_losses_before_saving(signed_in, adm
     _, _, role = api("GET", f"/v1/access/roles/{viewer}", token=admin_token)
     assert "network.read" in role["permissions"]
     api("DELETE", f"/v1/access/grants/{grant['id']}", token=admin_token)
+
+
+def test_grants_beyond_their_grantor_are_listed_with_the_reason_and_revoked(signed_in, demo, admin_token):
+    # An A1 administrator grants HR to a B+3 account, then is demoted below it: that grant now
+    # exceeds what its grantor could make.
+    grantor = make_user(admin_token, grade="A1", prefix="gr")
+    grantee = make_user(admin_token, grade="B+3", prefix="ge")
+    status, _, _ = api("POST", "/v1/access/grants", {"subject": {"kind": "user", "id": grantor["id"]},
+                                                     "role_id": role_id(admin_token, "Administrator"), "scope": {"kind": "tenant"}}, admin_token)
+    assert status == 201
+    grantor_token = harness.api_token(harness.Account(demo.tenant, grantor["login"], "correct horse battery"))
+    status, _, grant = api("POST", "/v1/access/grants", {"subject": {"kind": "user", "id": grantee["id"]},
+                                                         "role_id": role_id(admin_token, "HR"), "scope": {"kind": "tenant"}}, grantor_token)
+    assert status == 201, grant
+    status, _, _ = api("PATCH", f"/v1/users/{grantor['id']}", {"grade": "B+4"}, admin_token)
+    assert status == 200
+    _, _, exceeding = api("GET", "/v1/access/grants/exceeding", token=admin_token)
+    reason = next(x["reason"] for x in exceeding["items"] if x["grant"]["id"] == grant["id"])
+
+    d = signed_in
+    go(d, "#/access?tab=exceeding")
+    row = wait_text(d, "main table.data tbody tr", grantee["login"])
+    assert reason["rule"] in row.text
+    row.find_element(By.CSS_SELECTOR, "button.danger").click()
+    wait_until(d, lambda _: grantee["login"] not in d.find_element(By.CSS_SELECTOR, ".access-body").text, "the grant gone from the list")
+    _, _, left = api("GET", f"/v1/access/grants?subject={grantee['id']}", token=admin_token)
+    assert left["items"] == []
+    check_accessible(d)
