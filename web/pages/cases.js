@@ -107,8 +107,17 @@ function subcategoryNamer(settings) {
 
 // ---- one case ----------------------------------------------------------------------------
 
+/** Product lines by name (the network's vocabulary), where the viewer may read it. */
+async function productLines() {
+  if (!can('network.read')) return new Map();
+  try {
+    const { data } = await api.get('/v1/network/vocabulary');
+    return new Map(data.product_lines.map((x) => [x.code, x.name]));
+  } catch { return new Map(); }
+}
+
 async function renderCase(root, id, settings, ctx) {
-  const { data: c, etag } = await api.get(`/v1/cases/${id}`);
+  const [{ data: c, etag }, lines] = await Promise.all([api.get(`/v1/cases/${id}`), productLines()]);
   const subName = subcategoryNamer(settings);
   const steps = c.allowed_steps || [];
   const buttons = steps.map((step) => {
@@ -124,7 +133,7 @@ async function renderCase(root, id, settings, ctx) {
       h('dl', { class: 'facts' },
         h('dt', {}, t('cases.col.customer')), h('dd', {}, [c.customer.name, c.customer.phone].filter(Boolean).join(' · ')),
         h('dt', {}, t('cases.field.description')), h('dd', {}, c.description),
-        h('dt', {}, t('cases.field.product')), h('dd', {}, [c.product.line, c.product.model, c.product.serial_no].filter(Boolean).join(' · ') || '—',
+        h('dt', {}, t('cases.field.product')), h('dd', {}, [lines.get(c.product.line) || c.product.line, c.product.model, c.product.serial_no].filter(Boolean).join(' · ') || '—',
           c.product.purchase_date ? ` (${t('cases.field.purchased', { date: formatDate(c.product.purchase_date) })})` : ''),
         h('dt', {}, t('cases.field.channel')), h('dd', {}, tl(`cases.channel.${c.channel}`, c.channel)),
         h('dt', {}, t('cases.col.category')), h('dd', {}, c.category ? `${t(`cases.category.${c.category}`)}${c.subcategory ? ` · ${subName(c.category, c.subcategory)}` : ''}` : t('cases.unclassified')),
