@@ -219,3 +219,21 @@ export function unitPicker(name, label) {
     h('div', { class: 'inline' }, q, btn), sel, status);
   return { element, select: sel, query: q };
 }
+
+/** A preview: the decision on the caller making it, then who gains or loses what, where. */
+export function previewView(data) {
+  const box = h('div', { class: 'preview' }, h('h3', {}, t('access.preview.title')), decisionView(data.decision));
+  const changes = data.changes || [];
+  if (data.undefined && data.undefined.length) {
+    box.append(h('h4', {}, t('access.ladder.undefined')), h('ul', {}, data.undefined.map((u) => h('li', {},
+      `${u.grade}: ${u.reason} — `, (u.used_by || []).map((x) => `${t(`access.used_by.${x.kind}`)} ${x.label}`).join(', ')))));
+  }
+  if (!changes.length) { box.append(h('p', { class: 'muted' }, t('access.preview.no_changes'))); return box; }
+  box.append(h('ul', { class: 'impact' }, changes.map((c) => h('li', {},
+    h('strong', {}, c.subject.label || c.subject.id), c.subject.grade ? ` (${c.subject.grade})` : '',
+    (c.gains || []).length ? h('div', { class: 'gains' }, h('span', { class: 'badge badge-ok' }, t('access.preview.gains')), ' ',
+      c.gains.map((x, i) => [i ? '; ' : '', tl(`access.perm.${x.permission}`, x.permission), ' @ ', scopeLabel(x.scope)])) : null,
+    (c.loses || []).length ? h('div', { class: 'loses' }, h('span', { class: 'badge badge-danger' }, t('access.preview.loses')), ' ',
+      c.loses.map((x, i) => [i ? '; ' : '', tl(`access.perm.${x.permission}`, x.permission), ' @ ', scopeLabel(x.scope)])) : null))));
+  return box;
+}

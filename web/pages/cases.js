@@ -8,7 +8,6 @@ import { h, clear, badge, dialog, toast, table } from '../lib/dom.js';
 import { bindForm } from '../lib/forms.js';
 import { t, formatDate, formatNumber } from '../lib/i18n.js';
 import { tl, field, select, cursorList, regionOptions, compact, userName, thingName, unitPicker, explainRefusal, setViewer, can } from './access-kit.js';
-import { statusBadge } from './network.js';
 
 const STATES = ['received', 'classified', 'forwarded', 'warranty_decided', 'owner_notified', 'dispatched', 'site_reported', 'resolved', 'closed', 'archived'];
 const CATEGORIES = ['platform', 'equipment', 'other'];
