@@ -67,7 +67,7 @@ function explainDenied(button, verdict) {
 
 // ---- the unit panel ---------------------------------------------------------------------------
 
-export async function openUnitPanel(side, unit, chart) {
+export async function openUnitPanel(side, unit, chart, { focus = true } = {}) {
   clear(side);
   const panel = h('section', { class: 'unit-panel', 'aria-labelledby': 'unit-panel-title' });
   side.append(panel);
@@ -130,7 +130,7 @@ export async function openUnitPanel(side, unit, chart) {
         actionButton(t('edit.archive'), v(`position.archive:${p.id}`), () => archivePosition(p, unit, chart), { cls: 'danger' }))));
   }
   panel.append(list);
-  head.querySelector('h2').focus();
+  if (focus) head.querySelector('h2').focus();
 }
 
 // ---- the form dialog with If-Match, 412 and refusals ----------------------------------------

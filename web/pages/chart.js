@@ -390,7 +390,7 @@ export async function render(root, params, ctx) {
       return;
     }
     const box = e.target.closest('.unit');
-    if (box) { select(box.dataset.unit, true); open(box.dataset.unit); }
+    if (box) { select(box.dataset.unit, true); open(box.dataset.unit, { focus: false }); }
   });
 
   function select(id, focus) {
@@ -439,10 +439,11 @@ export async function render(root, params, ctx) {
 
   // ---- the side panel: a unit, a person -------------------------------------------------------
 
-  function open(id) {
+  /** The unit's panel; focus moves into it when opened from the keyboard (Enter, search). */
+  function open(id, { focus = true } = {}) {
     const node = state.nodes.get(id);
     if (!node) return;
-    openUnitPanel(side, node.unit, chartCtx);
+    openUnitPanel(side, node.unit, chartCtx, { focus });
   }
 
   async function openPerson(person) {
