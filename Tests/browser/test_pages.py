@@ -431,3 +431,28 @@ def test_grants_beyond_their_grantor_are_listed_with_the_reason_and_revoked(sign
     _, _, left = api("GET", f"/v1/access/grants?subject={grantee['id']}", token=admin_token)
     assert left["items"] == []
     check_accessible(d)
+
+
+def test_every_word_of_these_pages_is_in_both_catalogs():
+    """Each literal message key these pages ask for exists in Chinese and in English (a missing
+    one would show the key itself), and the two catalogs of each area hold the same keys."""
+    import json
+    import pathlib
+    import re
+    web = pathlib.Path(__file__).resolve().parents[2] / "web"
+    areas = ["access", "audit", "network", "cases"]
+    catalogs = {}
+    for lang in ("zh-CN", "en"):
+        merged = json.loads((web / "i18n" / lang / "common.json").read_text())
+        for area in areas:
+            own = json.loads((web / "i18n" / lang / f"{area}.json").read_text())
+            catalogs.setdefault(area, {})[lang] = set(own)
+            merged.update(own)
+        catalogs[lang] = merged
+    for area in areas:
+        assert catalogs[area]["zh-CN"] == catalogs[area]["en"], f"{area}: keys differ between zh-CN and en"
+    sources = [p for p in (web / "pages").glob("*.js") if p.name.split("-")[0].split(".")[0] in areas]
+    keys = {k for p in sources for k in re.findall(r"\bt\('([a-z_][\w.-]*)'", p.read_text())}
+    assert keys, "found the pages' message keys"
+    for lang in ("zh-CN", "en"):
+        assert sorted(k for k in keys if k not in catalogs[lang]) == [], lang
