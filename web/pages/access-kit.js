@@ -226,7 +226,7 @@ export function previewView(data) {
   const changes = data.changes || [];
   if (data.undefined && data.undefined.length) {
     box.append(h('h4', {}, t('access.ladder.undefined')), h('ul', {}, data.undefined.map((u) => h('li', {},
-      `${u.grade}: ${u.reason} — `, (u.used_by || []).map((x) => `${t(`access.used_by.${x.kind}`)} ${x.label}`).join(', ')))));
+      `${u.grade}: ${u.reason} — `, (u.used_by || []).map((x) => `${tl(`access.used_by.${x.kind}`, x.kind)} ${x.label}`).join(', ')))));
   }
   if (!changes.length) { box.append(h('p', { class: 'muted' }, t('access.preview.no_changes'))); return box; }
   box.append(h('ul', { class: 'impact' }, changes.map((c) => h('li', {},
