@@ -71,7 +71,12 @@ def chart(d, out, suffix=""):
 
 
 def people(d, out, suffix=""):
+    # 梁军 holds two posts: search 梁 and open him, as the first scenario does.
     rendered(d, "#/people")
+    harness.fill(harness.wait_for(d, "#people-q"), "梁")
+    d.find_element(By.ID, "people-search").click()
+    harness.wait_text(d, ".person-row", "梁军").click()
+    harness.wait_for(d, ".person-posts")
     settle(d)
     shoot(d, out, f"people{suffix}")
 
