@@ -3,8 +3,8 @@
 Signs in once (cookie session, as the console's own form does), then ROUNDS times opens
 /#/chart?unit=UNIT in a fresh page load and reads, from the Performance API, the page's
 first-contentful-paint and the `orgd-chart-drawn` mark the chart sets once the boxes are in the
-DOM, plus the time until the browser has painted the frame after that mark (a requestAnimationFrame
-callback after the mark). Prints one JSON object: the rounds and their medians, in ms since
+DOM, and `orgd-chart-painted`, set once the frame after that mark has been painted (a
+requestAnimationFrame callback, then a task). Prints one JSON object: the rounds and their medians, in ms since
 navigation start.
 
 Usage: python3 bench/console-paint.py URL TENANT LOGIN PASSWORD UNIT_ID [ROUNDS]
@@ -28,8 +28,11 @@ try:
         fetch('/v1/auth/login', {method: 'POST', credentials: 'same-origin',
               headers: {'Content-Type': 'application/json'},
               body: JSON.stringify({tenant, login, password, cookie: true})})
-          .then(r => r.json()).then(j => { sessionStorage.setItem('orgd.csrf', j.csrf_token || ''); done(!!j.csrf_token); })
+          .then(r => r.json()).then(j => { sessionStorage.setItem('orgd.csrf', j.csrf_token || '');
+                                    localStorage.setItem('orgd.signed_in', '1'); done(!!j.csrf_token); })
           .catch(e => done(String(e)));""", tenant, login, password)
+    if signed is not True:
+        raise SystemExit(f"sign-in failed: {signed}")
     results = []
     for _ in range(rounds + 1):  # the first round warms the HTTP and code caches; it is dropped
         driver.get("about:blank")
@@ -38,19 +41,18 @@ try:
         while True:
             got = driver.execute_script("""
                 const m = performance.getEntriesByName('orgd-chart-drawn')[0];
+                const p = performance.getEntriesByName('orgd-chart-painted')[0];
                 const f = performance.getEntriesByName('first-contentful-paint')[0];
-                if (!m) return null;
-                return {drawn: m.startTime, fcp: f ? f.startTime : null,
+                if (!m || !p) return null;
+                return {drawn: m.startTime, painted: p.startTime, fcp: f ? f.startTime : null,
                         units: document.querySelectorAll('[role=treeitem]').length,
                         elements: document.getElementsByTagName('*').length};""")
             if got or time.time() > deadline:
                 break
             time.sleep(0.05)
         if not got:
-            raise SystemExit("the chart was not drawn within 60 s")
-        got["painted"] = driver.execute_async_script("""
-            const done = arguments[0];
-            requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0));""")
+            raise SystemExit("the chart was not drawn within 60 s; the page says:\n"
+                             + driver.find_element("tag name", "body").text[:2000])
         results.append(got)
     rounds_kept = results[1:]
     out = {
