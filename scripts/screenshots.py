@@ -66,6 +66,11 @@ def page_exists(d, page):
 def chart(d, out, suffix=""):
     rendered(d, "#/chart")
     harness.wait_for(d, "main svg, main .chart, main [role=tree]", timeout=20)
+    # Open the customer-service center so the side panel shows its posts and holders.
+    for box in d.find_elements(By.CSS_SELECTOR, "[data-unit]"):
+        if "客服中心" in box.text:
+            box.click()
+            break
     settle(d)
     shoot(d, out, f"chart{suffix}")
 
