@@ -46,7 +46,7 @@ parse_args() {
     case $1 in
       --no-fuzz) fuzz=0 ;;
       --no-browser) browser=0 ;;
-      -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
       *) swift_test_args+=("$1") ;;
     esac
     shift
