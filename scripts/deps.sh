@@ -30,7 +30,7 @@ parse_args() {
       --bench) want_bench=1 ;;
       --fuzz) want_fuzz=1 ;;
       --browser) want_browser=1 ;;
-      -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
       *) die "deps.sh: unknown argument '$a'" ;;
     esac
   done
