@@ -182,6 +182,16 @@ def test_audit_filters_and_paging(signed_in, admin_token):
     assert bool(page["next_cursor"]) == (bool(more) and more[0].is_displayed())
     check_accessible(d)
 
+    # Paging with the API's cursor: three rows a page, "more" appends the next three.
+    go(d, "#/audit?limit=3")
+    wait_until(d, lambda _: len(d.find_elements(By.CSS_SELECTOR, "#audit-log .audit-entry")) == 3, "a page of three")
+    _, _, first = api("GET", "/v1/audit?limit=3", token=admin_token)
+    _, _, second = api("GET", f"/v1/audit?limit=3&cursor={first['next_cursor']}", token=admin_token)
+    d.find_element(By.CSS_SELECTOR, "main .more").click()
+    wait_until(d, lambda _: len(d.find_elements(By.CSS_SELECTOR, "#audit-log .audit-entry")) == 6, "the next page appended")
+    ids = [e.get_attribute("data-id") for e in d.find_elements(By.CSS_SELECTOR, "#audit-log .audit-entry")]
+    assert ids == [x["id"] for x in first["items"] + second["items"]]
+
 
 # ---- network -----------------------------------------------------------------------------
 

@@ -38,8 +38,9 @@ export async function render(root, params, ctx) {
   form.addEventListener('reset', (e) => { e.preventDefault(); ctx.navigate('#/audit'); });
 
   const query = compact({ ...values, to: values.to ? nextDay(values.to) : '' });
+  const limit = Math.min(500, Math.max(1, Number(params.get('limit')) || 50)); // rows per page (#/audit?limit=…)
   const list = cursorList({
-    fetchPage: async (cursor) => (await api.get('/v1/audit', { ...query, limit: 50, cursor })).data,
+    fetchPage: async (cursor) => (await api.get('/v1/audit', { ...query, limit, cursor })).data,
     renderItems: (items, container) => { let ol = container.querySelector('ol'); if (!ol) { ol = h('ol', { class: 'audit-log', id: 'audit-log' }); container.append(ol); } items.forEach((e) => ol.append(entry(e))); },
     empty: t('audit.empty'),
   });
