@@ -9,7 +9,10 @@ import { t, formatDate } from '../lib/i18n.js';
 import { h, clear, showProblem, badge } from '../lib/dom.js';
 import { openUnitPanel, moveUnitTo } from './chart-edit.js';
 
-const INITIAL_DEPTH = 3;   // levels drawn on first paint
+const FIRST_DEPTH = 2;     // levels below the top unit fetched first (20 divisions × 20 departments: 421 units)
+const SMALL_CHART = 100;   // a first answer this small is fetched again SMALL_DEPTH deep
+const SMALL_DEPTH = 4;
+const INITIAL_DEPTH = 3;   // levels shown expanded on first paint
 const MORE_DEPTH = 2;      // levels fetched when a boundary unit is expanded
 const HANDOFF_LIMIT = 400; // boxes above which hand-off links are not fetched on first paint
 
@@ -160,7 +163,10 @@ export async function render(root, params, ctx) {
       state.rootId = await resolveRoot();
       if (!state.rootId) { clear(tree).append(h('p', {}, t('chart.empty'))); return; }
       state.nodes.clear();
-      await loadSubtree(state.rootId, INITIAL_DEPTH, null, 0);
+      // Two levels first, so a 20,000-unit company draws a few hundred boxes; a small company
+      // is fetched once more a little deeper, so the first view shows more than its top.
+      await loadSubtree(state.rootId, FIRST_DEPTH, null, 0);
+      if (state.nodes.size <= SMALL_CHART) { state.nodes.clear(); await loadSubtree(state.rootId, SMALL_DEPTH, null, 0); }
       if (keepView) {
         // Reload what was open before (an edit keeps the user where they were).
         for (const id of expandedBefore) {
