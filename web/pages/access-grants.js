@@ -8,19 +8,20 @@ import { h, clear, showProblem, dialog, toast, table } from '../lib/dom.js';
 import { bindForm, showFieldErrors, clearFieldErrors } from '../lib/forms.js';
 import { t, formatDate } from '../lib/i18n.js';
 import {
-  tl, field, select, cursorList, listUsers, userName, scopeLabel, valuesText, regionOptions, unitPicker, compact, previewView,
+  tl, field, select, cursorList, listUsers, listApiKeys, userName, scopeLabel, valuesText, regionOptions, unitPicker, compact, previewView,
 } from './access-kit.js';
 
 // ---- grants: list, grant with preview, revoke with preview ---------------------------------
 
 export async function renderGrants(body) {
-  const [users, rolesRes, regions] = await Promise.all([listUsers(), api.get('/v1/access/roles', { limit: 500 }), regionOptions()]);
+  const [users, keys, rolesRes, regions] = await Promise.all([listUsers(), listApiKeys(), api.get('/v1/access/roles', { limit: 500 }), regionOptions()]);
   const roles = rolesRes.data.items;
-  const userOpts = [{ value: '', label: t('access.grant.choose_user') },
-    ...users.filter((u) => !u.disabled).map((u) => ({ value: u.id, label: `${u.display_name || u.login} (${u.login}${u.grade ? `, ${u.grade}` : ''})` }))];
 
-  // The grant form: preview first, then save.
-  const subject = select('subject.id', userOpts, '', { id: 'grant-subject' });
+  // The grant form: preview first, then save. A grantee is an account or an API key.
+  const subject = h('select', { name: 'subject.id', id: 'grant-subject' }, h('option', { value: '' }, t('access.grant.choose_user')),
+    h('optgroup', { label: t('access.grant.users') }, users.filter((u) => !u.disabled).map((u) =>
+      h('option', { value: u.id }, `${u.display_name || u.login} (${u.login}${u.grade ? `, ${u.grade}` : ''})`))),
+    keys.length ? h('optgroup', { label: t('access.grant.api_keys') }, keys.map((k) => h('option', { value: `api_key:${k.id}` }, k.name))) : null);
   const role = select('role_id', [{ value: '', label: t('access.grant.choose_role') }, ...roles.map((r) => ({ value: r.id, label: r.name }))], '', { id: 'grant-role' });
   const scopeKind = select('scope.kind', ['tenant', 'unit', 'region'].map((k) => ({ value: k, label: t(`access.scope.kind.${k}`) })), 'unit', { id: 'grant-scope-kind' });
   const unit = unitPicker('scope.id', t('access.grant.unit'));
@@ -43,7 +44,8 @@ export async function renderGrants(body) {
   function grantBody() {
     const k = scopeKind.value;
     const scope = k === 'tenant' ? { kind: 'tenant' } : { kind: k, id: (k === 'unit' ? unit.select.value : region.value) || null };
-    return compact({ subject: { kind: 'user', id: subject.value || null }, role_id: role.value || null, scope,
+    const [kind, id] = subject.value.startsWith('api_key:') ? ['api_key', subject.value.slice(8)] : ['user', subject.value];
+    return compact({ subject: { kind, id: id || null }, role_id: role.value || null, scope,
       expires_at: expires.value ? `${expires.value}T00:00:00Z` : null });
   }
   // Any change invalidates the preview: the user saves only what they have seen.

@@ -103,8 +103,21 @@ export const unitOf = (id) => named('units', '/v1/units', id);
 export const regionOf = (id) => named('regions', '/v1/regions', id);
 export const siteOf = (id) => named('sites', '/v1/network/sites', id);
 
-/** A span filled, once known, with the user's login (and display name). */
+/** The tenant's API keys not revoked (first 500), for the grant form and names. */
+export async function listApiKeys() {
+  if (!READS.users()) return [];
+  try {
+    const { data } = await api.get('/v1/api-keys', { limit: 500 });
+    const live = data.items.filter((k) => !k.revoked_at);
+    for (const k of live) apiKeys.set(k.id, k);
+    return live;
+  } catch { return []; }
+}
+const apiKeys = new Map();
+
+/** A span filled, once known, with the user's login (and display name), or the API key's name. */
 export function userName(id, kind = 'user') {
+  if (kind === 'api_key' && apiKeys.has(id)) return h('span', { class: 'who' }, t('access.api_key', { name: apiKeys.get(id).name }));
   const el = h('span', { class: 'who' }, id ? id.slice(0, 8) : tl(`audit.actor.${kind}`, kind));
   if (id && kind === 'user') {
     userOf(id).then((u) => { if (u) el.textContent = u.display_name && u.display_name !== u.login ? `${u.display_name} (${u.login})` : u.login; });
