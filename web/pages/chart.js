@@ -9,10 +9,12 @@ import { t, formatDate } from '../lib/i18n.js';
 import { h, clear, showProblem, badge } from '../lib/dom.js';
 import { openUnitPanel, moveUnitTo } from './chart-edit.js';
 
-const FIRST_DEPTH = 2;     // levels below the top unit fetched first (20 divisions × 20 departments: 421 units)
-const SMALL_CHART = 100;   // a first answer this small is fetched again SMALL_DEPTH deep
-const SMALL_DEPTH = 4;
-const INITIAL_DEPTH = 3;   // levels shown expanded on first paint
+// The first view is fetched in steps so a big company paints at once: the top unit and its
+// children (one small answer), then, only under a narrow top (NARROW children at most), three
+// levels, and when that is still small (SMALL units at most) five.
+const NARROW = 12;
+const SMALL = 60;
+const FIRST_VIEW = 120;    // boxes drawn at most on first paint (levels open while they fit)
 const MORE_DEPTH = 2;      // levels fetched when a boundary unit is expanded
 const HANDOFF_LIMIT = 400; // boxes above which hand-off links are not fetched on first paint
 
@@ -78,7 +80,7 @@ export async function render(root, params, ctx) {
     const node = {
       unit, parentId, level,
       childIds: atBoundary ? (old && old.childIds) || null : unit.children.map((c) => c.id),
-      expanded: old ? old.expanded : level < INITIAL_DEPTH,
+      expanded: old ? old.expanded : false,
     };
     state.nodes.set(unit.id, node);
     if (!atBoundary) for (const c of unit.children) merge(c, unit.id, level + 1, depth - 1);
@@ -115,6 +117,21 @@ export async function render(root, params, ctx) {
     } catch (err) { showError(err); return; }
     setStatus('');
     draw();
+  }
+
+  /** Open the top unit, then whole levels below it while the boxes shown stay within budget:
+   *  a small company opens fully, a 1,000-unit division shows its departments first. */
+  function openLevelsWithin(budget) {
+    for (const n of state.nodes.values()) n.expanded = false;
+    let frontier = [state.rootId];
+    let shown = 1;
+    for (let level = 0; frontier.length; level += 1) {
+      const kids = frontier.flatMap((id) => (state.nodes.get(id).childIds || []).filter((c) => state.nodes.has(c)));
+      if (!kids.length || (level > 0 && shown + kids.length > budget)) break;
+      frontier.forEach((id) => { state.nodes.get(id).expanded = true; });
+      shown += kids.length;
+      frontier = kids;
+    }
   }
 
   function collapseAll() {
@@ -163,10 +180,17 @@ export async function render(root, params, ctx) {
       state.rootId = await resolveRoot();
       if (!state.rootId) { clear(tree).append(h('p', {}, t('chart.empty'))); return; }
       state.nodes.clear();
-      // Two levels first, so a 20,000-unit company draws a few hundred boxes; a small company
-      // is fetched once more a little deeper, so the first view shows more than its top.
-      await loadSubtree(state.rootId, FIRST_DEPTH, null, 0);
-      if (state.nodes.size <= SMALL_CHART) { state.nodes.clear(); await loadSubtree(state.rootId, SMALL_DEPTH, null, 0); }
+      await loadSubtree(state.rootId, 1, null, 0);
+      if (!keepView) {
+        present(false);
+        performance.mark('orgd-chart-drawn');
+        // The frame with the boxes has been painted (bench/console.sh reads both marks).
+        requestAnimationFrame(() => setTimeout(() => performance.mark('orgd-chart-painted'), 0));
+      }
+      if (state.nodes.size - 1 <= NARROW) {
+        await loadSubtree(state.rootId, 3, null, 0);
+        if (state.nodes.size <= SMALL) await loadSubtree(state.rootId, 5, null, 0);
+      }
       if (keepView) {
         // Reload what was open before (an edit keeps the user where they were).
         for (const id of expandedBefore) {
@@ -176,13 +200,16 @@ export async function render(root, params, ctx) {
         }
       }
     } catch (err) { showError(err); return; }
-    draw();
-    if (!keepView) fit();
-    performance.mark('orgd-chart-drawn');
-    // The frame after the boxes are in the DOM has been painted (bench/console.sh reads both marks).
-    requestAnimationFrame(() => setTimeout(() => performance.mark('orgd-chart-painted'), 0));
+    present(keepView);
     root.dataset.drawn = String(state.nodes.size);
     loadHandoffs();
+  }
+
+  /** Draw; a fresh view opens levels within budget and fits, unless the user already moved it. */
+  function present(keepView) {
+    if (!keepView) openLevelsWithin(FIRST_VIEW);
+    draw();
+    if (!keepView && !state.userMoved) fit();
   }
 
   function showError(err) {
@@ -255,9 +282,11 @@ export async function render(root, params, ctx) {
   function draw() {
     if (state.disposed || !state.nodes.has(state.rootId)) return;
     if (!state.selected || !state.nodes.has(state.selected)) state.selected = state.rootId;
+    const hadFocus = tree.contains(document.activeElement);
     clear(tree).append(h('ul', { role: 'none', class: 'branches chart-root' }, branch(state.rootId)));
     applyTransform();
     drawLinks();
+    if (hadFocus) boxOf(state.selected)?.focus({ preventScroll: true });
   }
 
   function boxOf(id) { return tree.querySelector(`[data-unit="${id}"]`); }
@@ -308,6 +337,7 @@ export async function render(root, params, ctx) {
     const v = viewport.getBoundingClientRect();
     const px = cx === undefined ? v.width / 2 : cx; const py = cy === undefined ? v.height / 2 : cy;
     const next = Math.min(2.5, Math.max(0.1, state.scale * factor));
+    state.userMoved = true;
     state.x = px - ((px - state.x) * next) / state.scale;
     state.y = py - ((py - state.y) * next) / state.scale;
     state.scale = next;
@@ -352,7 +382,7 @@ export async function render(root, params, ctx) {
     const dx = e.clientX - drag.startX; const dy = e.clientY - drag.startY;
     if (!drag.moved && Math.hypot(dx, dy) < 6) return;
     drag.moved = true;
-    if (!drag.box) { state.x = drag.x + dx; state.y = drag.y + dy; applyTransform(); return; }
+    if (!drag.box) { state.x = drag.x + dx; state.y = drag.y + dy; state.userMoved = true; applyTransform(); return; }
     if (!drag.ghost) {
       drag.ghost = h('div', { class: 'drag-ghost', 'aria-hidden': 'true' }, drag.box.querySelector('.unit-name').textContent);
       document.body.append(drag.ghost);
