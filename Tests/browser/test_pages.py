@@ -444,25 +444,60 @@ def test_grants_beyond_their_grantor_are_listed_with_the_reason_and_revoked(sign
 
 
 def test_every_word_of_these_pages_is_in_both_catalogs():
-    """Each literal message key these pages ask for exists in Chinese and in English (a missing
-    one would show the key itself), and the two catalogs of each area hold the same keys."""
+    """Each literal message key a page asks for is in the catalogs that page loads — common, its
+    own area and access (the kit's words) — in Chinese and in English (a missing one would show
+    the key itself), and the two languages of each area hold the same keys."""
     import json
     import pathlib
     import re
     web = pathlib.Path(__file__).resolve().parents[2] / "web"
     areas = ["access", "audit", "network", "cases"]
-    catalogs = {}
-    for lang in ("zh-CN", "en"):
-        merged = json.loads((web / "i18n" / lang / "common.json").read_text())
-        for area in areas:
-            own = json.loads((web / "i18n" / lang / f"{area}.json").read_text())
-            catalogs.setdefault(area, {})[lang] = set(own)
-            merged.update(own)
-        catalogs[lang] = merged
+
+    def catalog(lang, area):
+        return json.loads((web / "i18n" / lang / f"{area}.json").read_text())
+
     for area in areas:
-        assert catalogs[area]["zh-CN"] == catalogs[area]["en"], f"{area}: keys differ between zh-CN and en"
-    sources = [p for p in (web / "pages").glob("*.js") if p.name.split("-")[0].split(".")[0] in areas]
-    keys = {k for p in sources for k in re.findall(r"\bt\('([a-z_][\w.-]*)'", p.read_text())}
-    assert keys, "found the pages' message keys"
-    for lang in ("zh-CN", "en"):
-        assert sorted(k for k in keys if k not in catalogs[lang]) == [], lang
+        assert set(catalog("zh-CN", area)) == set(catalog("en", area)), f"{area}: keys differ between zh-CN and en"
+    checked = 0
+    for src in (web / "pages").glob("*.js"):
+        area = src.name.split("-")[0].split(".")[0]
+        if area not in areas:
+            continue
+        keys = set(re.findall(r"\bt\('([a-z_][\w.-]*)'", src.read_text()))
+        checked += len(keys)
+        for lang in ("zh-CN", "en"):
+            loaded = {**catalog(lang, "common"), **catalog(lang, "access"), **catalog(lang, area)}
+            assert sorted(k for k in keys if k not in loaded) == [], f"{src.name} ({lang})"
+    assert checked > 200, "found the pages' message keys"
+
+
+def test_receiving_a_case_shows_a_refused_field_then_records_it(signed_in, admin_token):
+    d = signed_in
+    _, _, cases = api("GET", "/v1/cases?limit=1", token=admin_token)
+    unit_id = cases["items"][0]["unit_id"]
+    _, _, unit = api("GET", f"/v1/units/{unit_id}", token=admin_token)
+    go(d, "#/cases?tab=new")
+    form = wait_for(d, "#new-case-form")
+    fill(d.find_element(By.ID, "new-customer-name"), "测试客户")
+    fill(d.find_element(By.ID, "new-customer-phone"), "not a phone")
+    fill(d.find_element(By.ID, "new-description"), "车载终端无法开机")
+    fill(form.find_element(By.CSS_SELECTOR, ".unit-picker input[type=search]"), unit["name"])
+    form.find_element(By.CSS_SELECTOR, ".unit-picker button").click()
+    wait_until(d, lambda _: Select(d.find_element(By.ID, "new-unit")).first_selected_option.get_attribute("value"), "the unit found")
+    Select(d.find_element(By.ID, "new-unit")).select_by_value(unit_id)
+    d.find_element(By.ID, "new-case-submit").click()
+    err = wait_for(d, "#new-case-form .field-error")
+    status, _, problem = api("POST", "/v1/cases", {"customer": {"name": "测试客户", "phone": "not a phone"},
+                                                   "description": "车载终端无法开机", "channel": "phone", "unit_id": unit_id}, admin_token)
+    assert status == 422 and problem["field"] == "customer.phone"
+    assert problem["detail"] in err.text
+    assert d.execute_script("return document.querySelector('#new-case-form .field-error').previousElementSibling.name") == "customer.phone"
+    expect_refused_requests(d, 422)
+    check_accessible(d)
+    # Corrected, it is recorded and opens on its page, received.
+    fill(d.find_element(By.ID, "new-customer-phone"), "13800007777")
+    d.find_element(By.ID, "new-case-submit").click()
+    wait_for(d, "#case-title .case-state[data-state='received']")
+    number = d.find_element(By.ID, "case-title").text.split()[0]
+    _, _, found = api("GET", "/v1/cases?customer_phone=13800007777&limit=50", token=admin_token)
+    assert number in [c["number"] for c in found["items"]]

@@ -24,8 +24,7 @@ export async function renderGrants(body) {
     keys.length ? h('optgroup', { label: t('access.grant.api_keys') }, keys.map((k) => h('option', { value: `api_key:${k.id}` }, k.name))) : null);
   const role = select('role_id', [{ value: '', label: t('access.grant.choose_role') }, ...roles.map((r) => ({ value: r.id, label: r.name }))], '', { id: 'grant-role' });
   const scopeKind = select('scope.kind', ['tenant', 'unit', 'region'].map((k) => ({ value: k, label: t(`access.scope.kind.${k}`) })), 'unit', { id: 'grant-scope-kind' });
-  const unit = unitPicker('scope.id', t('access.grant.unit'));
-  unit.select.id = 'grant-unit';
+  const unit = unitPicker('scope.id', t('access.grant.unit'), 'grant-unit');
   const region = select('scope.region', [{ value: '', label: t('access.grant.choose_region') }, ...regions], '', { id: 'grant-region' });
   const regionField = field(t('access.grant.region'), region);
   const expires = h('input', { type: 'date', name: 'expires_at', id: 'grant-expires' });

@@ -209,12 +209,13 @@ export async function regionOptions() {
 
 /**
  * A server-side unit search (`/v1/org/search`) feeding a <select name=…>: type, press Enter or
- * the search button, then choose. Returns {element, select}.
+ * the search button, then choose. Its words are in access.json, which every page using the kit
+ * loads. Returns {element, select, query}.
  */
-export function unitPicker(name, label) {
+export function unitPicker(name, label, id = uid(name)) {
   const q = h('input', { type: 'search', id: uid('unit-q'), 'aria-label': t('access.unit.search') });
   const btn = h('button', { type: 'button' }, t('action.search'));
-  const sel = h('select', { name, id: uid(name) }, h('option', { value: '' }, t('access.unit.choose')));
+  const sel = h('select', { name, id }, h('option', { value: '' }, t('access.unit.choose')));
   async function run() {
     if (!q.value.trim()) return;
     try {

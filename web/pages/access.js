@@ -85,8 +85,7 @@ async function targetChooser(prefix) {
   const kinds = ['unit', 'region', 'tenant', 'user'];
   const kind = select('target_kind', kinds.map((k) => ({ value: k, label: t(`access.target.${k}`) })), 'unit', { id: `${prefix}-kind` });
   const action = select('action', [], '', { id: `${prefix}-action` });
-  const unit = unitPicker('target_unit', t('access.target.unit'));
-  unit.element.id = `${prefix}-unit`;
+  const unit = unitPicker('target_unit', t('access.target.unit'), `${prefix}-unit`);
   const regions = await regionOptions();
   const region = select('target_region', regions, '', { id: `${prefix}-region` });
   const users = await listUsers();

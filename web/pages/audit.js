@@ -4,7 +4,7 @@
 // refused with which rule, and the fields that changed, before → after — never a raw JSON blob.
 import { api } from '../lib/api.js';
 import { h, clear, badge } from '../lib/dom.js';
-import { t, formatDate } from '../lib/i18n.js';
+import { t, formatDate, loadMessages } from '../lib/i18n.js';
 import { tl, field, select, cursorList, listUsers, userName, valuesText, compact, setViewer } from './access-kit.js';
 
 const FILTERS = ['actor', 'action', 'resource_type', 'resource_id', 'from', 'to'];
@@ -15,6 +15,7 @@ const SHOWN_OPEN = 6; // more changed fields than this fold under a summary
 
 export async function render(root, params, ctx) {
   setViewer(ctx.me);
+  await loadMessages('access'); // the kit's words (unit search, scopes, decisions)
   const users = await listUsers();
   const values = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) || '']));
   const form = h('form', { class: 'panel audit-filters', id: 'audit-filters', role: 'search', 'aria-label': t('audit.filters') },

@@ -2,13 +2,14 @@
 // badge (on time, due soon, breached, paused); one case's detail with its timeline and a button
 // for each step the flow allows from its state now (the API's `allowed_steps`), each opening a
 // form with exactly the fields that step takes, sent with If-Match; dispatch offers the sites the
-// nearest search finds eligible; and (cases-report.js) the monthly quality report.
+// nearest search finds eligible; a new case (cases-new.js); and the monthly report (cases-report.js).
 import { api } from '../lib/api.js';
 import { h, clear, badge, dialog, toast, table } from '../lib/dom.js';
 import { bindForm } from '../lib/forms.js';
-import { t, formatDate, formatNumber } from '../lib/i18n.js';
+import { t, formatDate, formatNumber, loadMessages } from '../lib/i18n.js';
 import { tl, field, select, cursorList, regionOptions, compact, userName, thingName, unitPicker, explainRefusal, setViewer, can } from './access-kit.js';
 import { renderReport } from './cases-report.js';
+import { renderNew } from './cases-new.js';
 
 const STATES = ['received', 'classified', 'forwarded', 'warranty_decided', 'owner_notified', 'dispatched', 'site_reported', 'resolved', 'closed', 'archived'];
 const CATEGORIES = ['platform', 'equipment', 'other'];
@@ -44,13 +45,16 @@ function stateBadge(state) {
 
 export async function render(root, params, ctx) {
   setViewer(ctx.me);
+  await loadMessages('access'); // the kit's words (unit search, scopes, decisions)
   root.append(h('h1', {}, t('cases.title')),
     h('nav', { class: 'tabs', 'aria-label': t('cases.tabs') }, h('ul', {},
-      h('li', {}, h('a', { href: '#/cases', id: 'cases-tab-queue', 'aria-current': params.get('tab') !== 'report' && !params.get('case') ? 'page' : null }, t('cases.tab.queue'))),
+      h('li', {}, h('a', { href: '#/cases', id: 'cases-tab-queue', 'aria-current': !params.get('tab') && !params.get('case') ? 'page' : null }, t('cases.tab.queue'))),
+      h('li', {}, h('a', { href: '#/cases?tab=new', id: 'cases-tab-new', 'aria-current': params.get('tab') === 'new' ? 'page' : null }, t('cases.tab.new'))),
       h('li', {}, h('a', { href: '#/cases?tab=report', id: 'cases-tab-report', 'aria-current': params.get('tab') === 'report' ? 'page' : null }, t('cases.tab.report'))))));
   const settings = (await api.get('/v1/cases/settings')).data;
   if (params.get('case')) return renderCase(root, params.get('case'), settings, ctx);
   if (params.get('tab') === 'report') return renderReport(root, params, ctx);
+  if (params.get('tab') === 'new') return renderNew(root, ctx);
   return renderQueue(root, params, settings, ctx);
 }
 
@@ -173,8 +177,7 @@ async function stepFields(c, step, settings) {
     case 'solve': case 'guide': case 'report': case 'notify_owner':
       return [note(true)];
     case 'forward': {
-      const p = unitPicker('unit_id', t('cases.form.forward_unit'));
-      p.select.id = 'step-unit';
+      const p = unitPicker('unit_id', t('cases.form.forward_unit'), 'step-unit');
       return [p.element, note(false)];
     }
     case 'decide_warranty':

@@ -6,7 +6,7 @@
 import { api } from '../lib/api.js';
 import { h, clear, badge, dialog, toast, table } from '../lib/dom.js';
 import { bindForm } from '../lib/forms.js';
-import { t, formatDate, formatNumber } from '../lib/i18n.js';
+import { t, formatDate, formatNumber, loadMessages } from '../lib/i18n.js';
 import { tl, field, select, cursorList, regionOptions, compact, userName, thingName, explainRefusal, setViewer } from './access-kit.js';
 
 export const STATUSES = ['planned', 'onboarding', 'authorised', 'probation', 'suspended', 'terminated'];
@@ -41,6 +41,7 @@ async function vocabulary() {
 
 export async function render(root, params, ctx) {
   setViewer(ctx.me);
+  await loadMessages('access'); // the kit's words (unit search, scopes, decisions)
   const [vocab, regions] = await Promise.all([vocabulary(), regionOptions()]);
   const kindName = (code) => (vocab.kinds.find((k) => k.value === code) || { label: code }).label;
   const capName = (code) => (vocab.capabilities.find((c) => c.value === code) || { label: code }).label;
