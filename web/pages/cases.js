@@ -156,8 +156,18 @@ async function renderCase(root, id, settings, ctx) {
         e.from !== e.to ? h('span', {}, stateBadge(e.from), ' → ', stateBadge(e.to)) : null, ' ',
         h('span', { class: 'muted' }, e.actor_id ? userName(e.actor_id) : t('cases.history.system')),
         e.note ? h('p', { class: 'note' }, e.note) : null,
-        Object.keys(e.data || {}).length ? h('p', { class: 'muted facts-inline' }, Object.entries(e.data).map(([k, x]) => `${tl(`cases.fact.${k}`, k)}: ${typeof x === 'object' ? JSON.stringify(x) : x}`).join(' · ')) : null)))),
+        facts(e.data).length ? h('p', { class: 'muted facts-inline' }, facts(e.data).join(' · ')) : null)))),
     (c.attachments || []).length ? h('section', {}, h('h3', {}, t('cases.attachments')), h('ul', {}, c.attachments.map((a) => h('li', {}, `${a.name} (${formatNumber(a.size_bytes)} B)`)))) : '');
+}
+
+/** A step's facts in words: empty ones left out, an id left out when its name or code is there. */
+function facts(data) {
+  const d = data || {};
+  return Object.entries(d).filter(([k, x]) => x !== null && x !== '' && !(k.endsWith('_id') && (d[`${k.slice(0, -3)}_name`] || d[`${k.slice(0, -3)}_code`])))
+    .map(([k, x]) => {
+      const v = k === 'category' ? t(`cases.category.${x}`) : typeof x === 'object' ? JSON.stringify(x) : typeof x === 'boolean' ? t(x ? 'common.yes' : 'common.no') : x;
+      return `${tl(`cases.fact.${k}`, k)}: ${v}`;
+    });
 }
 
 const note = (required) => field(t(required ? 'cases.form.note_required' : 'cases.form.note'), h('textarea', { name: 'note', id: 'step-note', rows: 3 }));
