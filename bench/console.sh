@@ -61,7 +61,6 @@ report_block() {
   [[ -n ${BENCH_ORGD_BIN:-} ]] && build="binary ${BENCH_ORGD_BIN#"$ORGD_ROOT"/}"
   machine_lines | sed "s|release build|$build|"
   echo "- browser: headless Chromium $(field chromium) (Debian), 1400×900, driven by Selenium; orgd serves web/ itself"
-  echo
   echo "- load average (1, 5, 15 min) when the measurement started: $LOAD_BEFORE (other work shares the machine)"
   echo
   echo "The org chart opened on the division of 1,001 units (\`#/chart?unit=…\`), signed in by cookie, $ROUNDS rounds"

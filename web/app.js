@@ -33,10 +33,13 @@ function navigate(hash) {
 }
 
 async function loadSession() {
-  const s = await api.get('/v1/auth/session', undefined, { quiet401: true });
+  const [s, m] = await Promise.all([
+    api.get('/v1/auth/session', undefined, { quiet401: true }),
+    api.get('/v1/access/me', undefined, { quiet401: true }),
+  ]);
   session = s.data;
   if (session && session.csrf_token) setCsrf(session.csrf_token);
-  me = (await api.get('/v1/access/me', undefined, { quiet401: true })).data;
+  me = m.data;
 }
 
 // ---- sign-in -------------------------------------------------------------------------------
@@ -185,6 +188,12 @@ async function start() {
 }
 
 async function boot() {
+  // Fetch the page's module and words while the shell's own load; route() then finds them ready.
+  if (localStorage.getItem(SIGNED_IN_KEY)) {
+    const { page } = parseHash();
+    page.load().catch(() => {});
+    loadMessages(page.area).catch(() => {});
+  }
   await loadMessages('common');
   const skip = document.getElementById('skip-link');
   skip.textContent = t('app.skip');

@@ -24,13 +24,21 @@ export async function setLang(code) {
 /** True when the user chose a language; otherwise the tenant's default may apply. */
 export function langChosen() { return LANGS.includes(localStorage.getItem(LANG_KEY)); }
 
-export async function loadMessages(area) {
-  const key = `${current}/${area}`;
-  if (loaded.has(key)) return;
-  const res = await fetch(`/i18n/${current}/${area}.json`, { credentials: 'same-origin' });
-  if (!res.ok) throw new Error(`catalog ${key}: HTTP ${res.status}`);
-  Object.assign((messages[current] ||= {}), await res.json());
-  loaded.add(key);
+const inFlight = new Map();  // "lang/area" -> its fetch, so concurrent callers share it
+
+export function loadMessages(area) {
+  const code = current;
+  const key = `${code}/${area}`;
+  if (loaded.has(key)) return Promise.resolve();
+  if (!inFlight.has(key)) {
+    inFlight.set(key, (async () => {
+      const res = await fetch(`/i18n/${code}/${area}.json`, { credentials: 'same-origin' });
+      if (!res.ok) throw new Error(`catalog ${key}: HTTP ${res.status}`);
+      Object.assign((messages[code] ||= {}), await res.json());
+      loaded.add(key);
+    })().finally(() => inFlight.delete(key)));
+  }
+  return inFlight.get(key);
 }
 
 export function t(key, vars) {
