@@ -176,10 +176,25 @@ async function renderSite(root, id, kindName, capName, ctx) {
       h('dt', {}, t('network.col.authorisation')), h('dd', {}, authText(site))),
     h('section', { 'aria-labelledby': 'site-moves-title', class: 'panel' }, h('h3', { id: 'site-moves-title' }, t('network.moves.title')),
       buttons.length ? h('div', { class: 'actions site-moves' }, buttons) : h('p', { class: 'muted' }, t('network.moves.none'))),
+    await techniciansSection(site, capName),
     h('section', { 'aria-labelledby': 'site-history-title' }, h('h3', { id: 'site-history-title' }, t('network.history.title')),
       h('ol', { class: 'timeline', id: 'site-history' }, hist.items.map((x) => h('li', {},
         h('time', { datetime: x.effective_on }, formatDate(x.effective_on)), ' ', statusBadge(x.from), ' → ', statusBadge(x.to), ' ',
         h('span', {}, x.reason), ' ', h('span', { class: 'muted' }, x.actor_id ? userName(x.actor_id) : t('network.history.system')))))));
+}
+
+/** The site's technicians today with their certifications — what the nearest search counts. */
+async function techniciansSection(site, capName) {
+  const { data } = await api.get('/v1/network/technicians', { site_id: site.id, limit: 50 });
+  const people = await Promise.all(data.items.map((x) => api.get(`/v1/network/technicians/${x.id}`).then((r) => r.data)));
+  const CERT_KIND = { valid: 'ok', expired: 'danger', revoked: 'danger' };
+  return h('section', { 'aria-labelledby': 'site-tech-title' }, h('h3', { id: 'site-tech-title' }, t('network.tech.title', { n: people.length })),
+    people.length ? table([
+      { label: t('network.col.name'), render: (p) => h('span', {}, p.name, p.phone ? h('span', { class: 'muted' }, ` ${p.phone}`) : null) },
+      { label: t('network.tech.since'), render: (p) => formatDate(p.posted_from) },
+      { label: t('network.tech.certifications'), render: (p) => h('ul', { class: 'caps' }, (p.certifications || []).map((c) => h('li', { title: c.issuer || '' },
+        capName(c.capability), ' ', badge(t('network.tech.until', { date: formatDate(c.expires_on) }), CERT_KIND[c.status] || 'info')))) },
+    ], people, { caption: t('network.tech.caption') }) : h('p', { class: 'muted' }, t('network.tech.none')));
 }
 
 function moveDialog(site, etag, to, ctx) {
