@@ -262,3 +262,20 @@ def test_a_rename_that_lost_a_race_shows_what_changed_and_can_be_reapplied(signe
     # The browser logs the refused request (412) itself; that, and nothing else, is expected.
     errors = harness.console_errors(d)
     assert all("412" in e for e in errors), errors
+
+
+def test_the_unit_panel_and_its_dialogs_are_labelled_and_close_with_escape(signed_in):
+    d = signed_in
+    chart_ready(d)
+    open_unit(d, "客服中心")
+    assert not harness.unlabelled_focusables(d), harness.unlabelled_focusables(d)
+    for opener in ("#act-rename", "#act-add-unit", "#act-add-position", "#act-move", "#act-merge", "#act-archive",
+                   ".panel-position button.appoint"):
+        d.find_element(By.CSS_SELECTOR, opener).send_keys(Keys.ENTER)
+        wait_for(d, "dialog[open]")
+        missing = harness.unlabelled_focusables(d)
+        assert not missing, f"{opener}: {missing}"
+        d.switch_to.active_element.send_keys(Keys.ESCAPE)
+        wait_until(d, lambda x: not x.find_elements(By.CSS_SELECTOR, "dialog[open]"), f"{opener}'s dialog to close")
+        # Focus goes back to the button that opened the dialog.
+        assert d.switch_to.active_element == d.find_element(By.CSS_SELECTOR, opener)
