@@ -169,6 +169,21 @@ def test_a_b_plus_user_is_refused_an_a_grade_appointment_with_the_reason(browser
     open_unit(browser, "客服中心")
     post = browser.find_element(By.XPATH, "//li[contains(@class,'panel-position')][.//strong[text()='管培生']]")
     assert post.find_element(By.CSS_SELECTOR, "button.appoint").get_attribute("aria-disabled") is None
+    # A refusal the server gives on submit (restructuring needs org.restructure) is shown in the
+    # dialog in words, with the permission it lacks, and the dialog keeps what was chosen.
+    open_unit(browser, "法务部")
+    browser.find_element(By.ID, "act-move").click()
+    wait_for(browser, "dialog[open] input[type=search]").send_keys("董事会", Keys.ENTER)
+    select = wait_for(browser, "dialog[open] select[name=parent_id]")
+    wait_until(browser, lambda x: any(o.text.startswith("董事会") for o in select.find_elements(By.TAG_NAME, "option")), "董事会 offered")
+    select.send_keys("董事会")
+    browser.find_element(By.CSS_SELECTOR, "dialog[open] [type=submit]").click()
+    refusal = wait_for(browser, "dialog[open] .dialog-problem .problem")
+    assert "the actor holds no role with this permission" in refusal.text, refusal.text
+    assert "org.restructure" in refusal.text and "403" not in refusal.text, refusal.text
+    assert browser.find_element(By.CSS_SELECTOR, "dialog[open] select[name=parent_id]").get_attribute("value")
+    errors = harness.console_errors(browser)
+    assert all("/move" in e and "403" in e for e in errors), errors
 
 
 def test_the_language_switch_changes_every_word_and_is_kept(signed_in):

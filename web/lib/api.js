@@ -85,7 +85,10 @@ export async function explainRefusal(err, action, target) {
   try {
     const r = await request('POST', '/v1/access/check', { body: { action, target }, quiet401: true });
     const d = r.data || {};
-    if (Array.isArray(d.could_instead)) err.problem.who_could = d.could_instead;
+    // A check the policy could not decide (a move's destination cannot be named in a check)
+    // says nothing about who could: leave who_could unset rather than claim nobody.
+    const undecided = d.reason && d.reason.code === 'TARGET_INCOMPLETE';
+    if (Array.isArray(d.could_instead) && !undecided) err.problem.who_could = d.could_instead;
   } catch (e) {
     if (e instanceof ApiError && e.status === 403 && e.problem) {
       // The check itself answers 403 with the reason when denied.

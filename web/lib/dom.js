@@ -49,12 +49,16 @@ export function showProblem(container, err) {
   else if (err && err.status === 401) text = t('error.session');
   else text = p.detail || p.title || (err && err.message) || t('error.unknown');
   const box = h('div', { class: 'problem', role: 'alert' }, h('p', { class: 'problem-detail' }, text));
+  const values = p.values && typeof p.values === 'object'
+    ? Object.entries(p.values).filter(([k]) => k !== 'who_could').map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+    : [];
+  if (values.length && !(err && err.network)) box.append(h('p', { class: 'problem-values' }, values.join(' · ')));
   if (p.code && !(err && err.network)) box.append(h('p', { class: 'problem-code' }, t('error.code', { code: p.code })));
   const who = p.who_could || (p.values && p.values.who_could);
   if (Array.isArray(who) && who.length) {
     box.append(h('p', { class: 'problem-who' }, t('error.who_could')),
       h('ul', { class: 'who-could' }, who.map((w) => h('li', {}, whoCouldItem(w)))));
-  } else if (err && err.status === 403) {
+  } else if (Array.isArray(who)) {
     box.append(h('p', { class: 'problem-who' }, t('error.who_could_none')));
   }
   container.append(box);
