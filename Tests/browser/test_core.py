@@ -294,3 +294,24 @@ def test_the_unit_panel_and_its_dialogs_are_labelled_and_close_with_escape(signe
         wait_until(d, lambda x: not x.find_elements(By.CSS_SELECTOR, "dialog[open]"), f"{opener}'s dialog to close")
         # Focus goes back to the button that opened the dialog.
         assert d.switch_to.active_element == d.find_element(By.CSS_SELECTOR, opener)
+
+
+def test_an_expired_session_signs_in_over_the_page_and_keeps_what_was_typed(signed_in, demo):
+    d = signed_in
+    chart_ready(d)
+    open_unit(d, "华东驻外办事处")
+    d.find_element(By.ID, "act-rename").click()
+    name = wait_for(d, "dialog[open] input[name=name]")
+    fill(name, "华东办事处")
+    d.delete_cookie("orgd_session")  # the session ends while the dialog is open
+    d.find_element(By.CSS_SELECTOR, "dialog[open] [type=submit]").click()
+    password = wait_for(d, "dialog[open] #signin-password")
+    assert d.find_element(By.CSS_SELECTOR, "dialog[open] #signin-login").get_attribute("value") == demo.login
+    password.send_keys(demo.password, Keys.ENTER)
+    wait_until(d, lambda x: not x.find_elements(By.ID, "signin-password"), "the sign-in dialog to close")
+    name = d.find_element(By.CSS_SELECTOR, "dialog[open] input[name=name]")
+    assert name.get_attribute("value") == "华东办事处"
+    d.find_element(By.CSS_SELECTOR, "dialog[open] [type=submit]").click()
+    box(d, "华东办事处")
+    errors = harness.console_errors(d)
+    assert all("401" in e for e in errors), errors
