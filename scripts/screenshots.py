@@ -7,9 +7,10 @@ Usage (against a running orgd with the demo tenant, e.g. `scripts/run.sh`):
     ORGD_BROWSER_URL=http://127.0.0.1:8080 ORGD_DEMO_PASSWORD=… scripts/screenshots.py [--out docs/images]
 
 Needs Debian's chromium, chromium-driver and fonts-noto-cjk, and Selenium
-(`scripts/deps.sh --browser`). To show a grant's impact preview it signs in with the API and
-creates one demo account, `zhou.hr` (周人事, B+3), when the tenant does not have it yet; it saves
-nothing else. Pages that do not exist in this build are skipped with a note.
+(`scripts/deps.sh --browser`). To show a grant's impact preview, and then that grant in the audit
+log, it creates one demo account, `zhou.hr` (周人事, B+3), and grants it HR over 售后服务部, each
+only when the tenant does not have it yet; it changes nothing else. Pages that do not exist in
+this build are skipped with a note.
 """
 import argparse
 import os
@@ -101,11 +102,19 @@ def access(d, out, suffix=""):
     harness.wait_for(d, "#grant-preview .preview .impact")
     settle(d)
     shoot(d, out, f"access{suffix}")
+    # Save it (once), so that the audit log has a grant to show before → after.
+    _, _, held = harness.api("GET", f"/v1/access/grants?subject={grantee['id']}", token=token)
+    if not held["items"]:
+        d.find_element(By.ID, "grant-save").click()
+        harness.wait_for(d, "#grant-preview .ok")
 
 
 def audit(d, out, suffix=""):
     rendered(d, "#/audit")
     harness.wait_for(d, "#audit-log .audit-entry")
+    for summary in d.find_elements(By.CSS_SELECTOR, "#audit-log .audit-entry[data-action='grant.create'] summary")[:1]:
+        summary.click()
+    harness.wait_until(d, lambda _: not d.find_elements(By.CSS_SELECTOR, "#toast.show"), "the toast gone")
     settle(d)
     shoot(d, out, f"audit{suffix}")
 
@@ -158,10 +167,12 @@ def main():
             if not page_exists(d, name):
                 print(f"skipped {name}: no such page in this build")
                 continue
-            try:
-                fn(d, args.out)
-            except Exception as e:  # one page failing must not lose the others
-                print(f"skipped {name}: {str(e).splitlines()[0]}")
+            for attempt in (1, 2):  # a page re-rendered under the script (stale element) gets one more try
+                try:
+                    fn(d, args.out)
+                    break
+                except Exception as e:  # one page failing must not lose the others
+                    print(f"{'retrying' if attempt == 1 else 'skipped'} {name}: {str(e).splitlines()[0]}")
         # One in English: a case's detail with its timeline and the steps it allows.
         Select(d.find_element(By.ID, "lang-select")).select_by_value("en")
         harness.wait_until(d, lambda _: d.execute_script("return document.documentElement.lang") == "en", "English")
