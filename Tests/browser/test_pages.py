@@ -158,7 +158,9 @@ def test_grant_with_preview_then_revoke_and_audit(signed_in, admin_token):
     assert entry.find_element(By.CSS_SELECTOR, "table.diff").is_displayed()
     diff = {cell_text(r, "th"): cell_text(r, "td.after") for r in entry.find_elements(By.CSS_SELECTOR, "table.diff tbody tr")}
     assert diff["role.name"] == "HR"
-    assert diff["subject.id"] == user["id"]
+    # The grantee's id, and (once looked up) the account it names.
+    wait_until(d, lambda _: user["login"] in cell_text(entry.find_element(By.XPATH, ".//tr[th='subject.id']"), "td.after"), "the grantee named")
+    assert diff["subject.id"].startswith(user["id"])
     assert len(d.find_elements(By.CSS_SELECTOR, "#audit-log .audit-entry")) == 1
     go(d, f"#/audit?action=grant.revoke&resource_id={grant['id']}")
     entry = wait_for(d, "#audit-log .audit-entry[data-action='grant.revoke']")

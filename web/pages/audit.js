@@ -83,7 +83,7 @@ function entry(e) {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('audit.diff.field')), h('th', { scope: 'col' }, t('audit.diff.before')),
         h('th', { scope: 'col' }, t('audit.diff.after')))),
       h('tbody', {}, changes.map((c) => h('tr', { class: `diff-${c.kind}` }, h('th', { scope: 'row' }, c.path),
-        h('td', { class: 'before' }, show(c.before)), h('td', { class: 'after' }, show(c.after)))))));
+        h('td', { class: 'before' }, show(c.before, names(c.path, e.before))), h('td', { class: 'after' }, show(c.after, names(c.path, e.after))))))));
   }
   return li;
 }
@@ -123,7 +123,17 @@ function flatten(v, prefix = '', out = {}) {
   return out;
 }
 
-function show(v) {
+// Fields whose value is an account's id: shown with the account's name beside it.
+const ACCOUNT_FIELDS = new Set(['granted_by', 'created_by', 'user_id', 'actor_id']);
+
+/** Whether the field at `path` of `snapshot` names an account. */
+function names(path, snapshot) {
+  if (ACCOUNT_FIELDS.has(path)) return true;
+  return path === 'subject.id' && !!snapshot && !!snapshot.subject && snapshot.subject.kind === 'user';
+}
+
+function show(v, isAccount = false) {
+  if (isAccount && typeof v === 'string' && v) return h('span', {}, v, ' ', h('span', { class: 'diff-name' }, '(', userName(v), ')'));
   if (v === undefined) return h('span', { class: 'muted' }, '—');
   if (v === null) return h('span', { class: 'muted' }, t('audit.diff.null'));
   if (typeof v === 'boolean') return t(v ? 'common.yes' : 'common.no');
