@@ -40,9 +40,12 @@ def settle(d):
     time.sleep(0.3)
 
 
-def shoot(d, out, name):
+def shoot(d, out, name, show=None):
+    """Save the viewport; `show` (a CSS selector) is scrolled into view first, else the top."""
     path = os.path.join(out, f"console-{name}.png")
-    d.execute_script("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
+    d.execute_script("document.activeElement && document.activeElement.blur();"
+                     "const e = arguments[0] && document.querySelector(arguments[0]);"
+                     "if (e) e.scrollIntoView({block: 'end'}); else window.scrollTo(0, 0)", show)
     d.save_screenshot(path)
     size = os.path.getsize(path)
     print(f"{path}: {size // 1024} KB" + ("  (over 300 KB)" if size > MAX_BYTES else ""))
@@ -101,7 +104,7 @@ def access(d, out, suffix=""):
     d.find_element(By.ID, "grant-preview-btn").click()
     harness.wait_for(d, "#grant-preview .preview .impact")
     settle(d)
-    shoot(d, out, f"access{suffix}")
+    shoot(d, out, f"access{suffix}", show="#grant-preview")
     # Save it (once), so that the audit log has a grant to show before → after.
     _, _, held = harness.api("GET", f"/v1/access/grants?subject={grantee['id']}", token=token)
     if not held["items"]:

@@ -245,9 +245,9 @@ export function previewView(data) {
   if (!changes.length) { box.append(h('p', { class: 'muted' }, t('access.preview.no_changes'))); return box; }
   box.append(h('ul', { class: 'impact' }, changes.map((c) => h('li', {},
     h('strong', {}, c.subject.label || c.subject.id), c.subject.grade ? ` (${c.subject.grade})` : '',
-    (c.gains || []).length ? h('div', { class: 'gains' }, h('span', { class: 'badge badge-ok' }, t('access.preview.gains')), ' ',
-      c.gains.map((x, i) => [i ? '; ' : '', tl(`access.perm.${x.permission}`, x.permission), ' @ ', scopeLabel(x.scope)])) : null,
-    (c.loses || []).length ? h('div', { class: 'loses' }, h('span', { class: 'badge badge-danger' }, t('access.preview.loses')), ' ',
-      c.loses.map((x, i) => [i ? '; ' : '', tl(`access.perm.${x.permission}`, x.permission), ' @ ', scopeLabel(x.scope)])) : null))));
+    (c.gains || []).length ? h('div', { class: 'gains' }, h('span', { class: 'badge badge-ok' }, t('access.preview.gains')),
+      h('ul', { class: 'perm-list' }, c.gains.map((x) => h('li', {}, tl(`access.perm.${x.permission}`, x.permission), ' — ', scopeLabel(x.scope))))) : null,
+    (c.loses || []).length ? h('div', { class: 'loses' }, h('span', { class: 'badge badge-danger' }, t('access.preview.loses')),
+      h('ul', { class: 'perm-list' }, c.loses.map((x) => h('li', {}, tl(`access.perm.${x.permission}`, x.permission), ' — ', scopeLabel(x.scope))))) : null))));
   return box;
 }
