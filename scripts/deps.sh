@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Checks for (and, as root, installs with apt-get) what building, running, testing and benching
 # orgd needs: a PostgreSQL server and client, libpq and OpenSSL headers, pkg-config, curl;
-# with --bench also wrk, nginx, haproxy and pgbench; with --fuzz also python3, pip, schemathesis and the
-# contract check's openapi-spec-validator and openapi-python-client.
+# with --bench also wrk, nginx, haproxy and pgbench; with --fuzz also python3, pip, schemathesis
+# and the contract check's openapi-spec-validator and openapi-python-client; with --browser also
+# Debian's chromium and chromium-driver, CJK fonts, Selenium and pytest (Tests/browser/).
 # Quiet when everything is present. Not root and something missing: says what to install, exits 1.
 #
-# Usage: scripts/deps.sh [--bench] [--fuzz]
+# Usage: scripts/deps.sh [--bench] [--fuzz] [--browser]
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -14,9 +15,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SCHEMATHESIS_SPEC='schemathesis>=4,<5'
 # The releases Tests/contract/check.py (scripts/test.sh's contract stage) is written against.
 CONTRACT_SPECS=('openapi-spec-validator>=0.7,<1' 'openapi-python-client>=0.29,<0.30')
+# The Selenium and pytest releases Tests/browser/ is written against.
+SELENIUM_SPECS=('selenium>=4.10,<5' 'pytest>=7')
 
 want_bench=0
 want_fuzz=0
+want_browser=0
 missing=()   # Debian package names to install
 
 parse_args() {
@@ -25,7 +29,8 @@ parse_args() {
     case $a in
       --bench) want_bench=1 ;;
       --fuzz) want_fuzz=1 ;;
-      -h | --help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      --browser) want_browser=1 ;;
+      -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
       *) die "deps.sh: unknown argument '$a'" ;;
     esac
   done
@@ -43,6 +48,7 @@ check_base() {
   local bindir ver
   have pkg-config || need pkg-config
   have curl || need curl
+  have openssl || need openssl   # the TLS tests make their certificates with it
   have python3 || need python3
   bindir="$(pg_bindir)"
   if [[ -z $bindir || ! -x $bindir/postgres ]]; then
@@ -72,6 +78,15 @@ check_bench() {
 check_fuzz() {
   have python3 || need python3
   if have python3 && ! python3 -m pip --version >/dev/null 2>&1; then need python3-pip; fi
+}
+
+check_browser() {
+  have python3 || need python3
+  if have python3 && ! python3 -m pip --version >/dev/null 2>&1; then need python3-pip; fi
+  have chromium || [[ -x /usr/bin/chromium ]] || need chromium
+  have chromedriver || [[ -x /usr/bin/chromedriver ]] || need chromium-driver
+  # CJK glyphs for the Chinese catalog (Debian's Noto CJK); without them names render as boxes.
+  [[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]] || need fonts-noto-cjk
 }
 
 apt_install() {
@@ -134,14 +149,26 @@ install_contract_tools() {
     die "${CONTRACT_SPECS[*]} installed but python3 cannot import them"
 }
 
+install_selenium() {
+  python3 -c 'import selenium, pytest' 2>/dev/null && return 0
+  log "installing ${SELENIUM_SPECS[*]} with pip"
+  python3 -m pip install -q --disable-pip-version-check "${SELENIUM_SPECS[@]}" >&2 </dev/null ||
+    python3 -m pip install -q --disable-pip-version-check --user --break-system-packages \
+      "${SELENIUM_SPECS[@]}" >&2 </dev/null ||
+    die "pip could not install ${SELENIUM_SPECS[*]}"
+  python3 -c 'import selenium, pytest' || die "${SELENIUM_SPECS[*]} installed but python3 cannot import them"
+}
+
 main() {
   parse_args "$@"
   check_base
   ((want_bench)) && check_bench
   ((want_fuzz)) && check_fuzz
+  ((want_browser)) && check_browser
   install_missing
   ((want_fuzz)) && install_schemathesis
   ((want_fuzz)) && install_contract_tools
+  ((want_browser)) && install_selenium
   return 0
 }
 

@@ -5,15 +5,17 @@
 # compatible with the release before (scripts/check-migrations.py), builds orgd
 # and its tests, starts a throwaway PostgreSQL cluster, runs `swift test` against it, then fuzzes
 # a live orgd with schemathesis from docs/openapi.yaml and checks the document's contract (valid
-# OpenAPI; a generated Python client works against a live orgd), runs the libFuzzer targets in
-# Fuzz/ for a short while (scripts/fuzz.sh), checks the deployment files with their own tools
+# OpenAPI; a generated Python client works against a live orgd), drives the web console in a
+# real headless Chromium (Tests/browser/, Selenium: sign-in, org chart, editing, people, the other
+# pages) against a live orgd with the demo tenant, runs the libFuzzer targets in Fuzz/ for a
+# short while (scripts/fuzz.sh), checks the deployment files with their own tools
 # (deploy/check.sh) and follows docs/operations.md as written (deploy/walkthrough.sh). Always
 # stops the cluster and deletes its temp folder; exits non-zero when any stage failed and ends
 # with a one-line summary.
 #
-# Usage: scripts/test.sh [--no-fuzz] [swift test arguments, e.g. --filter HTTPTests]
-#   (--no-fuzz skips schemathesis, the contract check, libFuzzer, the deploy checks and the
-#   operations walk-through)
+# Usage: scripts/test.sh [--no-fuzz] [--no-browser] [swift test arguments, e.g. --filter HTTPTests]
+#   (--no-fuzz skips schemathesis, the contract check, the browser tests, libFuzzer, the deploy
+#   checks and the operations walk-through; --no-browser skips only the browser tests)
 # Exports to the tests: ORGD_TEST_DATABASE_URL (role orgd_app), ORGD_TEST_ADMIN_DATABASE_URL
 #   (role orgd_owner, owner of database orgd), ORGD_TEST_SUPERUSER_DATABASE_URL (postgres),
 #   ORGD_TEST_PGDATA and ORGD_TEST_PG_CLUSTER (`"$ORGD_TEST_PG_CLUSTER" stop|start
@@ -22,8 +24,8 @@
 # Reads: ORGD_TEST_TIMEOUT (seconds for swift test, 2700), ORGD_FUZZ_TIMEOUT (900),
 #   ORGD_FUZZ_MAX_EXAMPLES (50), ORGD_FUZZ_SEED (a fixed seed, so a run can be replayed; set
 #   another to explore), ORGD_FUZZ_ARGS (extra schemathesis run arguments), ORGD_CONTRACT_TIMEOUT
-#   (seconds for the contract check, 600), ORGD_LIBFUZZER_SECONDS (seconds per libFuzzer
-#   target, 20).
+#   (seconds for the contract check, 600), ORGD_BROWSER_TIMEOUT (seconds for the browser tests,
+#   900), ORGD_LIBFUZZER_SECONDS (seconds per libFuzzer target, 20).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -32,6 +34,7 @@ ORGD_DEBUG_BIN="$ORGD_ROOT/.build/debug/orgd"
 PG_CLUSTER="$ORGD_ROOT/scripts/pg-cluster.sh"
 
 fuzz=1
+browser=1
 swift_test_args=()
 tmp=""
 pgdata=""
@@ -45,7 +48,8 @@ parse_args() {
   while (($#)); do
     case $1 in
       --no-fuzz) fuzz=0 ;;
-      -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      --no-browser) browser=0 ;;
+      -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
       *) swift_test_args+=("$1") ;;
     esac
     shift
@@ -221,6 +225,32 @@ contract_stage() {
   return "$rc"
 }
 
+# The browser tests (Tests/browser/, pytest + Selenium + Debian's chromium-driver): a debug orgd
+# serving web/ on a free port with the demo tenant seeded, driven by a real headless Chromium as a
+# person would (sign in, search, drag a group, appoint, be refused, look back in time, switch
+# language), with no console errors and every control labelled.
+browser_stage() {
+  local port url log seeded password rc=0
+  "$ORGD_DEBUG_BIN" migrate >/dev/null || { log "orgd migrate failed"; return 1; }
+  seeded="$("$ORGD_DEBUG_BIN" seed demo)" || { log "orgd seed demo failed"; return 1; }
+  password="$(sed -n 's/^administrator: login admin, password //p' <<<"$seeded")"
+  [[ -n $password ]] || { log "no demo password in orgd seed demo's output"; return 1; }
+  port="$(free_port)"
+  url="http://127.0.0.1:$port"
+  log="$tmp/orgd-browser.log"
+  "$ORGD_DEBUG_BIN" serve --host 127.0.0.1 --port "$port" --web-dir "$ORGD_ROOT/web" >"$log" 2>&1 &
+  orgd_pid=$!
+  wait_for_http "$url/healthz" "$orgd_pid" 60 || { tail -n 30 "$log" >&2; return 1; }
+  (cd "$tmp" && ORGD_BROWSER_URL="$url" ORGD_DEMO_TENANT=demo ORGD_DEMO_LOGIN=admin \
+    ORGD_DEMO_PASSWORD="$password" PYTHONDONTWRITEBYTECODE=1 \
+    run_bounded "${ORGD_BROWSER_TIMEOUT:-900}" python3 -m pytest -q -p no:cacheprovider \
+    "$ORGD_ROOT/Tests/browser") || rc=$?
+  stop_process "$orgd_pid" 15 || rc=1
+  orgd_pid=""
+  ((rc == 0)) || { log "last lines of orgd's log ($log):"; tail -n 30 "$log" >&2; }
+  return "$rc"
+}
+
 # The libFuzzer targets for the HTTP parser and JSON bodies, each for ORGD_LIBFUZZER_SECONDS from
 # its seed corpus. FuzzHTTPConnection (which finds the pipelining stack overflow within seconds
 # when it is reintroduced) is left out here until the 10 s stall it reports about once a minute
@@ -254,6 +284,7 @@ main() {
   cd "$ORGD_ROOT"
   local deps_args=()
   ((fuzz)) && deps_args+=(--fuzz)
+  ((fuzz && browser)) && deps_args+=(--browser)
   stage deps "$ORGD_ROOT/scripts/deps.sh" ${deps_args[@]+"${deps_args[@]}"}
   [[ ${stages[-1]} == deps=ok ]] || { summary; exit 1; }
   # The layering rule (docs/architecture.md): no target imports one beside or above it.
@@ -268,6 +299,7 @@ main() {
     record swift-test skipped
     record schemathesis skipped
     record contract skipped
+    record browser skipped
     record libfuzzer skipped
     record deploy skipped
     record operations skipped
@@ -280,12 +312,14 @@ main() {
   if ((fuzz)); then
     stage schemathesis schemathesis_stage
     stage contract contract_stage
+    if ((browser)); then stage browser browser_stage; else record browser skipped; fi
     stage libfuzzer libfuzzer_stage
     stage deploy "$ORGD_ROOT/deploy/check.sh"
     stage operations operations_stage
   else
     record schemathesis skipped
     record contract skipped
+    record browser skipped
     record libfuzzer skipped
     record deploy skipped
     record operations skipped
