@@ -124,12 +124,12 @@ start_cluster() {
 
 # TMPDIR points into $tmp so that whatever the tests leave there, private clusters included
 # (a killed test never runs its clean-up), goes away with it.
-# Tests that check a deadline (Postgres restarts, revocation reaching a second instance within a
+# Tests that check a deadline (Postgres restarts, a replica usable within seconds, revocation reaching a second instance within a
 # second) run in a second pass on their own, one at a time: in the main pass some 300 tests share
 # two cores, and a starved test thread would measure the scheduler, not orgd. One at a time
 # because the restart tests drive load of their own: run beside them, the revocation test once
 # took 1.1 s on a CI machine.
-TIMED_TESTS='RecoveryTests|PGRestartTests|revocation'
+TIMED_TESTS='RecoveryTests|PGRestartTests|ReadReplicaTests|revocation'
 
 swift_tests() {
   mkdir -p "$tmp/tests"

@@ -60,9 +60,14 @@ package final class ReplicaProbe: @unchecked Sendable {
         }
         let sent = MonotonicClock.nowMillis()
         do {
-            let row = try await primary.query("SELECT pg_current_wal_insert_lsn()::text, current_setting('wal_block_size')::int")
-            if let (text, pageSize) = try row.decodeFirst(String.self, Int.self), let lsn = PGLSN(text), !stopped {
-                replicas.primarySampled(at: sent, lsn.atRecordBoundary(pageSize: UInt64(pageSize)))
+            let row = try await primary.query("""
+                SELECT pg_current_wal_insert_lsn()::text, current_setting('wal_block_size')::int,
+                       pg_size_bytes(current_setting('wal_segment_size'))
+                """)
+            if let (text, pageSize, segmentSize) = try row.decodeFirst(String.self, Int.self, Int.self),
+               let lsn = PGLSN(text), !stopped {
+                replicas.primarySampled(at: sent, lsn.atRecordBoundary(pageSize: UInt64(pageSize),
+                                                                       segmentSize: UInt64(segmentSize)))
             }
         } catch {
             // No sample: the replicas' lag grows until the primary answers again.

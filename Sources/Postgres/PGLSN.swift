@@ -27,10 +27,13 @@ public struct PGLSN: Comparable, Hashable, Sendable, CustomStringConvertible {
 
     /// `pg_current_wal_insert_lsn()` names the first byte after a page's header when the last
     /// record ended exactly at the page's start, a position a replica's replay never reports (it
-    /// stops at the record's end). On a page with a short header (24 bytes: every page but a
-    /// segment's first), the page's start is the same point in the history; elsewhere the
-    /// position is kept, which is only conservative.
-    public func atRecordBoundary(pageSize: UInt64) -> PGLSN {
+    /// stops at the record's end). The page's start is the same point in the history: 24 bytes
+    /// back on most pages (the short header), 40 on a segment's first page (the long header).
+    /// The segment case is the common one on an idle primary: a WAL switch (a base backup's end,
+    /// `archive_timeout`, `pg_switch_wal()`) leaves the insert position just past the next
+    /// segment's header, and a replica that has replayed the switch reports the segment's start.
+    public func atRecordBoundary(pageSize: UInt64, segmentSize: UInt64) -> PGLSN {
+        if segmentSize > 40, value % segmentSize == 40 { return PGLSN(value - 40) }
         guard pageSize > 24, value % pageSize == 24 else { return self }
         return PGLSN(value - 24)
     }

@@ -21,11 +21,13 @@ struct ReadReplicaRuleTests {
         #expect(PGLSN("1/2/3") == nil)
     }
 
-    @Test("an insert position just past a short page header counts from the page's start")
+    @Test("an insert position just past a page header, short or a segment's long one, counts from the page's start")
     func pageHeader() {
-        #expect(PGLSN(8192 * 3 + 24).atRecordBoundary(pageSize: 8192) == PGLSN(8192 * 3))
-        #expect(PGLSN(8192 * 3 + 40).atRecordBoundary(pageSize: 8192) == PGLSN(8192 * 3 + 40))
-        #expect(PGLSN(8192 * 3 + 100).atRecordBoundary(pageSize: 8192) == PGLSN(8192 * 3 + 100))
+        let segment: UInt64 = 16 << 20
+        #expect(PGLSN(8192 * 3 + 24).atRecordBoundary(pageSize: 8192, segmentSize: segment) == PGLSN(8192 * 3))
+        #expect(PGLSN(8192 * 3 + 40).atRecordBoundary(pageSize: 8192, segmentSize: segment) == PGLSN(8192 * 3 + 40))
+        #expect(PGLSN(8192 * 3 + 100).atRecordBoundary(pageSize: 8192, segmentSize: segment) == PGLSN(8192 * 3 + 100))
+        #expect(PGLSN(segment * 5 + 40).atRecordBoundary(pageSize: 8192, segmentSize: segment) == PGLSN(segment * 5))
     }
 
     @Test("a replica is as fresh as the newest primary sample it has replayed past")

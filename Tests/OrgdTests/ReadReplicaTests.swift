@@ -37,7 +37,13 @@ struct ReadReplicaTests {
         defer { running.stop(timeout: .seconds(2)) }
         let port = running.server.port
         let metrics = Metrics(port: port)
-        try await metrics.waitUntilUsable(true, within: 15)
+        try await metrics.waitUntilUsable(true, within: 15, clusters)
+
+        // Regression (CI, stop 21): a WAL switch on an idle primary leaves its insert position
+        // just past the next segment's long page header, which a replica that has replayed the
+        // switch never reports; the probe took that for lag and the replica was skipped for good.
+        try clusters.switchWAL()
+        try await metrics.staysUsable(for: 7, clusters)
 
         // A caller who has not written reads from the replica.
         let reader = HTTPClient(port: port, token: try tenant.login(port: port))
@@ -95,11 +101,11 @@ struct ReadReplicaTests {
         #expect(burst.failures.load(ordering: .relaxed) == 0)
         let stopped = try metrics.reads()
         #expect(stopped.primary > afterWrites.primary)
-        try await metrics.waitUntilUsable(false, within: 5)
+        try await metrics.waitUntilUsable(false, within: 5, clusters)
 
         // Back: reads return to the replica.
         try clusters.startReplica()
-        try await metrics.waitUntilUsable(true, within: 20)
+        try await metrics.waitUntilUsable(true, within: 20, clusters)
         // Each loop's replica pool reconnects on its own retry timer (up to 2 s); until then that
         // loop reads from the primary. Every read succeeds meanwhile, and they reach the replica.
         let back = try metrics.reads()
@@ -167,18 +173,38 @@ private struct Metrics {
         return reads
     }
 
-    /// Waits until /metrics reports the replica usable (or not).
-    func waitUntilUsable(_ usable: Bool, within seconds: Double) async throws {
-        let wanted = "orgd_db_replica_usable{replica=\"replica1\"} \(usable ? "1.0" : "0.0")"
+    private func usableLine(_ usable: Bool) -> String {
+        "orgd_db_replica_usable{replica=\"replica1\"} \(usable ? "1.0" : "0.0")"
+    }
+
+    /// Waits until /metrics reports the replica usable (or not); on a timeout the error carries
+    /// what orgd and both servers say about the replica's progress.
+    func waitUntilUsable(_ usable: Bool, within seconds: Double, _ clusters: ReplicaPair) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
         while Date() < deadline {
             last = try text()
-            if last.contains(wanted) { return }
+            if last.contains(usableLine(usable)) { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw TestFailure("the replica was not \(usable ? "usable" : "skipped") within \(seconds) s:\n"
-                          + last.split(separator: "\n").filter { $0.contains("replica") }.joined(separator: "\n"))
+                          + replicaSeries(last) + "\n" + clusters.diagnosis())
+    }
+
+    /// Checks /metrics every 100 ms for `seconds` and fails at the first report of the replica unusable.
+    func staysUsable(for seconds: Double, _ clusters: ReplicaPair) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let last = try text()
+            guard last.contains(usableLine(true)) else {
+                throw TestFailure("the replica was skipped:\n" + replicaSeries(last) + "\n" + clusters.diagnosis())
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    private func replicaSeries(_ metrics: String) -> String {
+        metrics.split(separator: "\n").filter { $0.contains("replica") }.joined(separator: "\n")
     }
 }
 
@@ -256,6 +282,30 @@ private final class ReplicaPair: @unchecked Sendable {
 
     func stopReplica() {
         _ = try? run(bindir + "/pg_ctl", ["stop", "-D", replicaData, "-m", "immediate", "-w", "-t", "30", "-s"])
+    }
+
+    /// Ends the primary's current WAL segment (as a base backup's end or `archive_timeout` does).
+    func switchWAL() throws {
+        try psql(primarySocket, primaryPort, "postgres", "SELECT pg_switch_wal()")
+    }
+
+    /// Where each server is in the WAL, what the replica's backends wait on, and the end of its
+    /// log: what a failed wait prints, so a failure in CI can be read without a rerun.
+    func diagnosis() -> String {
+        let primary = (try? psql(primarySocket, primaryPort, "postgres",
+                                 "SELECT 'primary insert ' || pg_current_wal_insert_lsn() || ' flush ' || pg_current_wal_flush_lsn()")) ?? "primary: no answer"
+        let replica = (try? psql(replicaSocket, "5432", "postgres", """
+            SELECT 'replica receive ' || coalesce(pg_last_wal_receive_lsn()::text, '-') || ' replay ' \
+            || coalesce(pg_last_wal_replay_lsn()::text, '-') || ' paused ' || pg_get_wal_replay_pause_state() \
+            || ' last replayed commit ' || coalesce((now() - pg_last_xact_replay_timestamp())::text, '-') || ' ago'
+            """)) ?? "replica: no answer"
+        let waits = (try? psql(replicaSocket, "5432", "postgres", """
+            SELECT string_agg(coalesce(application_name, '') || ':' || backend_type || ':' || state || ':' \
+            || coalesce(wait_event, '-'), ', ') FROM pg_stat_activity
+            """)) ?? ""
+        let log = (try? String(contentsOfFile: replicaData + "/server.log", encoding: .utf8))
+            .map { $0.split(separator: "\n").suffix(15).joined(separator: "\n") } ?? "no replica log"
+        return [primary, replica, "replica backends: " + waits, "replica log:", log].joined(separator: "\n")
     }
 
     /// Server processes on the replica whose application_name is `name`.
