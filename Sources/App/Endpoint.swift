@@ -216,3 +216,36 @@ extension RequestContext {
         }
     }
 }
+
+/// Whether `Pipeline.replay` asks the policy: a preview (a scenario read) performs the change
+/// without deciding it; validation and apply decide every change for the caller.
+package enum ReplayMode: Sendable {
+    case preview
+    case validate
+}
+
+extension Pipeline {
+    /// One declared endpoint's steps on a request orgd makes itself (a scenario's change), inside
+    /// a transaction the caller of `replay` already holds: decode, check, load, decide (unless a
+    /// preview), perform. Returns the audit entry the endpoint would write, for the caller to
+    /// record as it sees fit (a scenario's apply records them as one batch). The live endpoints'
+    /// own code, so a replayed change obeys the same rules. A refusal is thrown as the problem it
+    /// would answer (403 with the reason), not audited.
+    package static func replay<Body, Loaded, Output>(_ endpoint: Endpoint<Body, Loaded, Output>, _ context: RequestContext,
+                                                     _ caller: Caller, _ connection: PGConnection,
+                                                     mode: ReplayMode) async throws -> Audited? {
+        let body = Body.self == NoBody.self ? NoBody() as! Body : try context.body(Body.self)
+        let call = Call(context: context, caller: caller, body: body)
+        try endpoint.check(call)
+        let loaded = try await endpoint.load(call, connection)
+        if mode == .validate {
+            let decision = decide(caller.principal, endpoint.action, endpoint.target(call, loaded),
+                                  caller.context(now: .now, tenantAdminCount: endpoint.tenantAdminCount(call, loaded)))
+            if case .deny(let denial) = decision {
+                throw Problem.denied(Denial(denial.code, rule: denial.rule, values: denial.values, visible: true))
+            }
+        }
+        let output = try await endpoint.perform(call, loaded, connection)
+        return endpoint.audit(call, loaded, output)
+    }
+}

@@ -73,7 +73,9 @@ public struct RequestContext: @unchecked Sendable {
     /// there because the replica is gone runs again on the primary, so the caller never sees it.
     package func transaction<T>(_ caller: Caller, deciding action: Action,
                                 _ body: (PGConnection) async throws -> T) async throws -> T {
-        guard let replicas = resources.replicas, action.isRead, request.method == .GET || request.method == .HEAD else {
+        // A read `?scenario=ID` replays the scenario's changes (rolled back after): the primary's.
+        guard let replicas = resources.replicas, action.isRead, request.method == .GET || request.method == .HEAD,
+              request.query["scenario"] == nil else {
             return try await transaction(caller, body)
         }
         var target = replicas.route(after: Authenticator.credential(request).flatMap { replicas.writes.position($0.digest) })

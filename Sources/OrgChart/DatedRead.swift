@@ -1,7 +1,8 @@
 // GETs of effective-dated things by their path id, as they were on `as_of` (default today), 404
 // when they did not exist that day: one resource (units and regions), decided on itself and
 // answered with its revision as the ETag; and a unit's subtree (the tree, the headcount report,
-// the exports), decided on its root before anything below it is read.
+// the exports), decided on its root before anything below it is read; with `?scenario=ID`, as
+// that scenario would leave the org (ScenarioReplay.overlay).
 
 import App
 import HTTP
@@ -36,6 +37,7 @@ package struct SubtreeRequest<Options: Sendable>: Sendable {
     package var root: Unit
     package var date: String
     package var options: Options
+    package var scenario: Scenario? = nil       // `?scenario=ID`: read as the scenario would leave the org
 }
 
 extension DatedRead {
@@ -52,14 +54,20 @@ extension DatedRead {
             action: .unitRead, resource: "unit",
             load: { call, connection in
                 let id = try call.pathID(resource: "unit")
-                let date = try OrgDate.asOf(call.context)
+                // `?scenario=ID`: the org as the scenario would leave it, on its day unless as_of says another
+                let scenario = try await ScenarioReplay.overlay(call.context, call.caller, connection)
+                let date = call.query("as_of") == nil ? scenario?.effectiveDate ?? OrgDate.today : try OrgDate.asOf(call.context)
                 let options = try options(call.context)
                 guard let root = try await UnitStore.unit(connection, id: id, on: date) else { throw Problem.notFound("unit") }
-                return SubtreeRequest(root: root, date: date, options: options)
+                return SubtreeRequest(root: root, date: date, options: options, scenario: scenario)
             },
             target: { call, request in request.root.target(call.caller) },
             targetID: { _, request in request.root.id },
-            perform: { call, request, connection in (request, try await read(call, request, connection)) },
+            perform: { call, request, connection in
+                let value = try await read(call, request, connection)
+                try await ScenarioReplay.end(request.scenario, connection)
+                return (request, value)
+            },
             encode: { call, output in try answer(call, output.request, output.value) })
     }
 }
