@@ -194,11 +194,12 @@ package enum ScenarioStore {
         try await connection.query("SELECT id::text FROM orgd_active_tenants() AS t (id)" as PGQuery).decode(String.self)
     }
 
-    /// Claims the first approved scenario due on `today` that no other transaction holds: the row
+    /// Claims the first approved scenario due on `today`, not in `tried`, that no other transaction holds: the row
     /// stays locked until the caller's transaction ends, so two instances never apply one twice.
-    package static func claimDue(_ connection: PGConnection, today: String) async throws -> String? {
+    package static func claimDue(_ connection: PGConnection, today: String, excluding tried: [String]) async throws -> String? {
         try await connection.query("""
             SELECT id::text FROM scenarios WHERE state = 'approved' AND effective_date <= \(today)::date
+              AND id <> ALL (\(tried)::uuid[])
             ORDER BY effective_date, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
             """ as PGQuery).decodeFirst(String.self)
     }

@@ -247,3 +247,41 @@ package enum ScenarioRoutes {
         },
         encode: { _, _ in JSONResponse.noContent })
 }
+
+extension ScenarioRoutes {
+    // MARK: the tenant's scenario settings
+
+    package struct SettingsBody: Decodable, Sendable {
+        package var allow_self_approval: Bool
+    }
+
+    static func settingsAnswer(_ allow: Bool) -> HTTPResponse {
+        JSONResponse.make { json in
+            json.beginObject()
+            json.field("allow_self_approval", allow)
+            json.endObject()
+        }
+    }
+
+    package static let settings = Endpoint<NoBody, Void, Bool>(
+        action: .tenantRead, resource: "scenario_settings",
+        load: { _, _ in },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        perform: { _, _, connection in try await ScenarioStore.allowsSelfApproval(connection) },
+        encode: { _, allow in settingsAnswer(allow) })
+
+    /// Whether an author may approve their own scenario: a tenant setting (tenant.update, the top tier).
+    package static let replaceSettings = Endpoint<SettingsBody, Bool, Bool>(
+        action: .tenantUpdate, resource: "scenario_settings",
+        load: { _, connection in try await ScenarioStore.allowsSelfApproval(connection) },
+        target: { call, _ in .tenantWide(call.caller.tenant) },
+        perform: { call, _, connection in
+            try await ScenarioStore.setSelfApproval(connection, tenant: call.caller.tenantID!, allow: call.body.allow_self_approval)
+            return call.body.allow_self_approval
+        },
+        audit: { _, before, after in
+            Audited("scenario_settings.update", resource: "scenario_settings", id: nil,
+                    before: Array("{\"allow_self_approval\":\(before)}".utf8), after: Array("{\"allow_self_approval\":\(after)}".utf8))
+        },
+        encode: { _, allow in settingsAnswer(allow) })
+}
