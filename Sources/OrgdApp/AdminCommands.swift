@@ -1,15 +1,18 @@
-// The operator's command line: `orgd tenant create`, `orgd platform-key create`. They run as
+// The operator's command line: `orgd tenant create`, `orgd platform-key create`, `orgd scenarios
+// apply-due` (which runs as orgd_app, ORGD_DATABASE_URL). They run as
 // the owner role (ORGD_ADMIN_DATABASE_URL) on a one-loop event loop group of their own.
 
+import Access
 import App
 import EventLoop
 import Foundation
 import HTTP
 import Postgres
+import OrgChart
 import Tenancy
 
 enum AdminCommands {
-    static let ownOptions = ["--slug", "--name", "--admin-login"]
+    static let ownOptions = ["--slug", "--name", "--admin-login", "--today"]
 
     /// Takes this command's own options out of `arguments`; the rest are shared options.
     static func splitOptions(_ arguments: [String]) -> ([String: String], [String]) {
@@ -61,12 +64,45 @@ enum AdminCommands {
                 Orgd.say("platform key \(name) (shown once; only its digest is stored):")
                 Orgd.say(issued.text)
             }
+        case ("scenarios", "apply-due"):
+            return applyDueScenarios(configuration, today: options["--today"] ?? OrgDate.today)
         case ("seed", "demo"):
             return onLoop(configuration) { pool in try await DemoSeed.run(pool, port: configuration.port) }
         default:
             Orgd.fail("unknown command: orgd \(command) \(subcommand); see orgd help")
             return 2
         }
+    }
+
+    /// `orgd scenarios apply-due`: one scheduler pass as orgd_app (ORGD_DATABASE_URL), whose
+    /// row-level security the pass runs under like the server's.
+    static func applyDueScenarios(_ configuration: Configuration, today: String) -> Int32 {
+        guard OrgDate.isValid(today) else {
+            Orgd.fail("usage: orgd scenarios apply-due [--today YYYY-MM-DD]")
+            return 2
+        }
+        let group = EventLoopGroup(count: 1)
+        let loop = group.loops[0]
+        let resources = Resources(database: DatabaseSettings(url: configuration.databaseURL, poolSize: 1,
+                                                             statementTimeoutMillis: configuration.statementTimeoutMillis),
+                                  loops: group.loops, expectedMigration: 0, loadCaller: CallerLoader.load)
+        let done = DispatchSemaphore(value: 0)
+        let status = StatusBox()
+        loop.execute {
+            Task(executorPreference: loop) {
+                if let outcome = await ScenarioScheduler.pass(resources.on(loop), loop, today: today) {
+                    Orgd.say("scenarios due on \(today): \(outcome.applied) applied, \(outcome.failed) not applied (see their last_error)")
+                    status.failed = outcome.failed > 0
+                } else {
+                    status.failed = true
+                }
+                resources.on(loop).close()
+                done.signal()
+            }
+        }
+        done.wait()
+        group.shutdown()
+        return status.failed ? 1 : 0
     }
 
     /// Runs `body` on a private event loop with a one-connection pool on the owner's URL.

@@ -24,6 +24,8 @@ public enum Orgd {
       orgd platform-key create --name NAME
                                create a platform key for /v1/platform (shown once)
       orgd seed demo           create the demo tenant (once) and print how to sign in
+      orgd scenarios apply-due [--today YYYY-MM-DD]
+                               apply the approved scenarios due today (or on that day), then exit
       orgd help                show this text
 
     options (flag, environment variable, meaning and default):
@@ -38,7 +40,7 @@ public enum Orgd {
         // Admin commands take a verb ("tenant create") and their own options before the shared ones.
         var subcommand = ""
         var commandOptions: [String: String] = [:]
-        if ["tenant", "platform-key", "seed"].contains(command) {
+        if ["tenant", "platform-key", "seed", "scenarios"].contains(command) {
             if let first = arguments.first, !first.hasPrefix("-") { subcommand = first; arguments.removeFirst() }
             (commandOptions, arguments) = AdminCommands.splitOptions(arguments)
         }
@@ -58,7 +60,7 @@ public enum Orgd {
             return serve(configuration)
         case "migrate":
             return migrate(configuration) ? 0 : 1
-        case "tenant", "platform-key", "seed":
+        case "tenant", "platform-key", "seed", "scenarios":
             return AdminCommands.run(command, subcommand, commandOptions, configuration)
         default:
             fail("unknown command \(command); see orgd help")
@@ -224,6 +226,7 @@ public final class RunningServer: Sendable {
             group.shutdown()
             throw error
         }
+        ScenarioScheduler.start(resources, on: group.loops[0], lifecycle: lifecycle)
         return RunningServer(server: server, group: group, lifecycle: lifecycle, resources: resources)
     }
 
