@@ -241,10 +241,11 @@ package enum ScenarioLifecycle {
     /// Applies every approved scenario due on `today`, tenant by tenant, each in its own
     /// transaction, decided for its approver as the approver is now. A scenario another instance
     /// holds is skipped (SKIP LOCKED); one that conflicts keeps the problem and is tried again on
-    /// the next pass. Returns how many were applied and how many failed.
-    package static func applyDue(_ context: RequestContext, today: String) async throws -> (applied: Int, failed: Int) {
+    /// the next pass. Returns how many were applied and how many failed. `only`: that tenant's alone.
+    package static func applyDue(_ context: RequestContext, today: String, tenant only: String? = nil) async throws -> (applied: Int, failed: Int) {
         var applied = 0, failed = 0
-        let tenants = try await context.pool.withConnection { try await ScenarioStore.activeTenants($0) }
+        var tenants = try await context.pool.withConnection { try await ScenarioStore.activeTenants($0) }
+        if let only { tenants = tenants.filter { $0 == only } }
         for tenant in tenants {
             var tried: [String] = []
             while let outcome = try await applyOne(context, tenant: tenant, today: today, excluding: tried) {

@@ -7,12 +7,13 @@ import App
 import EventLoop
 import Foundation
 import HTTP
+import Policy
 import Postgres
 import OrgChart
 import Tenancy
 
 enum AdminCommands {
-    static let ownOptions = ["--slug", "--name", "--admin-login", "--today"]
+    static let ownOptions = ["--slug", "--name", "--admin-login", "--today", "--tenant"]
 
     /// Takes this command's own options out of `arguments`; the rest are shared options.
     static func splitOptions(_ arguments: [String]) -> ([String: String], [String]) {
@@ -65,7 +66,7 @@ enum AdminCommands {
                 Orgd.say(issued.text)
             }
         case ("scenarios", "apply-due"):
-            return applyDueScenarios(configuration, today: options["--today"] ?? OrgDate.today)
+            return applyDueScenarios(configuration, today: options["--today"] ?? OrgDate.today, tenant: options["--tenant"])
         case ("seed", "demo"):
             return onLoop(configuration) { pool in try await DemoSeed.run(pool, port: configuration.port) }
         default:
@@ -76,9 +77,9 @@ enum AdminCommands {
 
     /// `orgd scenarios apply-due`: one scheduler pass as orgd_app (ORGD_DATABASE_URL), whose
     /// row-level security the pass runs under like the server's.
-    static func applyDueScenarios(_ configuration: Configuration, today: String) -> Int32 {
-        guard OrgDate.isValid(today) else {
-            Orgd.fail("usage: orgd scenarios apply-due [--today YYYY-MM-DD]")
+    static func applyDueScenarios(_ configuration: Configuration, today: String, tenant: String?) -> Int32 {
+        guard OrgDate.isValid(today), tenant.map({ EntityID(uuid: $0) != nil }) ?? true else {
+            Orgd.fail("usage: orgd scenarios apply-due [--today YYYY-MM-DD] [--tenant TENANT-ID]")
             return 2
         }
         let group = EventLoopGroup(count: 1)
@@ -90,7 +91,7 @@ enum AdminCommands {
         let status = StatusBox()
         loop.execute {
             Task(executorPreference: loop) {
-                if let outcome = await ScenarioScheduler.pass(resources.on(loop), loop, today: today) {
+                if let outcome = await ScenarioScheduler.pass(resources.on(loop), loop, today: today, tenant: tenant?.lowercased()) {
                     Orgd.say("scenarios due on \(today): \(outcome.applied) applied, \(outcome.failed) not applied (see their last_error)")
                     status.failed = outcome.failed > 0
                 } else {

@@ -24,7 +24,7 @@ public enum Orgd {
       orgd platform-key create --name NAME
                                create a platform key for /v1/platform (shown once)
       orgd seed demo           create the demo tenant (once) and print how to sign in
-      orgd scenarios apply-due [--today YYYY-MM-DD]
+      orgd scenarios apply-due [--today YYYY-MM-DD] [--tenant TENANT-ID]
                                apply the approved scenarios due today (or on that day), then exit
       orgd help                show this text
 

@@ -1,6 +1,7 @@
 // Applies approved reorganisation scenarios on their day: a pass every minute on loop 0 of each
 // instance (ScenarioLifecycle.applyDue), and the same pass on demand from the command line,
-// `orgd scenarios apply-due [--today YYYY-MM-DD]` (cron, or a test that cannot wait for the day).
+// `orgd scenarios apply-due [--today YYYY-MM-DD] [--tenant ID]` (cron, or a test that cannot wait
+// for the day).
 // Each due scenario is claimed with FOR UPDATE SKIP LOCKED, so with several instances exactly one
 // applies it; the state lives in the database, so a restart loses nothing.
 
@@ -29,12 +30,13 @@ enum ScenarioScheduler {
 
     /// One pass: how many scenarios were applied and how many failed; nil when the pass itself
     /// failed (the database is down: the next pass tries again).
-    static func pass(_ resources: LoopResources, _ loop: EventLoop, today: String) async -> (applied: Int, failed: Int)? {
+    static func pass(_ resources: LoopResources, _ loop: EventLoop, today: String,
+                     tenant: String? = nil) async -> (applied: Int, failed: Int)? {
         var request = HTTPRequest(method: .POST, target: "/scheduler/scenarios/apply-due")
         request.requestID = "scheduler"
         let context = RequestContext(request: request, loop: loop, resources: resources)
         do {
-            return try await ScenarioLifecycle.applyDue(context, today: today)
+            return try await ScenarioLifecycle.applyDue(context, today: today, tenant: tenant)
         } catch {
             Log.error("scenario scheduler: \(ErrorMapping.problem(for: error).detail) (\(error))")
             return nil
