@@ -157,7 +157,7 @@ package enum ScenarioLifecycle {
         encode: { _, changed in ScenarioRoutes.answer(changed.after) })
 
     static func note(_ text: String?) throws {
-        if let text, text.count > 2000 { throw Problem.invalid("note", rule: "max_length", "note is at most 2000 characters") }
+        if let text, text.count > 500 { throw Problem.invalid("note", rule: "max_length", "note is at most 500 characters") }
     }
 
     // MARK: apply

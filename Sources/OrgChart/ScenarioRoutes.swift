@@ -45,8 +45,8 @@ package enum ScenarioRoutes {
 
     static func checkName(_ name: String?, _ description: String?) throws {
         if let name { try OrgRules.name(name) }
-        if let description, description.count > 5000 {
-            throw Problem.invalid("description", rule: "max_length", "description is at most 5000 characters")
+        if let description, description.count > 2000 {
+            throw Problem.invalid("description", rule: "max_length", "description is at most 2000 characters")
         }
     }
 
