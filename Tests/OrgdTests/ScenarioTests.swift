@@ -266,6 +266,31 @@ struct ScenarioTests {
             #expect(try org.client.get("/v1/scenarios/\(id)/changes").orgItems.count == 1)
         }
     }
+
+    @Test("the demo tenant has one scenario waiting for approval: 技术培训组 into 网络管理组, whose impact and tree read")
+    func demoScenario() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("demoscen", port: port)
+            var configuration = Configuration()
+            configuration.adminDatabaseURL = try TestEnvironment.adminDatabaseURL
+            let tenant = org.tenant.id
+            let status = AdminCommands.onLoop(configuration) { pool in
+                try await pool.transaction(tenant: tenant) { connection in try await DemoSeed.orgChart(connection, tenantID: tenant) }
+            }
+            #expect(status == 0)
+            let scenarios = try org.client.get("/v1/scenarios").orgItems
+            #expect(scenarios.count == 1 && scenarios.first?["state"] as? String == "submitted", "\(scenarios)")
+            #expect(scenarios.first?["effective_date"] as? String == Self.firstOfNextMonth)
+            let id = try #require(scenarios.first?["id"] as? String)
+            let impact = try org.client.get("/v1/scenarios/\(id)/impact")
+            #expect(((impact.json["units"] as? [String: Any])?["removed"] as? [String])?.count == 1, "\(impact.text)")
+            #expect(try org.client.get("/v1/scenarios/\(id)/validation").json["valid"] as? Bool == true)
+            let found = try org.client.get("/v1/org/search?q=%E5%94%AE%E5%90%8E%E6%9C%8D%E5%8A%A1%E9%83%A8")   // 售后服务部
+            let department = try #require((found.json["units"] as? [[String: Any]])?.first?["id"] as? String)
+            let planned = try org.client.get("/v1/units/\(department)/tree?scenario=\(id)")
+            #expect(Self.names(planned).contains("网络培训组") && !Self.names(planned).contains("技术培训组"), "\(planned.text)")
+        }
+    }
 }
 
 final class StatusList: @unchecked Sendable {
