@@ -133,6 +133,7 @@ enum Routes {
         router.add(.DELETE, "/v1/scenarios/{id}/changes/{change}", ScenarioRoutes.removeChange.handler)
         router.add(.GET, "/v1/scenarios/{id}/impact", ScenarioLifecycle.impact.handler)
         router.add(.GET, "/v1/scenarios/{id}/validation", ScenarioLifecycle.validation.handler)
+        router.add(.GET, "/v1/scenarios/{id}/diagram", ScenarioDiagram.diagram.handler)
         router.add(.POST, "/v1/scenarios/{id}/submit", ScenarioLifecycle.submit.handler)
         router.add(.POST, "/v1/scenarios/{id}/approve", ScenarioLifecycle.approve.handler)
         router.add(.POST, "/v1/scenarios/{id}/reject", ScenarioLifecycle.reject.handler)

@@ -109,6 +109,10 @@ struct ScenarioTests {
             let live = try hr.get("/v1/units/\(chart.center)/tree?as_of=\(day)")
             #expect(Self.names(live).contains("培训组") && !Self.names(live).contains("业务培训组"))
             #expect(try hr.get("/v1/scenarios/\(id)/validation").json["valid"] as? Bool == true)
+            let diagram = try hr.get("/v1/scenarios/\(id)/diagram?unit_id=\(chart.center)")
+            #expect(diagram.status == 200 && diagram.header("Content-Type") == "image/svg+xml", "\(diagram.text)")
+            #expect(diagram.text.contains("data-unit=\"\(chart.business)\" data-change=\"renamed\""))
+            #expect(diagram.text.contains("撤销 removed: 培训组") && diagram.text.contains("业务培训组"))
 
             // Submitted; approval refused below the top tier (the author at A1, a clerk at B+2).
             #expect(try hr.post("/v1/scenarios/\(id)/submit").status == 200)
@@ -246,6 +250,7 @@ struct ScenarioTests {
                 ("POST", "/v1/scenarios/\(id)/changes", ["type": "unit.archive", "target_id": chart.training, "body": [:]]),
                 ("DELETE", "/v1/scenarios/\(id)/changes/\(change)", nil), ("GET", "/v1/scenarios/\(id)/impact", nil),
                 ("GET", "/v1/scenarios/\(id)/validation", nil), ("POST", "/v1/scenarios/\(id)/submit", nil),
+                ("GET", "/v1/scenarios/\(id)/diagram?unit_id=\(otherChart.center)", nil),
                 ("POST", "/v1/scenarios/\(id)/approve", [:]), ("POST", "/v1/scenarios/\(id)/reject", [:]),
                 ("POST", "/v1/scenarios/\(id)/apply", nil), ("GET", "/v1/units/\(otherChart.center)/tree?scenario=\(id)", nil),
             ]
