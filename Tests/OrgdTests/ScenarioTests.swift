@@ -149,6 +149,30 @@ struct ScenarioTests {
         }
     }
 
+    @Test("two HR users editing one draft: the second with a stale If-Match gets 412 and its change is not added")
+    func concurrentEditing() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("scenedit", port: port)
+            let chart = try Self.chart(org)
+            let other = try org.user("hr.li", grade: "A2")
+            let id = try Self.draft(org.client, "调整", on: "2099-01-01", changes: [])
+            let etag = try #require(try org.client.get("/v1/scenarios/\(id)").header("ETag"))
+            let first = try org.client.request("POST", "/v1/scenarios/\(id)/changes", body: [
+                "type": "unit.update", "target_id": chart.business, "body": ["name": "业务一组"]], headers: ["If-Match": etag])
+            #expect(first.status == 201, "\(first.text)")
+            #expect(first.header("ETag") != etag)
+            let second = try other.request("POST", "/v1/scenarios/\(id)/changes", body: [
+                "type": "unit.update", "target_id": chart.training, "body": ["name": "培训一组"]], headers: ["If-Match": etag])
+            #expect(second.status == 412 && second.json["code"] as? String == "PRECONDITION_FAILED", "\(second.text)")
+            #expect(try org.client.get("/v1/scenarios/\(id)/changes").orgItems.count == 1)
+            let renamed = try other.request("PATCH", "/v1/scenarios/\(id)", body: ["name": "调整二"], headers: ["If-Match": first.header("ETag") ?? ""])
+            #expect(renamed.status == 200 && renamed.json["name"] as? String == "调整二", "\(renamed.text)")
+            #expect(try org.client.post("/v1/scenarios/\(id)/submit").status == 200)
+            let late = try other.post("/v1/scenarios/\(id)/changes", json: ["type": "unit.archive", "target_id": chart.training, "body": [:]])
+            #expect(late.status == 409 && late.json["code"] as? String == "SCENARIO_NOT_DRAFT", "\(late.text)")
+        }
+    }
+
     @Test("an author cannot approve their own scenario unless the tenant allows it")
     func selfApproval() async throws {
         try await TestEnvironment.withServer { port in
