@@ -54,15 +54,18 @@ package struct OrgSnapshot: Sendable {
 
     func live(_ post: String) -> Bool { posts[post].map { !$0.archived } ?? false }
 
-    /// Planned minimum, maximum (nil: unbounded) and filled seats of the unit's live posts.
-    func headcount(_ unit: String) -> (min: Int, max: Int?, filled: Int) {
-        var low = 0, high: Int? = 0, filled = 0
-        for (id, post) in posts where post.unit == unit && !post.archived {
-            low += post.min ?? 0
-            high = post.max.flatMap { value in high.map { $0 + value } }
-            filled += holders[id]?.count ?? 0
+    /// Per unit: planned minimum, maximum (nil: unbounded) and filled seats of its live posts, in
+    /// one pass over the posts (units without posts are absent: 0, 0, 0).
+    func headcounts() -> [String: (min: Int, max: Int?, filled: Int)] {
+        var found: [String: (min: Int, max: Int?, filled: Int)] = [:]
+        for (id, post) in posts where !post.archived {
+            var figures = found[post.unit] ?? (0, 0, 0)
+            figures.min += post.min ?? 0
+            figures.max = post.max.flatMap { value in figures.max.map { $0 + value } }
+            figures.filled += holders[id]?.count ?? 0
+            found[post.unit] = figures
         }
-        return (low, high, filled)
+        return found
     }
 
     /// Posts whose direct reports are outside their span bounds (as GET /v1/org/span-violations).
@@ -105,8 +108,9 @@ package enum ScenarioImpact {
 
         // Headcount per unit whose plan or filled seats change.
         json.key("headcount"); json.beginArray()
+        let oldFigures = before.headcounts(), newFigures = after.headcounts()
         for id in unitIDs {
-            let old = before.headcount(id), new = after.headcount(id)
+            let old = oldFigures[id] ?? (0, 0, 0), new = newFigures[id] ?? (0, 0, 0)
             guard old.min != new.min || old.max != new.max || old.filled != new.filled else { continue }
             json.beginObject()
             json.field("unit_id", id)

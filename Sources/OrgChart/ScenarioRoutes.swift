@@ -168,12 +168,13 @@ package enum ScenarioRoutes {
         return ETag.response(revision: revision, body: json.bytes)
     }
 
-    package static let changes = Endpoint<NoBody, Scenario, [ScenarioChange]>(
+    /// The changes in replay order, with the scenario's ETag (the one to send when adding one).
+    package static let changes = Endpoint<NoBody, Scenario, (scenario: Scenario, changes: [ScenarioChange])>(
         action: .tenantRead, resource: "scenario",
         load: { call, connection in try await found(call, connection) },
         target: { call, _ in .tenantWide(call.caller.tenant) },
-        perform: { _, scenario, connection in try await ScenarioStore.changes(connection, of: scenario.id) },
-        encode: { call, changes in writeChanges(changes, revision: 0) })
+        perform: { _, scenario, connection in (scenario, try await ScenarioStore.changes(connection, of: scenario.id)) },
+        encode: { _, listed in writeChanges(listed.changes, revision: listed.scenario.revision) })
 
     /// Adds a change at the end. The body is `{"type", "target_id", "body"}`: `body` is what the
     /// live endpoint takes, without its effective date (the scenario's day is used). The change is

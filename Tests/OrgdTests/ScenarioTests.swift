@@ -164,7 +164,8 @@ struct ScenarioTests {
             let second = try other.request("POST", "/v1/scenarios/\(id)/changes", body: [
                 "type": "unit.update", "target_id": chart.training, "body": ["name": "培训一组"]], headers: ["If-Match": etag])
             #expect(second.status == 412 && second.json["code"] as? String == "PRECONDITION_FAILED", "\(second.text)")
-            #expect(try org.client.get("/v1/scenarios/\(id)/changes").orgItems.count == 1)
+            let listed = try org.client.get("/v1/scenarios/\(id)/changes")
+            #expect(listed.orgItems.count == 1 && listed.header("ETag") == first.header("ETag"))
             let renamed = try other.request("PATCH", "/v1/scenarios/\(id)", body: ["name": "调整二"], headers: ["If-Match": first.header("ETag") ?? ""])
             #expect(renamed.status == 200 && renamed.json["name"] as? String == "调整二", "\(renamed.text)")
             #expect(try org.client.post("/v1/scenarios/\(id)/submit").status == 200)
