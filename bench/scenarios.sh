@@ -121,7 +121,7 @@ report_block() {
   echo "beside 998 small tenants; ${GEN_SECONDS}s with VACUUM) and one approved scenario of $CHANGES changes: 150 group"
   echo "moves to another department (first), 300 group renames, 50 position moves (validation: valid = $VALID)."
   echo "Each read replays all 500 changes through the live endpoints under a savepoint and rolls them back;"
-  echo "one request at a time, the median of $RUNS."
+  echo "one request at a time, the median of $RUNS. Run as \`BENCH_RUNS=$RUNS bench/scenarios.sh\`."
   echo
   echo '| request | p50 ms (alone) |'
   echo '| --- | ---: |'
