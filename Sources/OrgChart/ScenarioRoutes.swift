@@ -3,7 +3,8 @@
 // would do (impact, validation, diagram, and `?scenario=ID` on the subtree reads), and its
 // lifecycle: submit ─► approve or reject ─► apply.
 //
-// Who may: anyone who reads the org chart may draft and read scenarios (a draft changes nothing);
+// Who may: anyone who reads the org chart may draft, edit and read scenarios (a draft changes
+// nothing; deleting another user's takes the restructuring tier);
 // every change is decided for its author when added, as the live endpoint would decide it, and
 // again for the approver at approval and at apply. Approving, rejecting and applying need the
 // restructuring tier (RESTRUCTURE_REQUIRES_TIER, A+ by default), and the approver may not be the
@@ -146,7 +147,9 @@ package enum ScenarioRoutes {
         action: .tenantRead, resource: "scenario",
         load: { call, connection in try await locked(call, connection) },
         target: { call, _ in .tenantWide(call.caller.tenant) },
-        perform: { _, scenario, connection in
+        perform: { call, scenario, connection in
+            // Another user's scenario: only the restructuring tier deletes it (its author may, anyone may edit a draft).
+            if scenario.authorID != call.caller.subjectID { try ScenarioLifecycle.requireTier(call.caller) }
             guard scenario.state != "applied" else {
                 throw Problem.conflict("SCENARIO_ALREADY_APPLIED", "scenario \(scenario.name) was applied; it stays as the record of what was done")
             }

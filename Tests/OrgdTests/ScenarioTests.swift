@@ -174,6 +174,34 @@ struct ScenarioTests {
         }
     }
 
+    @Test("creating, regrading and ending in a scenario: a new unit and post, a regraded post, a person left without a post")
+    func otherChangeTypes() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("scentypes", port: port)
+            let chart = try Self.chart(org)
+            let assignment = try #require(try org.sql("SELECT id::text AS id FROM assignments WHERE person_id = $1", [chart.li]).first?["id"])
+            let id = try Self.draft(org.client, "新设质检组", on: "2099-01-01", changes: [
+                ["type": "unit.create", "body": ["name": "质检组", "code": "CS-Q", "kind": "group", "parent_id": chart.center]],
+                ["type": "position.create", "body": ["unit_id": chart.business, "title": "质检员", "grade": "B+4",
+                                                     "headcount": ["kind": "exact", "n": 1]]],
+                ["type": "position.update", "target_id": chart.clerk, "body": ["grade": "B+3"]],
+                ["type": "assignment.end", "target_id": assignment],
+            ])
+            let impact = try org.client.get("/v1/scenarios/\(id)/impact")
+            #expect(impact.status == 200, "\(impact.text)")
+            #expect(((impact.json["units"] as? [String: Any])?["added"] as? [String])?.count == 1, "\(impact.text)")
+            let positions = impact.json["positions"] as? [String: Any]
+            #expect((positions?["added"] as? [String])?.count == 1)
+            #expect(positions?["regraded"] as? [String] == [chart.clerk])
+            #expect(impact.json["people_without_post"] as? [String] == [chart.li])
+            #expect(((impact.json["new_vacancies"] as? [String]) ?? []).contains(chart.clerk), "\(impact.text)")
+            #expect(try org.client.get("/v1/scenarios/\(id)/validation").json["valid"] as? Bool == true)
+            // Nothing of it is live.
+            #expect(try org.sql("SELECT count(*) AS n FROM unit_versions WHERE code = 'CS-Q'")[0]["n"] == "0")
+            #expect(try org.client.get("/v1/positions/\(chart.clerk)?as_of=2099-01-01").json["grade"] as? String == "B+4")
+        }
+    }
+
     @Test("an author cannot approve their own scenario unless the tenant allows it")
     func selfApproval() async throws {
         try await TestEnvironment.withServer { port in
