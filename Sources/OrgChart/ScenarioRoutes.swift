@@ -17,6 +17,9 @@ import Policy
 import Postgres
 
 package enum ScenarioRoutes {
+    /// Every read of a scenario replays all its changes (bench/scenarios.sh: 500 take about 3 s).
+    static let maxChanges = 1000
+
     package struct CreateBody: Decodable, Sendable {
         package var name: String
         package var description: String?
@@ -200,6 +203,9 @@ package enum ScenarioRoutes {
         target: { call, _ in .tenantWide(call.caller.tenant) },
         perform: { call, scenario, connection in
             try requireDraft(scenario)
+            guard scenario.changeCount < maxChanges else {
+                throw Problem.invalid("type", rule: "max_changes", "a scenario has at most \(maxChanges) changes; split it into several")
+            }
             let kind = ScenarioReplay.kinds[call.body.type]!
             let id = try await ScenarioStore.addChange(connection, tenant: call.caller.tenantID!, scenario: scenario.id, type: call.body.type,
                                                        target: kind.needsTarget ? call.body.target_id?.lowercased() : nil,
