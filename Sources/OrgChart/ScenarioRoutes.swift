@@ -243,7 +243,10 @@ package enum ScenarioRoutes {
 
     package static let removeChange = Endpoint<NoBody, Scenario, Scenario>(
         action: .tenantRead, resource: "scenario",
-        load: { call, connection in try await locked(call, connection) },
+        load: { call, connection in
+            _ = try call.pathID("change", resource: "scenario change")        // 404 before If-Match is compared
+            return try await locked(call, connection)
+        },
         target: { call, _ in .tenantWide(call.caller.tenant) },
         perform: { call, scenario, connection in
             try requireDraft(scenario)
