@@ -97,27 +97,18 @@ package enum ReportingQueries {
     /// Positions with span bounds whose direct reports (people holding the positions that
     /// report to it) fall outside span_min…span_max per holder of the position, all of them,
     /// the ones the caller may not read left out.
-    package static let spanViolations = FilteredList<String, Violation>(
+    package static let spanViolations = FilteredList<ScenarioReplay.ListDay, Violation>(
         action: .positionRead,
-        parameters: { try OrgDate.asOf($0) },
+        parameters: { try ScenarioReplay.ListDay($0) },
         fetchAll: { call, connection in
-            let date = call.body
-            let day: PGQuery = "\(date)::date"
-            return try await connection.query("""
-                SELECT * FROM (
-                    SELECT \(unescaped: PositionStore.columns(day: day)),
-                           (SELECT count(*) FROM position_versions r JOIN assignments a ON a.position_id = r.position_id AND a.valid @> \(date)::date
-                            WHERE r.reports_to = p.id AND r.valid @> \(date)::date AND NOT r.archived) AS direct_reports
-                    FROM \(unescaped: PositionStore.from(day: day))
-                    WHERE NOT v.archived AND (v.span_min IS NOT NULL OR v.span_max IS NOT NULL)
-                ) spans
-                WHERE direct_reports < coalesce(span_min, 0) * greatest(filled, 1)
-                   OR direct_reports > coalesce(span_max, 2147483647)::bigint * greatest(filled, 1)
-                ORDER BY title
-                """).decode()
+            // `?scenario=ID`: the violations the scenario would leave, on its day unless as_of says another
+            let scenario = try await ScenarioReplay.overlay(call.context, call.caller, connection, day: call.body)
+            let found = try await spanViolations(connection, on: call.body.date)
+            try await ScenarioReplay.end(scenario, connection)
+            return found
         },
         target: { caller, violation in violation.position.target(caller) },
-        extra: { call, json in json.field("as_of", call.body) },
+        extra: { call, json in json.field("as_of", call.body.date) },
         write: { _, violation, json in
             let position = violation.position
             let reports = violation.directReports
@@ -133,4 +124,21 @@ package enum ReportingQueries {
             json.field("problem", reports < (position.spanMin ?? 0) * holders ? "too_few" : "too_many")
             json.endObject()
         })
+
+    /// Positions whose direct reports are outside their span bounds on `date` (spanViolations).
+    static func spanViolations(_ connection: PGConnection, on date: String) async throws -> [Violation] {
+        let day: PGQuery = "\(date)::date"
+        return try await connection.query("""
+                SELECT * FROM (
+                    SELECT \(unescaped: PositionStore.columns(day: day)),
+                           (SELECT count(*) FROM position_versions r JOIN assignments a ON a.position_id = r.position_id AND a.valid @> \(date)::date
+                            WHERE r.reports_to = p.id AND r.valid @> \(date)::date AND NOT r.archived) AS direct_reports
+                    FROM \(unescaped: PositionStore.from(day: day))
+                    WHERE NOT v.archived AND (v.span_min IS NOT NULL OR v.span_max IS NOT NULL)
+                ) spans
+                WHERE direct_reports < coalesce(span_min, 0) * greatest(filled, 1)
+                   OR direct_reports > coalesce(span_max, 2147483647)::bigint * greatest(filled, 1)
+                ORDER BY title
+                """).decode()
+    }
 }

@@ -110,13 +110,28 @@ package enum ScenarioReplay {
     /// With `?scenario=ID`: the scenario (404 when the tenant has none by that id) replayed under
     /// a savepoint that `end` rolls back, so the read that follows sees the org as it would be.
     /// Changes that no longer apply are passed over (the validation lists them). nil without it.
-    package static func overlay(_ context: RequestContext, _ caller: Caller, _ connection: PGConnection) async throws -> Scenario? {
+    package static func overlay(_ context: RequestContext, _ caller: Caller, _ connection: PGConnection,
+                                day: ListDay? = nil) async throws -> Scenario? {
         guard let id = try context.queryID("scenario", "a scenario id") else { return nil }
         guard let scenario = try await ScenarioStore.read(connection, id: id) else { throw Problem.notFound("scenario") }
+        if let day, !day.explicit { day.date = scenario.effectiveDate }
         _ = try await connection.query("SAVEPOINT scenario_overlay")
         _ = try await run(scenario, try await ScenarioStore.changes(connection, of: id), context, caller, connection,
                           mode: .preview, collect: true)
         return scenario
+    }
+
+    /// The day a list answers for (vacancies, span violations): `as_of`, today by default, or with
+    /// `?scenario=ID` and no `as_of` the scenario's day, which only its transaction reads (`overlay`
+    /// sets it; the list's answer writes it). Set and read by one request's task, in that order.
+    package final class ListDay: @unchecked Sendable {
+        package var date: String
+        package let explicit: Bool
+
+        package init(_ context: RequestContext) throws {
+            explicit = context.query("as_of") != nil
+            date = try OrgDate.asOf(context)
+        }
     }
 
     /// Undoes `overlay`: nothing a scenario read replayed can commit.

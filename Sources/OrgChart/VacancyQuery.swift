@@ -1,4 +1,4 @@
-// GET /v1/org/vacancies?unit_id=&as_of=: positions with fewer holders than their establishment
+// GET /v1/org/vacancies?unit_id=&as_of=&scenario=: positions with fewer holders than their establishment
 // (an "n+" post, which has none: fewer than n; an "N" post is never vacant), with the number of vacant seats and the days vacant: since the last holder left, or since the
 // position began when nobody ever left it (for a post that was never full, its first day). A
 // per-region post also lists its regions with their holders and vacant seats. The subtree is
@@ -20,30 +20,22 @@ package enum VacancyQuery {
 
     /// The 1,000 longest-vacant posts, longest first, the ones the caller may not read left out:
     /// unpaged, since the order is by days vacant, not by id.
-    package static let list = FilteredList<(date: String, unit: String?), Vacancy>(
+    package static let list = FilteredList<(day: ScenarioReplay.ListDay, unit: String?), Vacancy>(
         action: .positionRead,
         parameters: { context in
-            let date = try OrgDate.asOf(context)
+            let day = try ScenarioReplay.ListDay(context)
             let unit = try context.queryID("unit_id", "a unit id")
-            return (date, unit)
+            return (day, unit)
         },
         fetchAll: { call, connection in
-            let (date, unit) = call.body
-            if let unit, try await UnitStore.unit(connection, id: unit, on: date) == nil {
-                throw Problem.notFound("unit")
-            }
-            let listed = try await vacantSeats(connection, under: unit, on: date)
-            guard !listed.isEmpty else { return [] }
-            let found: [Position] = try await connection.query(PositionStore.select(ids: listed.map(\.id), on: date, holders: false)).decode()
-            var positions: [String: Position] = [:]
-            for position in found { positions[position.id] = position }
-            let regions = try await RegionSeats.vacant(connection, positions: found, on: date)
-            return listed.compactMap { seat in
-                positions[seat.id].map { Vacancy(seat: seat, position: $0, regions: regions[seat.id]) }
-            }
+            // `?scenario=ID`: the vacancies the scenario would leave, on its day unless as_of says another
+            let scenario = try await ScenarioReplay.overlay(call.context, call.caller, connection, day: call.body.day)
+            let found = try await vacancies(connection, under: call.body.unit, on: call.body.day.date)
+            try await ScenarioReplay.end(scenario, connection)
+            return found
         },
         target: { caller, vacancy in vacancy.position.target(caller) },
-        extra: { call, json in json.field("as_of", call.body.date) },
+        extra: { call, json in json.field("as_of", call.body.day.date) },
         write: { _, vacancy, json in
             let (seat, position) = (vacancy.seat, vacancy.position)
             json.beginObject()
@@ -59,6 +51,21 @@ package enum VacancyQuery {
             if let vacant = vacancy.regions { json.key("regions"); RegionSeats.write(vacant, to: &json) }
             json.endObject()
         })
+
+    static func vacancies(_ connection: PGConnection, under unit: String?, on date: String) async throws -> [Vacancy] {
+        if let unit, try await UnitStore.unit(connection, id: unit, on: date) == nil {
+            throw Problem.notFound("unit")
+        }
+        let listed = try await vacantSeats(connection, under: unit, on: date)
+        guard !listed.isEmpty else { return [] }
+        let found: [Position] = try await connection.query(PositionStore.select(ids: listed.map(\.id), on: date, holders: false)).decode()
+        var positions: [String: Position] = [:]
+        for position in found { positions[position.id] = position }
+        let regions = try await RegionSeats.vacant(connection, positions: found, on: date)
+        return listed.compactMap { seat in
+            positions[seat.id].map { Vacancy(seat: seat, position: $0, regions: regions[seat.id]) }
+        }
+    }
 
     package struct VacantSeat: Sendable {
         package var id: String

@@ -196,6 +196,15 @@ struct ScenarioTests {
             #expect(impact.json["people_without_post"] as? [String] == [chart.li])
             #expect(((impact.json["new_vacancies"] as? [String]) ?? []).contains(chart.clerk), "\(impact.text)")
             #expect(try org.client.get("/v1/scenarios/\(id)/validation").json["valid"] as? Bool == true)
+            // The vacancy list and the span violations as the scenario would leave them, on its day.
+            let vacancies = try org.client.get("/v1/org/vacancies?scenario=\(id)")
+            #expect(vacancies.json["as_of"] as? String == "2099-01-01", "\(vacancies.text)")
+            let titles = vacancies.orgItems.compactMap { $0["title"] as? String }
+            #expect(titles.contains("质检员") && titles.contains("业务员"), "\(vacancies.text)")
+            let liveTitles = try org.client.get("/v1/org/vacancies?as_of=2099-01-01").orgItems.compactMap { $0["title"] as? String }
+            #expect(!liveTitles.contains("质检员") && !liveTitles.contains("业务员"), "\(liveTitles)")
+            let spans = try org.client.get("/v1/org/span-violations?scenario=\(id)")
+            #expect(spans.status == 200 && spans.json["as_of"] as? String == "2099-01-01", "\(spans.text)")
             // Nothing of it is live.
             #expect(try org.sql("SELECT count(*) AS n FROM unit_versions WHERE code = 'CS-Q'")[0]["n"] == "0")
             #expect(try org.client.get("/v1/positions/\(chart.clerk)?as_of=2099-01-01").json["grade"] as? String == "B+4")
@@ -306,6 +315,7 @@ struct ScenarioTests {
                 ("GET", "/v1/scenarios/\(id)/diagram?unit_id=\(otherChart.center)", nil),
                 ("POST", "/v1/scenarios/\(id)/approve", [:]), ("POST", "/v1/scenarios/\(id)/reject", [:]),
                 ("POST", "/v1/scenarios/\(id)/apply", nil), ("GET", "/v1/units/\(otherChart.center)/tree?scenario=\(id)", nil),
+                ("GET", "/v1/org/vacancies?scenario=\(id)", nil), ("GET", "/v1/org/span-violations?scenario=\(id)", nil),
             ]
             for (method, path, body) in calls {
                 let response = try other.client.request(method, path, body: body)
