@@ -41,7 +41,7 @@ CREATE TABLE scenario_changes (
     seq          integer NOT NULL,              -- the order they are replayed in
     type         text NOT NULL CONSTRAINT scenario_changes_type CHECK (type IN ('unit.create', 'unit.update', 'unit.move',
                  'unit.merge', 'unit.archive', 'position.create', 'position.update', 'position.move', 'position.archive',
-                 'assignment.create', 'assignment.end')),
+                 'assignment.create', 'assignment.end', 'handoff.create')),
     target_id    uuid,                          -- the unit, position or assignment changed; NULL for a creation
     body         jsonb NOT NULL CONSTRAINT scenario_changes_body_object CHECK (jsonb_typeof(body) = 'object'),
     created_by   uuid NOT NULL,

@@ -39,6 +39,7 @@ package enum ScenarioReplay {
         "position.archive": Kind(needsTarget: true, dateField: "effective_date") { try await Pipeline.replay(PositionRoutes.archive, $0, $1, $2, mode: $3) },
         "assignment.create": Kind(needsTarget: false, dateField: "start_date") { try await Pipeline.replay(AssignmentRoutes.create, $0, $1, $2, mode: $3) },
         "assignment.end": Kind(needsTarget: true, dateField: "end_date", dayBefore: true) { try await Pipeline.replay(AssignmentRoutes.end, $0, $1, $2, mode: $3) },
+        "handoff.create": Kind(needsTarget: true, dateField: "effective_date") { try await Pipeline.replay(HandoffRoutes.create, $0, $1, $2, mode: $3) },
     ]
 
     /// A change that failed: which, and the problem its endpoint answered.

@@ -186,6 +186,7 @@ struct ScenarioTests {
                                                      "headcount": ["kind": "exact", "n": 1]]],
                 ["type": "position.update", "target_id": chart.clerk, "body": ["grade": "B+3"]],
                 ["type": "assignment.end", "target_id": assignment],
+                ["type": "handoff.create", "target_id": chart.training, "body": ["to_unit_id": chart.business, "note": "培训后转业务"]],
             ])
             let impact = try org.client.get("/v1/scenarios/\(id)/impact")
             #expect(impact.status == 200, "\(impact.text)")
@@ -208,6 +209,7 @@ struct ScenarioTests {
             // Nothing of it is live.
             #expect(try org.sql("SELECT count(*) AS n FROM unit_versions WHERE code = 'CS-Q'")[0]["n"] == "0")
             #expect(try org.client.get("/v1/positions/\(chart.clerk)?as_of=2099-01-01").json["grade"] as? String == "B+4")
+            #expect(try org.sql("SELECT count(*) AS n FROM unit_handoffs")[0]["n"] == "0")
         }
     }
 
