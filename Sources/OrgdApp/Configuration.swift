@@ -23,6 +23,7 @@ public struct Configuration: Sendable {
     public var bodyRateGraceMillis: Int64 = 5_000
     public var shutdownTimeoutSeconds = 10
     public var shutdownDelaySeconds = 0           // on SIGTERM: serve on, /readyz 503, before draining
+    public var scenarioIntervalSeconds = 60       // how often each instance applies the scenarios due (ScenarioScheduler)
     public var migrateOnStart = false
     public var accessLog = true
     public var sqlDirectory = ""
@@ -66,6 +67,7 @@ public struct Configuration: Sendable {
         Option(flag: "--body-rate-grace-ms", env: "ORGD_BODY_RATE_GRACE_MS", help: "time before the body rate is enforced (5000)") { $0.bodyRateGraceMillis = Int64(try int($1, "--body-rate-grace-ms", 0...3_600_000)) },
         Option(flag: "--idle-timeout-ms", env: "ORGD_IDLE_TIMEOUT_MS", help: "idle keep-alive connection lifetime (60000)") { $0.idleTimeoutMillis = Int64(try int($1, "--idle-timeout-ms", 1...3_600_000)) },
         Option(flag: "--shutdown-timeout", env: "ORGD_SHUTDOWN_TIMEOUT", help: "seconds to finish in-flight requests on SIGTERM (10)") { $0.shutdownTimeoutSeconds = try int($1, "--shutdown-timeout", 0...3600) },
+        Option(flag: "--scenario-interval", env: "ORGD_SCENARIO_INTERVAL", help: "seconds between the passes that apply the reorganisation scenarios due, on each instance (60)") { $0.scenarioIntervalSeconds = try int($1, "--scenario-interval", 1...3600) },
         Option(flag: "--shutdown-delay", env: "ORGD_SHUTDOWN_DELAY", help: "seconds to keep serving on SIGTERM with /readyz answering 503, so a load balancer takes orgd out first (0)") { $0.shutdownDelaySeconds = try int($1, "--shutdown-delay", 0...600) },
         Option(flag: "--migrate", env: "ORGD_MIGRATE", help: "apply pending migrations before serving (false)") { $0.migrateOnStart = try bool($1, "--migrate") },
         Option(flag: "--access-log", env: "ORGD_ACCESS_LOG", help: "one JSON line per request on stdout (true)") { $0.accessLog = try bool($1, "--access-log") },

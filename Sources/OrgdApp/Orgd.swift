@@ -226,7 +226,8 @@ public final class RunningServer: Sendable {
             group.shutdown()
             throw error
         }
-        ScenarioScheduler.start(resources, on: group.loops[0], lifecycle: lifecycle)
+        ScenarioScheduler.start(resources, on: group.loops[0], lifecycle: lifecycle,
+                                interval: .seconds(configuration.scenarioIntervalSeconds))
         return RunningServer(server: server, group: group, lifecycle: lifecycle, resources: resources)
     }
 

@@ -1,5 +1,5 @@
-// Applies approved reorganisation scenarios on their day: a pass every minute on loop 0 of each
-// instance (ScenarioLifecycle.applyDue), and the same pass on demand from the command line,
+// Applies approved reorganisation scenarios on their day: a pass every minute (--scenario-interval)
+// on loop 0 of each instance (ScenarioLifecycle.applyDue), and the same pass on demand from the command line,
 // `orgd scenarios apply-due [--today YYYY-MM-DD] [--tenant ID]` (cron, or a test that cannot wait
 // for the day).
 // Each due scenario is claimed with FOR UPDATE SKIP LOCKED, so with several instances exactly one
@@ -11,19 +11,18 @@ import HTTP
 import OrgChart
 
 enum ScenarioScheduler {
-    static let interval: Duration = .seconds(60)
-
-    /// Starts the passes on `loop`, the first one a minute after start.
-    static func start(_ resources: Resources, on loop: EventLoop, lifecycle: Lifecycle) {
-        loop.execute { next(resources, loop, lifecycle) }
+    /// Starts the passes on `loop`, every `interval` (--scenario-interval, a minute by default),
+    /// the first one `interval` after start.
+    static func start(_ resources: Resources, on loop: EventLoop, lifecycle: Lifecycle, interval: Duration) {
+        loop.execute { next(resources, loop, lifecycle, interval) }
     }
 
-    private static func next(_ resources: Resources, _ loop: EventLoop, _ lifecycle: Lifecycle) {
+    private static func next(_ resources: Resources, _ loop: EventLoop, _ lifecycle: Lifecycle, _ interval: Duration) {
         loop.schedule(after: interval) {
             guard !lifecycle.isStopping else { return }
             Task(executorPreference: loop) {
                 _ = await pass(resources.on(loop), loop, today: OrgDate.today)
-                loop.execute { if !lifecycle.isStopping { next(resources, loop, lifecycle) } }
+                loop.execute { if !lifecycle.isStopping { next(resources, loop, lifecycle, interval) } }
             }
         }
     }

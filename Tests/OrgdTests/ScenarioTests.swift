@@ -11,7 +11,9 @@ import HTTP
 @testable import OrgdApp
 import Testing
 
-@Suite("reorganisation scenarios")
+// Serialized: the scheduler test's orgd applies every tenant's due scenarios each second, which
+// would race the test of two applies at once.
+@Suite("reorganisation scenarios", .serialized)
 struct ScenarioTests {
     /// The first day of next month, as HR would choose for a restructuring.
     static var firstOfNextMonth: String {
@@ -210,6 +212,33 @@ struct ScenarioTests {
             #expect(try org.sql("SELECT count(*) AS n FROM unit_versions WHERE code = 'CS-Q'")[0]["n"] == "0")
             #expect(try org.client.get("/v1/positions/\(chart.clerk)?as_of=2099-01-01").json["grade"] as? String == "B+4")
             #expect(try org.sql("SELECT count(*) AS n FROM unit_handoffs")[0]["n"] == "0")
+        }
+    }
+
+    @Test("orgd's own scheduler applies an approved scenario when its day comes, once")
+    func scheduler() async throws {
+        try await TestEnvironment.withServer({ $0.scenarioIntervalSeconds = 1 }) { port in
+            let org = try OrgClient.start("scensched", port: port)
+            let chart = try Self.chart(org)
+            _ = try org.client.request("PUT", "/v1/scenario-settings", body: ["allow_self_approval": true])
+            let id = try Self.draft(org.client, "改名", on: "2099-01-01", changes: [
+                ["type": "unit.update", "target_id": chart.business, "body": ["name": "业务一组"]],
+            ])
+            #expect(try org.client.post("/v1/scenarios/\(id)/submit").status == 200)
+            #expect(try org.client.post("/v1/scenarios/\(id)/approve", json: [:]).json["state"] as? String == "approved")
+            try await Task.sleep(for: .seconds(2))
+            #expect(try org.client.get("/v1/scenarios/\(id)").json["state"] as? String == "approved")     // not due
+            try org.sql("UPDATE scenarios SET effective_date = current_date WHERE id = $1", [id])      // the day comes
+            var state = ""
+            for _ in 0..<40 where state != "applied" {
+                try await Task.sleep(for: .milliseconds(250))
+                state = try org.client.get("/v1/scenarios/\(id)").json["state"] as? String ?? ""
+            }
+            #expect(state == "applied")
+            #expect(try org.client.get("/v1/units/\(chart.business)").json["name"] as? String == "业务一组")
+            try await Task.sleep(for: .seconds(2))
+            let batches = try org.sql("SELECT count(*) AS n FROM org_changes WHERE action = 'scenario.apply' AND resource_id = $1", [id])
+            #expect(batches[0]["n"] == "1")
         }
     }
 
