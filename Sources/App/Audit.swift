@@ -7,10 +7,12 @@ import Postgres
 
 package enum Audit {
     /// Appends one row. `before` and `after` are JSON documents of the resource, when it has them.
+    /// Without a caller the actor is `anonymous`, or `system` for orgd's own work (`system: true`,
+    /// the scenario scheduler).
     package static func record(_ connection: PGConnection, _ context: RequestContext, _ caller: Caller?,
                                action: String, resource: String, id: String?, outcome: String = "ok",
                                reason: Denial? = nil, before: [UInt8]? = nil, after: [UInt8]? = nil,
-                               tenantID: String? = nil) async throws {
+                               tenantID: String? = nil, system: Bool = false) async throws {
         var reasonJSON: String?
         if let reason {
             var json = JSONWriter()
@@ -24,7 +26,7 @@ package enum Audit {
             reasonJSON = String(decoding: json.bytes, as: UTF8.self)
         }
         let tenant = tenantID ?? caller?.tenantID
-        let actorKind = caller?.kind.rawValue ?? "anonymous"
+        let actorKind = caller?.kind.rawValue ?? (system ? "system" : "anonymous")
         let before = before.map { PGJSONBytes($0) }
         let after = after.map { PGJSONBytes($0) }
         let request = context.request

@@ -284,7 +284,7 @@ package enum ScenarioLifecycle {
                     _ = try await connection.query("ROLLBACK TO SAVEPOINT scenario_apply")
                     try await ScenarioStore.setLastError(connection, id: id, problem: problem.response.body)
                     try await Audit.record(connection, context, nil, action: "scenario.apply", resource: "scenario", id: id,
-                                           outcome: "failed", after: problem.response.body, tenantID: tenant)
+                                           outcome: "failed", after: problem.response.body, tenantID: tenant, system: true)
                     return (id, problem)
                 }
             }

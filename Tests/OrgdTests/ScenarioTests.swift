@@ -239,6 +239,29 @@ struct ScenarioTests {
             try await Task.sleep(for: .seconds(2))
             let batches = try org.sql("SELECT count(*) AS n FROM org_changes WHERE action = 'scenario.apply' AND resource_id = $1", [id])
             #expect(batches[0]["n"] == "1")
+
+            // One that no longer applies when its day comes: kept approved, the problem on it, audited as orgd's.
+            let empty = try org.unit("质检组", code: "CS-Q", kind: "group", parent: chart.center)
+            let archive = try Self.draft(org.client, "撤销质检组", on: "2099-01-01", changes: [
+                ["type": "unit.archive", "target_id": empty, "body": [:]],
+            ])
+            #expect(try org.client.post("/v1/scenarios/\(archive)/submit").status == 200)
+            #expect(try org.client.post("/v1/scenarios/\(archive)/approve", json: [:]).status == 200)
+            try org.position("质检员", unit: empty)                                                   // live, since approval
+            try org.sql("UPDATE scenarios SET effective_date = current_date WHERE id = $1", [archive])
+            var lastError: [String: Any]?
+            for _ in 0..<40 where lastError == nil {
+                try await Task.sleep(for: .milliseconds(250))
+                lastError = try org.client.get("/v1/scenarios/\(archive)").json["last_error"] as? [String: Any]
+            }
+            #expect(lastError?["code"] as? String == "SCENARIO_CONFLICT", "\(String(describing: lastError))")
+            #expect((lastError?["conflict"] as? [String: Any])?["code"] as? String == "UNIT_HAS_POSITIONS")
+            #expect(try org.client.get("/v1/scenarios/\(archive)").json["state"] as? String == "approved")
+            #expect(try org.client.get("/v1/units/\(empty)").json["archived"] as? Bool == false)
+            let audited = try org.sql("""
+                SELECT actor_kind, outcome FROM audit_log WHERE action = 'scenario.apply' AND resource_id = $1 LIMIT 1
+                """, [archive])
+            #expect(audited.first?["actor_kind"] == "system" && audited.first?["outcome"] == "failed", "\(audited)")
         }
     }
 
