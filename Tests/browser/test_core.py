@@ -228,10 +228,10 @@ def test_vacancies_span_and_headcount(signed_in):
     d = signed_in
     harness.open_console(d, "#/vacancies")
     wait_text(d, "#vac-title", "空缺")
-    table = wait_for(d, "main section table.data")
-    assert "天" in d.find_element(By.CSS_SELECTOR, "main").text
-    wait_text(d, "main", "董事会")
-    assert table
+    # The three sections load side by side: wait for each one's own rows, not the first table.
+    wait_text(d, "section[aria-labelledby=vac-title] table.data", "天")  # days vacant
+    wait_text(d, "section[aria-labelledby=hc-title] table.data", "董事会")
+    wait_text(d, "section[aria-labelledby=span-title]", "话务班长")
 
 
 def test_every_page_of_mine_is_labelled_reachable_and_quiet(signed_in):
