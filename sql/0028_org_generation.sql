@@ -19,12 +19,17 @@ CREATE TABLE org_generations (
 );
 COMMENT ON TABLE org_generations IS 'The tenant''s org-chart generation: raised by trigger in the transaction of any change an org-chart read depends on; the answer cache keys cached answers by it. No row: generation 0.';
 
--- Row-level security on, not forced: the trigger function below (SECURITY DEFINER, owned by the
--- migrations' role) writes the counter of the row's tenant even when the writing transaction set
--- no tenant (platform mode, admin commands); the server's role may only read its own tenant's.
+-- Row-level security enabled and forced, like every tenant table (ServingRoleCheck refuses to
+-- serve otherwise). The server's role reads its own tenant's row only; the trigger function below
+-- runs as the migrations' role (SECURITY DEFINER) and writes the counter of the changed row's
+-- tenant even when the writing transaction set none (platform mode, admin commands), through a
+-- policy of its own that the server's role does not match.
 ALTER TABLE org_generations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE org_generations FORCE ROW LEVEL SECURITY;
 CREATE POLICY org_generations_tenant_isolation ON org_generations
     USING (tenant_id = orgd_current_tenant());
+CREATE POLICY org_generations_raised_by_trigger ON org_generations TO CURRENT_USER
+    USING (true) WITH CHECK (true);
 REVOKE ALL ON org_generations FROM orgd_app;
 GRANT SELECT ON org_generations TO orgd_app;
 
