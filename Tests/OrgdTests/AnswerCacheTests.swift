@@ -22,6 +22,16 @@ struct AnswerCacheHTTPTests {
         }
     }
 
+    /// Runs `body` with the call center of a new tenant (created through the caching orgd), the
+    /// uncaching orgd's port and a client of `scoped.hr`, an HR user over the 话务组 only.
+    private func withScopedChart(_ prefix: String, _ body: (Int, CallCenter, HTTPClient) async throws -> Void) async throws {
+        try await withTwoServers { cached, plain in
+            let org = try OrgClient.start(prefix, port: cached)
+            let chart = try CallCenter(org)
+            try await body(plain, chart, try org.user("scoped.hr", grade: "B+3", role: "HR", unitScope: chart.calls))
+        }
+    }
+
     /// The reads compared after every change: the chart's cached endpoints, today and in the past.
     private func reads(_ chart: CallCenter, units: [String], positions: [String], pick: inout SplitMix) -> [String] {
         let unit = units[pick.next(units.count)], position = positions[pick.next(positions.count)]
@@ -37,10 +47,8 @@ struct AnswerCacheHTTPTests {
 
     @Test("through random changes, every answer with the cache equals the same read without it, for two callers of different scopes")
     func randomChanges() async throws {
-        try await withTwoServers { cached, plain in
-            let org = try OrgClient.start("cache-prop", port: cached)
-            let chart = try CallCenter(org)
-            let scoped = try org.user("scoped.hr", grade: "B+3", role: "HR", unitScope: chart.calls)
+        try await withScopedChart("cache-prop") { plain, chart, scoped in
+            let org = chart.org
             let scopedID = try org.sql("SELECT id::text FROM users WHERE login = 'scoped.hr'")[0]["id"]!
             let callers = [("admin", org.client), ("scoped", scoped)]
             var units = [chart.center, chart.calls, chart.followUp]
@@ -67,7 +75,7 @@ struct AnswerCacheHTTPTests {
                     }
                 }
             }
-            let metrics = try HTTPClient(port: cached).get("/metrics").text
+            let metrics = try HTTPClient(port: org.port).get("/metrics").text
             #expect(metrics.contains("orgd_answer_cache_hits_total"))
             #expect(!metrics.contains("orgd_answer_cache_hits_total 0.0\n"))
         }
@@ -138,10 +146,8 @@ struct AnswerCacheHTTPTests {
 
     @Test("two callers of different scopes are each answered their own view, never the other's")
     func callersKeepTheirViews() async throws {
-        try await withTwoServers { cached, plain in
-            let org = try OrgClient.start("cache-view", port: cached)
-            let chart = try CallCenter(org)
-            let scoped = try org.user("calls.hr", grade: "B+3", role: "HR", unitScope: chart.calls)
+        try await withScopedChart("cache-view") { plain, chart, scoped in
+            let org = chart.org
             let paths = ["/v1/units/\(chart.center)/tree", "/v1/units/\(chart.calls)/tree", "/v1/positions/\(chart.agent)/chain",
                          "/v1/positions/\(chart.manager)/reports", "/v1/units/\(chart.calls)/export", "/v1/units/\(chart.center)/export",
                          "/v1/positions/\(chart.manager)", "/v1/units/\(chart.center)/headcount"]
