@@ -11,7 +11,8 @@
 # With --answer-cache, instead: the tree of the 50-unit and the 1,001-unit subtree and a unit by
 # id in the big company, each through a second orgd with the answer cache off
 # (ORGD_ANSWER_CACHE_BYTES=0) and then through the first, with it on (default size, warm after
-# the warm-up run); rewrites the bench:org-cache block.
+# the warm-up run), then the position update with the generation triggers and without them;
+# rewrites the bench:org-cache block.
 #
 # Usage: bench/org.sh [--answer-cache] [--no-docs]
 # Reads: BENCH_DURATION (10s), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_WARMUP (2s),
@@ -107,9 +108,25 @@ measure_answer_cache() {
     measure "$name" "cache off" "big company" "$BIG_TOKEN" "$off$path"
     measure "$name" "cache on" "big company" "$BIG_TOKEN" "$on$path"
   done
+  # What the generation triggers (sql/0028) cost a write: the same update with them, then
+  # without them (disabled by the owner for this run only, enabled again after).
+  BENCH_WRITE=1 BENCH_IDS="$tmp/big-ids" measure "position update + audit row" "generation triggers on" "1 position" \
+    "$BIG_TOKEN" "$on/" "$BENCH/org-update.lua"
+  generation_triggers DISABLE
+  BENCH_WRITE=1 BENCH_IDS="$tmp/big-ids" measure "position update + audit row" "generation triggers off" "1 position" \
+    "$BIG_TOKEN" "$on/" "$BENCH/org-update.lua"
+  generation_triggers ENABLE
   curl -s "$on/metrics" | grep '^orgd_answer_cache' >"$out/answer-cache-metrics.txt" || true
   CACHE_METRICS="$(tr '\n' ' ' <"$out/answer-cache-metrics.txt")"
+  RSS_ON="$(ps -o rss= -p "$orgd_pid" | awk '{printf "%.0f MiB", $1 / 1024}')"
+  RSS_OFF="$(ps -o rss= -p "$off_pid" | awk '{printf "%.0f MiB", $1 / 1024}')"
   BENCH_NAME=org-cache write_report
+}
+
+# generation_triggers ENABLE|DISABLE: every *_raise_generation trigger.
+generation_triggers() {
+  psql_owner -At -c "SELECT format('ALTER TABLE %I $1 TRIGGER %I;', c.relname, t.tgname) FROM pg_trigger t
+                      JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE '%raise_generation'" | psql_owner
 }
 
 # The --answer-cache report.
@@ -127,6 +144,7 @@ cache_report_block() {
   table_rows cache
   echo
   echo "The cached orgd's counters afterwards: \`$CACHE_METRICS\`"
+  echo "Resident memory afterwards (\`ps -o rss\`): cache on $RSS_ON, cache off $RSS_OFF."
   echo
   commands_block
   echo '<!-- bench:org-cache:end -->'
