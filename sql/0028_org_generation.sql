@@ -6,12 +6,17 @@
 -- generation was g, and any later change commits a higher one, so a reader that sees the new
 -- generation can never be handed the old answer.
 --
--- Raised by an AFTER ROW trigger rather than by the server, so that no write path (the API,
--- imports, admin commands, scripts/tenant-copy.sh, a hand-run UPDATE) can forget it. Once per
--- transaction and tenant, not once per row: the first row marks the transaction
--- (set_config(..., true), undone with the transaction or its savepoint) and later rows only read
--- that mark, so an import of 20,000 units updates the counter once. Writers of one tenant queue
--- on the counter's row lock until they commit (org-chart writes are a few a day per tenant).
+-- Raised by a trigger rather than by the server, so that no write path (the API, imports, admin
+-- commands, scripts/tenant-copy.sh, a hand-run UPDATE) can forget it. Once per transaction and
+-- tenant, not once per row: the first row marks the transaction (set_config(..., true), undone
+-- with the transaction or its savepoint) and later rows only read that mark, so an import of
+-- 20,000 units updates the counter once.
+--
+-- Deferred to the commit (constraint triggers, INITIALLY DEFERRED): writers of one tenant queue
+-- on the counter's row lock from the moment they update it until they commit. Raised at the first
+-- row, as a plain AFTER ROW trigger did, the lock was held through the rest of the transaction
+-- (the audit row, the re-read): position updates of one tenant at 16 connections fell from 723 to
+-- 446 a second (bench/org.sh --answer-cache, docs/performance.md, "Answer cache").
 
 CREATE TABLE org_generations (
     tenant_id   uuid PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
@@ -50,33 +55,33 @@ END $$;
 COMMENT ON FUNCTION orgd_raise_org_generation() IS 'Trigger: raises org_generations.generation of the changed row''s tenant, once per transaction.';
 REVOKE ALL ON FUNCTION orgd_raise_org_generation() FROM PUBLIC;
 
-CREATE TRIGGER units_raise_generation AFTER INSERT OR UPDATE OR DELETE ON units
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER unit_versions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON unit_versions
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER unit_kinds_raise_generation AFTER INSERT OR UPDATE OR DELETE ON unit_kinds
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER unit_handoffs_raise_generation AFTER INSERT OR UPDATE OR DELETE ON unit_handoffs
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER positions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON positions
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER position_versions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON position_versions
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER people_raise_generation AFTER INSERT OR UPDATE OR DELETE ON people
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER person_versions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON person_versions
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER assignments_raise_generation AFTER INSERT OR UPDATE OR DELETE ON assignments
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER regions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON regions
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER region_versions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON region_versions
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER units_raise_generation AFTER INSERT OR UPDATE OR DELETE ON units
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER unit_versions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON unit_versions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER unit_kinds_raise_generation AFTER INSERT OR UPDATE OR DELETE ON unit_kinds
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER unit_handoffs_raise_generation AFTER INSERT OR UPDATE OR DELETE ON unit_handoffs
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER positions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON positions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER position_versions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON position_versions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER people_raise_generation AFTER INSERT OR UPDATE OR DELETE ON people
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER person_versions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON person_versions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER assignments_raise_generation AFTER INSERT OR UPDATE OR DELETE ON assignments
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER regions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON regions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER region_versions_raise_generation AFTER INSERT OR UPDATE OR DELETE ON region_versions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
 -- The ladder names the grades headcount reports count by; roles and grants decide what a caller
 -- sees of a chain, a report or an export (cached per caller, see docs/architecture.md).
-CREATE TRIGGER grade_ladders_raise_generation AFTER INSERT OR UPDATE OR DELETE ON grade_ladders
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER roles_raise_generation AFTER INSERT OR UPDATE OR DELETE ON roles
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
-CREATE TRIGGER grants_raise_generation AFTER INSERT OR UPDATE OR DELETE ON grants
-    FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER grade_ladders_raise_generation AFTER INSERT OR UPDATE OR DELETE ON grade_ladders
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER roles_raise_generation AFTER INSERT OR UPDATE OR DELETE ON roles
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
+CREATE CONSTRAINT TRIGGER grants_raise_generation AFTER INSERT OR UPDATE OR DELETE ON grants
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orgd_raise_org_generation();
