@@ -108,7 +108,7 @@ measure_answer_cache() {
     measure "$name" "cache off" "big company" "$BIG_TOKEN" "$off$path"
     measure "$name" "cache on" "big company" "$BIG_TOKEN" "$on$path"
   done
-  # What the generation triggers (sql/0028) cost a write: the same update with them, then
+  # What the generation triggers (sql/*_org_generation.sql) cost a write: the same update with them, then
   # without them (disabled by the owner for this run only, enabled again after).
   BENCH_WRITE=1 BENCH_IDS="$tmp/big-ids" measure "position update + audit row" "generation triggers on" "1 position" \
     "$BIG_TOKEN" "$on/" "$BENCH/org-update.lua"

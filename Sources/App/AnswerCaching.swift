@@ -5,8 +5,9 @@
 //
 // Why a stored answer is never stale for its reader: it is served only when the generation the
 // reader reads now (org_generations, raised by trigger in the transaction of every change an
-// org-chart read depends on, sql/0028) equals the generation read in the snapshot the answer was
-// read in. Any change committed since then raised the generation, so the reader misses.
+// org-chart read depends on; the org_generation migration) equals the generation read in the
+// snapshot the answer was read in. Any change committed since then raised the generation, so
+// the reader misses.
 
 import Foundation
 import HTTP
