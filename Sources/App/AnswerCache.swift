@@ -35,6 +35,9 @@ package struct AnswerCache<Key: Hashable, Value> {
         return nodes[slot].value
     }
 
+    /// True when an entry is stored under `key`; unlike `lookup`, not a use.
+    package func contains(_ key: Key) -> Bool { index[key] != nil }
+
     /// Stores `value` as `bytes` bytes, evicting the least recently used entries until it fits.
     /// A value larger than the whole capacity is not stored (and evicts nothing).
     package mutating func store(_ key: Key, _ value: Value, bytes size: Int) {

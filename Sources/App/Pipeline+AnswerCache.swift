@@ -1,8 +1,8 @@
 // A declared read served through the loop's answer cache (AnswerCaching): the same steps as
 // `Pipeline.run`, around a check of the tenant's generation.
 //
-//   hit?  set_config + SELECT generation (one round trip, no replicas) ─► entry of that
-//         generation ─► decide on its target ─► 304 or the stored answer
+//   hit?  an entry under the key, and no replicas: set_config + SELECT generation (one round
+//         trip) ─► entry of that generation ─► decide on its target ─► 304 or the stored answer
 //   miss  REPEATABLE READ { SELECT generation ─► entry? ─► load ─► decide ─► perform }
 //         ─► encode ─► store under the generation read first
 //
@@ -36,9 +36,10 @@ extension Pipeline {
                                                 _ rule: AnswerRule, _ key: AnswerKey) async throws -> HTTPResponse {
         let context = call.context, caller = call.caller
         let resources = context.resources
-        // Without replicas the generation is read alone, in one round trip; with them the
-        // transaction below reads it on whichever server ReadReplicas routes the read to.
-        if resources.replicas == nil, let tenant = caller.tenantID {
+        // Without replicas the generation is read alone, in one round trip, when there is an
+        // entry it could match (with none, that round trip would only delay the miss); with
+        // replicas the transaction below reads it on whichever server ReadReplicas routes to.
+        if resources.replicas == nil, resources.answers.contains(key), let tenant = caller.tenantID {
             let generation = try AnswerCaching.generation(await context.pool.query(tenant: tenant, AnswerCaching.generationSQL))
             if let response = try await served(endpoint, call, key, generation: generation) { return response }
         }

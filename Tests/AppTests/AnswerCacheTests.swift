@@ -18,6 +18,8 @@ struct AnswerCacheTests {
         #expect(cache.bytes == 80)
         #expect(cache.evictions == 1)
         #expect(cache.keysByRecency == ["c", "a"])
+        #expect(cache.contains("a") && !cache.contains("b"))
+        #expect(cache.keysByRecency == ["c", "a"])          // contains is not a use
     }
 
     @Test("storing a key again replaces its value and its size")
