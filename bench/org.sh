@@ -8,7 +8,13 @@
 # Rewrites the bench:org block of docs/performance.md; raw outputs in bench/out/org-<time>/.
 # Only 127.0.0.1 is loaded, for fixed durations; everything started here is stopped on exit.
 #
-# Usage: bench/org.sh [--no-docs]
+# With --answer-cache, instead: the tree of the 50-unit and the 1,001-unit subtree and a unit by
+# id in the big company, each through a second orgd with the answer cache off
+# (ORGD_ANSWER_CACHE_BYTES=0) and then through the first, with it on (default size, warm after
+# the warm-up run), then the position update with the generation triggers and without them;
+# rewrites the bench:org-cache block.
+#
+# Usage: bench/org.sh [--answer-cache] [--no-docs]
 # Reads: BENCH_DURATION (10s), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_WARMUP (2s),
 #        BENCH_SINGLE_DURATION (5s: the one-connection run after each),
 #        BENCH_ORGD_BIN (use this orgd binary, skip the release build), BENCH_ORGD_COMMIT (the
@@ -23,7 +29,11 @@ BENCH_NAME=org
 # shellcheck source=bench/lib.sh
 source "$ORGD_ROOT/bench/lib.sh"
 
+cache_mode=0
+off_pid=""
+
 main() {
+  if [[ ${1:-} == --answer-cache ]]; then cache_mode=1; shift; fi
   bench_args "$@"
   bench_start
 
@@ -55,6 +65,7 @@ SQL
   tenant_sql "$BIG" "SELECT position_id FROM position_versions ORDER BY random() LIMIT 2000" >"$tmp/big-ids"
   tenant_sql "$SMALL" "SELECT position_id FROM position_versions ORDER BY random() LIMIT 2000" >"$tmp/small-ids"
 
+  if ((cache_mode)); then measure_answer_cache "$b_dep" "$b_div"; return; fi
   local b="http://127.0.0.1:$PORT"
   measure "tree, 50-unit subtree" big "50 units, 250 seats" "$BIG_TOKEN" "$b/v1/units/$b_dep/tree"
   measure "tree, 50-unit subtree" small "50 units, 250 seats" "$SMALL_TOKEN" "$b/v1/units/$s_dep/tree"
@@ -77,7 +88,70 @@ SQL
   write_report
 }
 
+# measure_answer_cache DEPARTMENT DIVISION: each read with the cache off, then on.
+measure_answer_cache() {
+  local dep=$1 div=$2 off_port on="http://127.0.0.1:$PORT" off
+  off_port="$(free_port)"
+  off="http://127.0.0.1:$off_port"
+  commands+=("ORGD_ACCESS_LOG=false ORGD_ANSWER_CACHE_BYTES=0 orgd serve --host 127.0.0.1 --port $off_port &")
+  ORGD_ANSWER_CACHE_BYTES=0 "$ORGD_BIN" serve --host 127.0.0.1 --port "$off_port" >"$out/orgd-cache-off.log" 2>&1 &
+  off_pid=$!
+  trap 'stop_process "$off_pid" 15 || true; cleanup' EXIT
+  wait_for_http "$off/readyz" "$off_pid" 60 || die "orgd (cache off) did not start (log: $out/orgd-cache-off.log)"
+  local name path
+  for name in "tree, 50-unit subtree" "tree, 1,001-unit subtree" "unit by id"; do
+    case $name in
+      "tree, 50-unit subtree") path="/v1/units/$dep/tree" ;;
+      "tree, 1,001-unit subtree") path="/v1/units/$div/tree" ;;
+      *) path="/v1/units/$dep" ;;
+    esac
+    measure "$name" "cache off" "big company" "$BIG_TOKEN" "$off$path"
+    measure "$name" "cache on" "big company" "$BIG_TOKEN" "$on$path"
+  done
+  # What the generation triggers (sql/*_org_generation.sql) cost a write: the same update with them, then
+  # without them (disabled by the owner for this run only, enabled again after).
+  BENCH_WRITE=1 BENCH_IDS="$tmp/big-ids" measure "position update + audit row" "generation triggers on" "1 position" \
+    "$BIG_TOKEN" "$on/" "$BENCH/org-update.lua"
+  generation_triggers DISABLE
+  BENCH_WRITE=1 BENCH_IDS="$tmp/big-ids" measure "position update + audit row" "generation triggers off" "1 position" \
+    "$BIG_TOKEN" "$on/" "$BENCH/org-update.lua"
+  generation_triggers ENABLE
+  curl -s "$on/metrics" | grep '^orgd_answer_cache' >"$out/answer-cache-metrics.txt" || true
+  CACHE_METRICS="$(tr '\n' ' ' <"$out/answer-cache-metrics.txt")"
+  RSS_ON="$(ps -o rss= -p "$orgd_pid" | awk '{printf "%.0f MiB", $1 / 1024}')"
+  RSS_OFF="$(ps -o rss= -p "$off_pid" | awk '{printf "%.0f MiB", $1 / 1024}')"
+  BENCH_NAME=org-cache write_report
+}
+
+# generation_triggers ENABLE|DISABLE: every *_raise_generation trigger.
+generation_triggers() {
+  psql_owner -At -c "SELECT format('ALTER TABLE %I $1 TRIGGER %I;', c.relname, t.tgname) FROM pg_trigger t
+                      JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE '%raise_generation'" | psql_owner
+}
+
+# The --answer-cache report.
+cache_report_block() {
+  echo '<!-- bench:org-cache:start -->'
+  echo '### Answer cache on and off (`bench/org.sh --answer-cache`)'
+  echo
+  machine_lines
+  echo
+  echo "Data as in the org-chart benchmark above (\`bench/org-generate.sql\`, ${GEN_SECONDS}s), the big company (20,021 units)."
+  echo "Two orgd processes on the same cluster: one with ORGD_ANSWER_CACHE_BYTES=0, one with the default (64 MiB);"
+  echo "each request is measured on the first, then on the second (warm after the warm-up run)."
+  echo "wrk -t$THREADS -c$CONNS, ${DURATION} after a ${WARMUP} warm-up, then -t1 -c1 for ${SINGLE} (\"alone\")."
+  echo
+  table_rows cache
+  echo
+  echo "The cached orgd's counters afterwards: \`$CACHE_METRICS\`"
+  echo "Resident memory afterwards (\`ps -o rss\`): cache on $RSS_ON, cache off $RSS_OFF."
+  echo
+  commands_block
+  echo '<!-- bench:org-cache:end -->'
+}
+
 report_block() {
+  if ((cache_mode)); then cache_report_block; return; fi
   echo '<!-- bench:org:start -->'
   echo '## Org-chart benchmark (`bench/org.sh`)'
   echo

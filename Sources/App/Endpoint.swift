@@ -103,6 +103,8 @@ package struct Endpoint<Body: Decodable & Sendable, Loaded: Sendable, Output: Se
     package var committed: @Sendable (Call<Body>, Output) -> Void = { _, _ in }
     /// The answer.
     package var encode: @Sendable (Call<Body>, Output) throws -> HTTPResponse
+    /// Set by `cached(_:etag:)`: a GET may be answered from the loop's answer cache.
+    package var caching: AnswerRule?
 
     package init(audience: Audience = .tenant, action: Action, resource: String,
                  check: @escaping @Sendable (Call<Body>) throws -> Void = { _ in },
@@ -135,6 +137,16 @@ package struct Endpoint<Body: Decodable & Sendable, Loaded: Sendable, Output: Se
                                  _ connection: PGConnection) async throws {
         try await Audit.record(connection, context, caller, action: entry.action, resource: entry.resource, id: entry.id,
                                before: entry.before, after: entry.after)
+    }
+
+    /// This read, answered from the loop's answer cache while the tenant's generation is unchanged
+    /// (Pipeline+AnswerCache.swift); `view` says what of the caller the answer depends on. With
+    /// `etag`, the answer carries the generation's strong ETag and If-None-Match gets 304;
+    /// without, it keeps its own (a unit's or position's revision, which If-Match compares).
+    package func cached(_ view: AnswerView, etag: Bool = true) -> Endpoint {
+        var endpoint = self
+        endpoint.caching = AnswerRule(view: view, etag: etag)
+        return endpoint
     }
 
     /// As a route handler for the route table.
@@ -178,6 +190,10 @@ extension Pipeline {
         let call = Call(context: context, caller: caller, body: body)
         // check the input's own rules
         try endpoint.check(call)
+        // a read the answer cache may serve: the same steps around a generation check
+        if let rule = endpoint.caching, let key = context.answerKey(rule, caller) {
+            return try await cachedRun(endpoint, call, rule, key)
+        }
         // on a replica when the action only reads and the rule allows (ReadReplicas)
         let output = try await context.transaction(caller, deciding: endpoint.action) { connection in
             // load the target

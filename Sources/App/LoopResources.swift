@@ -1,7 +1,7 @@
 // What each event loop owns on orgd's behalf: its Postgres pool, a small pool per read replica
 // (ReadReplicas decides which reads may use them), its cache of authenticated callers and the
-// LISTEN connection that keeps that cache honest. A request finds these through
-// the loop it runs on, so a query or a cache read never leaves the loop's thread.
+// LISTEN connection that keeps that cache honest, and its answer cache (AnswerCaching). A
+// request finds these through the loop it runs on, so a query or a cache read never leaves the loop's thread.
 
 import EventLoop
 import HTTP
@@ -32,12 +32,14 @@ package final class LoopResources: @unchecked Sendable {
     package let replicaPools: [PGPool]                  // one per replica, in `replicas`' order
     package let probe: ReplicaProbe?                    // on the first loop only
     package let callers = CallerCache()
+    package var answers: AnswerCache<AnswerKey, AnswerEntry>   // rendered org-chart reads (AnswerCaching)
     package let loadCaller: CallerLoading
     package private(set) var listener: PGListener?
 
     package init(loop: EventLoop, database: DatabaseSettings, replicas: ReadReplicas?, probes: Bool,
-                 loadCaller: @escaping CallerLoading) {
+                 answerCacheBytes: Int = 0, loadCaller: @escaping CallerLoading) {
         self.loop = loop
+        answers = AnswerCache(capacity: answerCacheBytes)
         self.loadCaller = loadCaller
         pool = PGPool(url: database.url, loop: loop, size: database.poolSize,
                       statementTimeoutMillis: database.statementTimeoutMillis, check: ServingRoleCheck.verify)
@@ -77,12 +79,16 @@ package final class Resources: @unchecked Sendable {
     package let expectedMigration: Int                 // the highest sql/NNNN file this build ships
     package let replicas: ReadReplicas?
 
-    package init(database: DatabaseSettings, loops: [EventLoop], expectedMigration: Int, loadCaller: @escaping CallerLoading) {
+    /// `answerCacheBytes` is the answer cache's bound for the whole process, shared out equally
+    /// among the loops (each keeps its own, without locks); 0 turns the cache off.
+    package init(database: DatabaseSettings, loops: [EventLoop], expectedMigration: Int, answerCacheBytes: Int = 0,
+                 loadCaller: @escaping CallerLoading) {
         let replicas = database.replicas.urls.isEmpty ? nil : ReadReplicas(database.replicas)
         var byLoop: [ObjectIdentifier: LoopResources] = [:]
         for (index, loop) in loops.enumerated() {
             byLoop[ObjectIdentifier(loop)] = LoopResources(loop: loop, database: database, replicas: replicas,
-                                                           probes: index == 0, loadCaller: loadCaller)
+                                                           probes: index == 0, answerCacheBytes: answerCacheBytes / max(loops.count, 1),
+                                                           loadCaller: loadCaller)
         }
         self.byLoop = byLoop
         self.expectedMigration = expectedMigration

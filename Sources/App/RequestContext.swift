@@ -55,10 +55,11 @@ public struct RequestContext: @unchecked Sendable {
     /// Runs `body` in a transaction with the caller's tenant set for row-level security. A
     /// refusal thrown inside is audited after the rollback on the same connection: a request
     /// holds one pooled connection at a time, so a pool of one never waits on itself.
-    package func transaction<T>(_ caller: Caller, _ body: (PGConnection) async throws -> T) async throws -> T {
+    package func transaction<T>(_ caller: Caller, isolation: PGIsolation = .readCommitted,
+                                _ body: (PGConnection) async throws -> T) async throws -> T {
         try await pool.withConnection { connection in
             do {
-                let value = try await connection.transaction(tenant: caller.tenantID, body)
+                let value = try await connection.transaction(tenant: caller.tenantID, isolation: isolation, body)
                 await noteWrite(on: connection)
                 return value
             } catch let refusal as Refusal {
@@ -71,32 +72,32 @@ public struct RequestContext: @unchecked Sendable {
     /// `transaction` for a declared endpoint deciding `action`: a GET or HEAD whose action only
     /// reads may run on a replica (ReadReplicas.route says which, if any); a read that fails
     /// there because the replica is gone runs again on the primary, so the caller never sees it.
-    package func transaction<T>(_ caller: Caller, deciding action: Action,
+    package func transaction<T>(_ caller: Caller, deciding action: Action, isolation: PGIsolation = .readCommitted,
                                 _ body: (PGConnection) async throws -> T) async throws -> T {
         // A read `?scenario=ID` replays the scenario's changes (rolled back after): the primary's.
         guard let replicas = resources.replicas, action.isRead, request.method == .GET || request.method == .HEAD,
               request.query["scenario"] == nil else {
-            return try await transaction(caller, body)
+            return try await transaction(caller, isolation: isolation, body)
         }
         var target = replicas.route(after: Authenticator.credential(request).flatMap { replicas.writes.position($0.digest) })
         // This loop's pool of that replica is still reconnecting (its background retry will):
         // the primary, without counting the replica failed, since the probe found it answering.
         if case .replica(let index) = target, resources.replicaPools[index].isReconnecting { target = .primary(.noReplica) }
         guard case .replica(let index) = target else {
-            let value = try await transaction(caller, body)
+            let value = try await transaction(caller, isolation: isolation, body)
             replicas.served(target)
             return value
         }
         do {
             let value = try await resources.replicaPools[index].withConnection { connection in
-                try await connection.transaction(tenant: caller.tenantID, body)
+                try await connection.transaction(tenant: caller.tenantID, isolation: isolation, body)
             }
             replicas.served(target)
             return value
         } catch {
             guard let failure = ReadReplicas.failure(error) else { throw error }
             replicas.failed(index, replicaGone: failure == .replicaGone)
-            let value = try await transaction(caller, body)
+            let value = try await transaction(caller, isolation: isolation, body)
             replicas.served(.primary(.fallback))
             return value
         }

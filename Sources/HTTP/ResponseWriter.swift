@@ -12,8 +12,13 @@ enum ResponseWriter {
         append(&out, reasonPhrase(response.status))
         append(&out, "\r\nDate: ")
         append(&out, date)
-        append(&out, "\r\nContent-Length: ")
-        append(&out, String(response.body.count))
+        // A 304 has no content by definition, and its Content-Length may only repeat the
+        // length the 200 would have had (RFC 9110 §8.6), which the handler did not render: none.
+        let notModified = response.status == 304
+        if !notModified {
+            append(&out, "\r\nContent-Length: ")
+            append(&out, String(response.body.count))
+        }
         if close { append(&out, "\r\nConnection: close") }
         if !requestID.isEmpty {
             append(&out, "\r\nX-Request-Id: ")
@@ -26,7 +31,7 @@ enum ResponseWriter {
             append(&out, sanitized(value))
         }
         append(&out, "\r\n\r\n")
-        if !omitBody { out.append(contentsOf: response.body) }
+        if !omitBody && !notModified { out.append(contentsOf: response.body) }
     }
 
     @inline(__always)

@@ -50,6 +50,7 @@ package enum ExportRoutes {
                 return file(ChartJSON.document(chart), type: "application/json", name: "\(base).json")
             }
         })
+        .cached(.caller)
 
     /// The body with its type and an attachment name (unit codes are ASCII, so no RFC 5987).
     package static func file(_ body: [UInt8], type: String, name: String) -> HTTPResponse {

@@ -59,6 +59,7 @@ package enum HeadcountReport {
         options: { _ in },
         read: { _, request, connection in try await load(connection, root: request.root.id, on: request.date) },
         answer: { call, request, loaded in answer(unit: request.root.id, date: request.date, ladder: call.caller.ladder, loaded) })
+        .cached(.ladder)
 
     /// The subtree's units and its positions' seats with their holder counts.
     private static func load(_ connection: PGConnection, root id: String, on date: String) async throws -> Loaded {

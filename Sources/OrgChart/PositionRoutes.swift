@@ -37,6 +37,7 @@ package enum PositionRoutes {
         targetID: { _, position in position.id },
         perform: { _, position, _ in position },
         encode: { _, position in answer(position) })
+        .cached(.shared, etag: false)
 
     /// A position's answer: its JSON with its revision as the ETag.
     static func answer(_ position: Position, status: Int = 200) -> HTTPResponse {

@@ -47,6 +47,7 @@ package enum ReportingQueries {
             targetID: { _, seats in seats.subject.id },
             perform: { _, seats, _ in seats },
             encode: { call, seats in answer(call, seats, key: key) })
+            .cached(.caller)
     }
 
     /// The chain from `start` on `date`, decided on `start`; 404 when it has no version that day.

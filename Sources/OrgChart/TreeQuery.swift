@@ -103,6 +103,7 @@ package enum TreeQuery {
         },
         answer: { _, request, loaded in answer(root: request.root, date: request.date, depth: request.options,
                                                subtree: loaded.0, holders: loaded.1) })
+        .cached(.shared)
 
     private static func answer(root: Unit, date: String, depth: Int, subtree: Subtree, holders: [String: [Holder]]) -> HTTPResponse {
         var children: [String: [Int]] = [:]         // indexes into subtree.units, by parent id

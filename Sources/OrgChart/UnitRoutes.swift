@@ -29,6 +29,7 @@ package enum UnitRoutes {
     package static let read = DatedRead.endpoint(
         .unitRead, resource: "unit", read: { try await UnitStore.unit($0, id: $1, on: $2) },
         target: { caller, unit in unit.target(caller) }, id: \.id, answer: \.response)
+        .cached(.shared, etag: false)
 
     package struct CreateBody: Decodable, Sendable {
         package var name: String

@@ -194,7 +194,7 @@ public final class RunningServer: Sendable {
                                         statementTimeoutMillis: configuration.statementTimeoutMillis)
         database.replicas = ReplicaSettings(urls: configuration.replicaDatabaseURLs, maxLagMillis: configuration.replicaMaxLagMillis)
         let resources = Resources(database: database, loops: group.loops, expectedMigration: migrations,
-                                  loadCaller: CallerLoader.load)
+                                  answerCacheBytes: configuration.answerCacheBytes, loadCaller: CallerLoader.load)
         if let refusal = firstConnectionRefusal(resources, group) {
             group.shutdown()
             throw refusal
@@ -203,6 +203,7 @@ public final class RunningServer: Sendable {
         resources.all.forEach { $0.probe?.start() }
         let metrics = HTTPMetrics(shards: group.loops.count)
         if let replicas = resources.replicas { addReplicaGauges(metrics, replicas) }
+        addAnswerCacheGauges(metrics)
         metrics.addGauge("orgd_db_pool_connections") {
             var open = 0.0, idle = 0.0, waiting = 0.0, size = 0.0
             for loop in resources.all {
@@ -229,6 +230,15 @@ public final class RunningServer: Sendable {
         ScenarioScheduler.start(resources, on: group.loops[0], lifecycle: lifecycle,
                                 interval: .seconds(configuration.scenarioIntervalSeconds))
         return RunningServer(server: server, group: group, lifecycle: lifecycle, resources: resources)
+    }
+
+    /// The answer cache in /metrics (AnswerCaching): served from it, read from the database,
+    /// bytes held by all loops, entries dropped to make room.
+    static func addAnswerCacheGauges(_ metrics: HTTPMetrics) {
+        metrics.addGauge("orgd_answer_cache_hits_total") { [("", Double(AnswerCaching.hits.load(ordering: .relaxed)))] }
+        metrics.addGauge("orgd_answer_cache_misses_total") { [("", Double(AnswerCaching.misses.load(ordering: .relaxed)))] }
+        metrics.addGauge("orgd_answer_cache_bytes") { [("", Double(AnswerCaching.bytes.load(ordering: .relaxed)))] }
+        metrics.addGauge("orgd_answer_cache_evictions_total") { [("", Double(AnswerCaching.evictions.load(ordering: .relaxed)))] }
     }
 
     /// Read replicas in /metrics: reads by target, lag and state per replica, fallbacks.

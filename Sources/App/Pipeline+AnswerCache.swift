@@ -1,0 +1,115 @@
+// A declared read served through the loop's answer cache (AnswerCaching): the same steps as
+// `Pipeline.run`, around a check of the tenant's generation.
+//
+//   hit?  an entry under the key, and no replicas: set_config + SELECT generation (one round
+//         trip) ─► entry of that generation ─► decide on its target ─► 304 or the stored answer
+//   miss  REPEATABLE READ { SELECT generation ─► entry? ─► load ─► decide ─► perform }
+//         ─► encode ─► store under the generation read first
+//
+// REPEATABLE READ makes the generation and everything read after it one snapshot, so an answer
+// is stored under exactly the generation of the data it shows. The policy decides every request,
+// hit or miss, on the target loaded with the answer (the caller may have lost the right since).
+// A read's refusal is never audited, so a hit needs no transaction.
+
+import HTTP
+import Policy
+import Postgres
+
+extension RequestContext {
+    /// The cache key of this request for `caller` under `rule`; nil when it is not cached (the
+    /// cache is off, the request is not a GET, the caller's view cannot be cached, or it reads a
+    /// scenario: a draft's changes are edited without raising the generation, so a preview of
+    /// the org as a scenario would leave it is always replayed afresh).
+    package func answerKey(_ rule: AnswerRule, _ caller: Caller) -> AnswerKey? {
+        guard resources.answers.capacity > 0, request.method == .GET, request.query["scenario"] == nil else { return nil }
+        return AnswerKey(request, caller, view: rule.view, today: Day.today.description)
+    }
+}
+
+extension Pipeline {
+    /// What the transaction of a cached read produced.
+    private enum CachedRead<Loaded, Output> {
+        case stored(AnswerEntry)                                    // a hit found inside the transaction
+        case notModified(String)                                    // the ETag the request already has
+        case fresh(Loaded, Output, generation: Int64)
+    }
+
+    static func cachedRun<Body, Loaded, Output>(_ endpoint: Endpoint<Body, Loaded, Output>, _ call: Call<Body>,
+                                                _ rule: AnswerRule, _ key: AnswerKey) async throws -> HTTPResponse {
+        let context = call.context, caller = call.caller
+        let resources = context.resources
+        // Without replicas the generation is read alone, in one round trip, when there is an
+        // entry it could match (with none, that round trip would only delay the miss); with
+        // replicas the transaction below reads it on whichever server ReadReplicas routes to.
+        if resources.replicas == nil, resources.answers.contains(key), let tenant = caller.tenantID {
+            let generation = try AnswerCaching.generation(await context.pool.query(tenant: tenant, AnswerCaching.generationSQL))
+            if let response = try await served(endpoint, call, key, generation: generation) { return response }
+        }
+        let read = try await context.transaction(caller, deciding: endpoint.action, isolation: .repeatableRead) { connection in
+            let generation = try AnswerCaching.generation(await connection.query(AnswerCaching.generationSQL))
+            if let entry = try await hit(endpoint, call, key, generation: generation) { return CachedRead<Loaded, Output>.stored(entry) }
+            AnswerCaching.misses.add(1, ordering: .relaxed)
+            let loaded = try await endpoint.load(call, connection)
+            try await context.authorize(caller, endpoint.action, endpoint.target(call, loaded), resource: endpoint.resource,
+                                        id: endpoint.targetID(call, loaded))
+            if rule.etag {
+                let etag = key.etag(generation: generation)
+                if AnswerCaching.matches(context.request.headers["If-None-Match"], etag) { return .notModified(etag) }
+            }
+            return .fresh(loaded, try await endpoint.perform(call, loaded, connection), generation: generation)
+        }
+        switch read {
+        case .stored(let entry):
+            return answer(entry, context)
+        case .notModified(let etag):
+            return AnswerCaching.notModified(etag)
+        case .fresh(let loaded, let output, let generation):
+            var response = try endpoint.encode(call, output)
+            var etag: String?
+            if rule.etag {
+                etag = key.etag(generation: generation)
+                response.headers.add("ETag", etag!)
+            }
+            if response.status == 200 {
+                store(AnswerEntry(generation: generation, loaded: loaded, response: response, etag: etag), key, resources)
+            }
+            return response
+        }
+    }
+
+    /// The stored answer of `key` at `generation`, decided for the caller, as a response; nil
+    /// on a miss.
+    private static func served<Body, Loaded, Output>(_ endpoint: Endpoint<Body, Loaded, Output>, _ call: Call<Body>,
+                                                     _ key: AnswerKey, generation: Int64) async throws -> HTTPResponse? {
+        guard let entry = try await hit(endpoint, call, key, generation: generation) else { return nil }
+        return answer(entry, call.context)
+    }
+
+    /// The entry of `key` stored at `generation`, after the policy allowed the caller its
+    /// target (a refusal is thrown, as on the uncached path); nil when there is none.
+    private static func hit<Body, Loaded, Output>(_ endpoint: Endpoint<Body, Loaded, Output>, _ call: Call<Body>,
+                                                  _ key: AnswerKey, generation: Int64) async throws -> AnswerEntry? {
+        let resources = call.context.resources
+        guard let entry = resources.answers.lookup(key), entry.generation == generation,
+              let loaded = entry.loaded as? Loaded else { return nil }
+        try await call.context.authorize(call.caller, endpoint.action, endpoint.target(call, loaded), resource: endpoint.resource,
+                                         id: endpoint.targetID(call, loaded))
+        AnswerCaching.hits.add(1, ordering: .relaxed)
+        return entry
+    }
+
+    /// A stored entry as the answer: 304 when If-None-Match names its ETag.
+    private static func answer(_ entry: AnswerEntry, _ context: RequestContext) -> HTTPResponse {
+        if let etag = entry.etag, AnswerCaching.matches(context.request.headers["If-None-Match"], etag) {
+            return AnswerCaching.notModified(etag)
+        }
+        return entry.response
+    }
+
+    private static func store(_ entry: AnswerEntry, _ key: AnswerKey, _ resources: LoopResources) {
+        let before = (bytes: resources.answers.bytes, evictions: resources.answers.evictions)
+        resources.answers.store(key, entry, bytes: entry.bytes)
+        AnswerCaching.bytes.add(resources.answers.bytes - before.bytes, ordering: .relaxed)
+        AnswerCaching.evictions.add(resources.answers.evictions - before.evictions, ordering: .relaxed)
+    }
+}
