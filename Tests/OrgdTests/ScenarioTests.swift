@@ -176,6 +176,27 @@ struct ScenarioTests {
         }
     }
 
+    @Test("a preview follows its draft: a change added between two reads of tree?scenario= shows at once, with the answer cache on")
+    func previewFollowsDraft() async throws {
+        try await TestEnvironment.withServer({ $0.answerCacheBytes = 8 << 20 }) { port in
+            let org = try OrgClient.start("scenpreview", port: port)
+            let chart = try Self.chart(org)
+            let id = try Self.draft(org.client, "改名", on: "2099-01-01", changes: [
+                ["type": "unit.update", "target_id": chart.business, "body": ["name": "业务一组"]]])
+            let path = "/v1/units/\(chart.center)/tree?scenario=\(id)"
+            let first = try org.client.get(path)
+            #expect(first.status == 200 && Self.names(first).contains("业务一组"), "\(first.text)")
+            #expect(Self.names(try org.client.get(path)).contains("培训组"))   // twice: a cache would now hold it
+            let added = try org.client.post("/v1/scenarios/\(id)/changes", json: [
+                "type": "unit.update", "target_id": chart.training, "body": ["name": "培训一组"]])
+            #expect(added.status == 201, "\(added.text)")
+            let second = try org.client.get(path)
+            #expect(Self.names(second).contains("培训一组") && !Self.names(second).contains("培训组"), "\(second.text)")
+            // The live tree is untouched by either.
+            #expect(Self.names(try org.client.get("/v1/units/\(chart.center)/tree")).contains("培训组"))
+        }
+    }
+
     @Test("creating, regrading and ending in a scenario: a new unit and post, a regraded post, a person left without a post")
     func otherChangeTypes() async throws {
         try await TestEnvironment.withServer { port in
