@@ -12,10 +12,11 @@ enum ResponseWriter {
         append(&out, reasonPhrase(response.status))
         append(&out, "\r\nDate: ")
         append(&out, date)
-        // A 304 has no content by definition, and its Content-Length may only repeat the
-        // length the 200 would have had (RFC 9110 §8.6), which the handler did not render: none.
-        let notModified = response.status == 304
-        if !notModified {
+        // 204 and 304 have no content by definition. A 204 must not carry Content-Length at all
+        // (RFC 9110 §8.6); a 304's may only repeat the length the 200 would have had, which the
+        // handler did not render: none either.
+        let bodiless = response.status == 204 || response.status == 304
+        if !bodiless {
             append(&out, "\r\nContent-Length: ")
             append(&out, String(response.body.count))
         }
@@ -31,7 +32,7 @@ enum ResponseWriter {
             append(&out, sanitized(value))
         }
         append(&out, "\r\n\r\n")
-        if !omitBody && !notModified { out.append(contentsOf: response.body) }
+        if !omitBody && !bodiless { out.append(contentsOf: response.body) }
     }
 
     @inline(__always)
