@@ -37,12 +37,20 @@ package enum ReportingQueries {
         }
     }
 
-    /// A read of seats around one position, decided on that position (`Seats.subject`).
-    static func seatsEndpoint(key: String, load: @escaping @Sendable (Call<NoBody>, PGConnection) async throws -> Seats)
+    /// A read of seats around one position on the request's day, decided on that position
+    /// (`Seats.subject`). With `?scenario=ID`, as the scenario would leave the org, on its day
+    /// unless `as_of` says another (ScenarioReplay.overlay; rolled back once the seats are read).
+    static func seatsEndpoint(key: String, load: @escaping @Sendable (Call<NoBody>, PGConnection, _ date: String) async throws -> Seats)
         -> Endpoint<NoBody, Seats, Seats> {
         Endpoint<NoBody, Seats, Seats>(
             action: .positionRead, resource: "position",
-            load: load,
+            load: { call, connection in
+                let scenario = try await ScenarioReplay.overlay(call.context, call.caller, connection)
+                let date = call.query("as_of") == nil ? scenario?.effectiveDate ?? OrgDate.today : try OrgDate.asOf(call.context)
+                let seats = try await load(call, connection, date)
+                try await ScenarioReplay.end(scenario, connection)
+                return seats
+            },
             target: { call, seats in seats.subject.target(call.caller) },
             targetID: { _, seats in seats.subject.id },
             perform: { _, seats, _ in seats },
@@ -58,23 +66,20 @@ package enum ReportingQueries {
     }
 
     /// The chain of command above the position on `as_of`, the position first.
-    package static let positionChain = seatsEndpoint(key: "chain") { call, connection in
-        let id = try call.pathID(resource: "position")
-        return try await chainSeats(connection, from: id, on: try OrgDate.asOf(call.context))
+    package static let positionChain = seatsEndpoint(key: "chain") { call, connection, date in
+        try await chainSeats(connection, from: try call.pathID(resource: "position"), on: date)
     }
 
     /// The chain above the person's primary post on `as_of`.
-    package static let personChain = seatsEndpoint(key: "chain") { call, connection in
+    package static let personChain = seatsEndpoint(key: "chain") { call, connection, date in
         let id = try call.pathID(resource: "person")
-        let date = try OrgDate.asOf(call.context)
         guard let post = try await AssignmentStore.post(connection, person: id, on: date) else { throw Problem.notFound("person's post") }
         return try await chainSeats(connection, from: post, on: date)
     }
 
     /// `scope=direct` (default) or `scope=all`: the positions reporting to this one.
-    package static let reports = seatsEndpoint(key: "reports") { call, connection in
+    package static let reports = seatsEndpoint(key: "reports") { call, connection, date in
         let id = try call.pathID(resource: "position")
-        let date = try OrgDate.asOf(call.context)
         let scope = call.query("scope") ?? "direct"
         guard scope == "direct" || scope == "all" else {
             throw Problem.invalidQuery("scope", rule: "one_of", "scope must be direct or all")

@@ -197,6 +197,32 @@ struct ScenarioTests {
         }
     }
 
+    @Test("reporting lines as a scenario would leave them: a chain and a manager's reports with ?scenario=, the live ones unchanged")
+    func reportingLines() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("scenlines", port: port)
+            let chart = try Self.chart(org)
+            let lead = try org.position("培训主管", unit: chart.center, grade: "B+2")
+            let id = try Self.draft(org.client, "培训专员改向主管汇报", on: "2099-01-01", changes: [
+                ["type": "position.update", "target_id": chart.trainer, "body": ["reports_to": lead]]])
+            func chainIDs(_ response: RawResponse) -> [String] {
+                ((response.json["chain"] as? [[String: Any]]) ?? []).map { $0["id"] as? String ?? "" }
+            }
+            let planned = try org.client.get("/v1/positions/\(chart.trainer)/chain?scenario=\(id)")
+            #expect(planned.status == 200 && planned.json["as_of"] as? String == "2099-01-01", "\(planned.text)")
+            #expect(chainIDs(planned).contains(lead), "\(planned.text)")
+            let personal = try org.client.get("/v1/people/\(chart.zhang)/chain?scenario=\(id)")
+            #expect(chainIDs(personal).contains(lead), "\(personal.text)")
+            let reports = try org.client.get("/v1/positions/\(lead)/reports?scenario=\(id)")
+            #expect(reports.status == 200 && ((reports.json["reports"] as? [[String: Any]]) ?? []).map { $0["id"] as? String ?? "" }.contains(chart.trainer), "\(reports.text)")
+            // Live, on the same day: nothing reports to the lead, and the trainer's chain is itself.
+            #expect(!chainIDs(try org.client.get("/v1/positions/\(chart.trainer)/chain?as_of=2099-01-01")).contains(lead))
+            let liveReports = try org.client.get("/v1/positions/\(lead)/reports?as_of=2099-01-01").json["reports"] as? [Any]
+            #expect(liveReports?.isEmpty == true)
+            #expect(try org.client.get("/v1/positions/\(chart.trainer)/chain?scenario=00000000-0000-4000-8000-000000000000").status == 404)
+        }
+    }
+
     @Test("creating, regrading and ending in a scenario: a new unit and post, a regraded post, a person left without a post")
     func otherChangeTypes() async throws {
         try await TestEnvironment.withServer { port in
