@@ -29,7 +29,8 @@ public final class HTTPMetrics: Sendable {
     private let connections = Atomic<Int>(0)
     private let tlsHandshakes = Atomic<Int>(0)
     private let tlsHandshakeFailures = Atomic<Int>(0)
-    private let gauges = Mutex<[String: @Sendable () -> [(labels: String, value: Double)]]>([:])
+    /// Values read at scrape time, by name: their Prometheus type and how to read them.
+    private let sampled = Mutex<[String: (type: String, read: @Sendable () -> [(labels: String, value: Double)])]>([:])
 
     public init(shards count: Int) {
         shards = (0..<max(1, count)).map { _ in LockedShard() }
@@ -55,7 +56,13 @@ public final class HTTPMetrics: Sendable {
 
     /// Adds a gauge read at scrape time, e.g. the database pool's state.
     public func addGauge(_ name: String, _ read: @escaping @Sendable () -> [(labels: String, value: Double)]) {
-        gauges.withLock { $0[name] = read }
+        sampled.withLock { $0[name] = ("gauge", read) }
+    }
+
+    /// Adds a counter read at scrape time (a `_total` that only grows while the process lives), so
+    /// that Prometheus' rate() and increase() treat a restart as a reset.
+    public func addCounter(_ name: String, _ read: @escaping @Sendable () -> [(labels: String, value: Double)]) {
+        sampled.withLock { $0[name] = ("counter", read) }
     }
 
     /// The Prometheus text exposition of everything recorded.
@@ -94,10 +101,10 @@ public final class HTTPMetrics: Sendable {
         out += "# HELP orgd_tls_handshake_failures_total TLS connections closed before their handshake completed: refused versions or ciphers, plain HTTP, stalls, resets.\n"
         out += "# TYPE orgd_tls_handshake_failures_total counter\n"
         out += "orgd_tls_handshake_failures_total \(tlsHandshakeFailures.load(ordering: .relaxed))\n"
-        let readers = gauges.withLock { $0 }
-        for (name, read) in readers.sorted(by: { $0.key < $1.key }) {
-            out += "# TYPE \(name) gauge\n"
-            for sample in read() {
+        let readers = sampled.withLock { $0 }
+        for (name, reader) in readers.sorted(by: { $0.key < $1.key }) {
+            out += "# TYPE \(name) \(reader.type)\n"
+            for sample in reader.read() {
                 out += sample.labels.isEmpty ? "\(name) \(sample.value)\n" : "\(name){\(sample.labels)} \(sample.value)\n"
             }
         }

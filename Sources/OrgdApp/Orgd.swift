@@ -235,16 +235,16 @@ public final class RunningServer: Sendable {
     /// The answer cache in /metrics (AnswerCaching): served from it, read from the database,
     /// bytes held by all loops, entries dropped to make room.
     static func addAnswerCacheGauges(_ metrics: HTTPMetrics) {
-        metrics.addGauge("orgd_answer_cache_hits_total") { [("", Double(AnswerCaching.hits.load(ordering: .relaxed)))] }
-        metrics.addGauge("orgd_answer_cache_misses_total") { [("", Double(AnswerCaching.misses.load(ordering: .relaxed)))] }
+        metrics.addCounter("orgd_answer_cache_hits_total") { [("", Double(AnswerCaching.hits.load(ordering: .relaxed)))] }
+        metrics.addCounter("orgd_answer_cache_misses_total") { [("", Double(AnswerCaching.misses.load(ordering: .relaxed)))] }
         metrics.addGauge("orgd_answer_cache_bytes") { [("", Double(AnswerCaching.bytes.load(ordering: .relaxed)))] }
-        metrics.addGauge("orgd_answer_cache_evictions_total") { [("", Double(AnswerCaching.evictions.load(ordering: .relaxed)))] }
+        metrics.addCounter("orgd_answer_cache_evictions_total") { [("", Double(AnswerCaching.evictions.load(ordering: .relaxed)))] }
     }
 
     /// Read replicas in /metrics: reads by target, lag and state per replica, fallbacks.
     static func addReplicaGauges(_ metrics: HTTPMetrics, _ replicas: ReadReplicas) {
-        metrics.addGauge("orgd_db_reads_total") { replicas.readCounts }
-        metrics.addGauge("orgd_db_replica_fallbacks_total") { replicas.fallbackCounts }
+        metrics.addCounter("orgd_db_reads_total") { replicas.readCounts }
+        metrics.addCounter("orgd_db_replica_fallbacks_total") { replicas.fallbackCounts }
         metrics.addGauge("orgd_db_replica_lag_seconds") {
             replicas.replicaStates().enumerated().map { ("replica=\"replica\($0.offset + 1)\"", $0.element.lag) }
         }

@@ -78,6 +78,11 @@ struct AnswerCacheHTTPTests {
             let metrics = try HTTPClient(port: org.port).get("/metrics").text
             #expect(metrics.contains("orgd_answer_cache_hits_total"))
             #expect(!metrics.contains("orgd_answer_cache_hits_total 0.0\n"))
+            // Counters are typed counter, so rate() and increase() read a restart as a reset.
+            for name in ["orgd_answer_cache_hits_total", "orgd_answer_cache_misses_total", "orgd_answer_cache_evictions_total"] {
+                #expect(metrics.contains("# TYPE \(name) counter\n"), "\(name)")
+            }
+            #expect(metrics.contains("# TYPE orgd_answer_cache_bytes gauge\n"))
         }
     }
 
