@@ -35,7 +35,10 @@ final class RawClient {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else { close(fd); throw TestFailure("connect to port \(port) failed: errno \(errno)") }
+        // No close here: a class whose properties are all set runs deinit when its init throws,
+        // and deinit closes fd. Closing it here too closed it twice, and with tests in parallel the
+        // second close could hit a socket another test (or the in-process orgd) had just opened.
+        guard result == 0 else { throw TestFailure("connect to port \(port) failed: errno \(errno)") }
         var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
@@ -50,7 +53,7 @@ final class RawClient {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
         }
-        guard result == 0 else { close(fd); throw TestFailure("connect to [::1]:\(port) failed: errno \(errno)") }
+        guard result == 0 else { throw TestFailure("connect to [::1]:\(port) failed: errno \(errno)") }   // deinit closes fd
         var limit = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
