@@ -41,6 +41,7 @@ struct SchemaShapeTests {
                 JOIN pg_attribute a ON a.attrelid = p.conrelid AND a.attnum = k.attnum
                 WHERE p.conrelid = c.oid AND p.contype = 'p')
         FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+          AND c.relname NOT LIKE 'scratch\\_%'   -- PostgresTests' own tables (TestDatabase.unique), made in parallel
         ORDER BY 1
         """
 
@@ -50,6 +51,7 @@ struct SchemaShapeTests {
         SELECT c.conrelid::regclass::text, c.conname, c.contype::text, c.confrelid::regclass::text, pg_get_constraintdef(c.oid)
         FROM pg_constraint c
         WHERE c.connamespace = 'public'::regnamespace AND c.contype IN ('f', 'u', 'x')
+          AND c.conrelid::regclass::text NOT LIKE 'scratch\\_%'
           AND NOT EXISTS (SELECT FROM unnest(c.conkey) AS k(attnum)
                           JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
                           WHERE a.attname = 'tenant_id')

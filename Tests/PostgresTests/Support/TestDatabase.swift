@@ -24,9 +24,11 @@ enum TestDatabase {
         return value
     }
 
-    /// A name no other test (or earlier run) uses: tests run in parallel on one database.
+    /// A name no other test (or earlier run) uses: tests run in parallel on one database. It
+    /// starts with `scratch_`, which the schema checks (SchemaShapeTests) pass over: they read
+    /// the catalog while these tests come and go.
     static func unique(_ prefix: String) -> String {
-        "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
+        "scratch_\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// `url` with one more connection parameter, in URI or key=value form.
