@@ -146,6 +146,15 @@ swift_tests() {
     run_bounded "${ORGD_TEST_TIMEOUT:-2700}" swift test --skip-build --no-parallel --filter "$TIMED_TESTS")
 }
 
+# After failed tests: what the test cluster's server said about dropped or failed sessions (a
+# test that lost its connection leaves no other trace once the cluster is deleted).
+postgres_log_excerpt() {
+  local server_log="$pgdata/server.log"
+  [[ -r $server_log ]] || return 0
+  log "the test cluster's log, sessions that ended abnormally and errors above ERROR (last 40):"
+  grep -E 'FATAL|PANIC|terminat|server process|could not|out of memory' "$server_log" | tail -n 40 >&2 || true
+}
+
 # Stop and delete clusters the tests started under $tmp/tests and did not destroy.
 destroy_test_clusters() {
   local f
@@ -309,6 +318,7 @@ main() {
   stage cluster start_cluster
   [[ ${stages[-1]} == cluster=ok ]] || { summary; exit 1; }
   stage swift-test swift_tests
+  [[ ${stages[-1]} == swift-test=ok ]] || postgres_log_excerpt
   if ((fuzz)); then
     stage schemathesis schemathesis_stage
     stage contract contract_stage
