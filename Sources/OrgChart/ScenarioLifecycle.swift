@@ -90,15 +90,6 @@ package enum ScenarioLifecycle {
         }
     }
 
-    /// Approving, rejecting and applying need the restructuring tier (A+ by default).
-    static func requireTier(_ caller: Caller) throws {
-        if let grade = caller.principal.grade, grade.tier <= caller.restructure.actorTier { return }
-        throw Problem.denied(Denial(.restructureRequiresTier, rule: "approving, rejecting or applying a reorganisation needs the restructuring tier",
-                                    values: ["actor": caller.principal.grade.map { caller.ladder.name(of: $0) } ?? "none",
-                                             "required": caller.ladder.tierName(caller.restructure.actorTier)],
-                                    visible: true))
-    }
-
     package static let submit = Endpoint<NoBody, Scenario, (before: Scenario, after: Scenario)>(
         action: .tenantRead, resource: "scenario",
         load: { call, connection in try await ScenarioRoutes.locked(call, connection) },
@@ -118,13 +109,12 @@ package enum ScenarioLifecycle {
     /// allows it), and every change must still apply, decided for the approver. Due today or
     /// before: applied at once, in the same transaction.
     package static let approve = Endpoint<ScenarioRoutes.DecisionBody, Scenario, (before: Scenario, after: Scenario, applied: [Audited])>(
-        action: .tenantRead, resource: "scenario",
+        action: .scenarioDecide, resource: "scenario",
         check: { call in try note(call.body.note) },
         load: { call, connection in try await ScenarioRoutes.locked(call, connection) },
         target: { call, _ in .tenantWide(call.caller.tenant) },
         perform: { call, scenario, connection in
             try requireState(scenario, ["submitted"], to: "approved")
-            try requireTier(call.caller)
             if scenario.authorID == call.caller.subjectID, try await !ScenarioStore.allowsSelfApproval(connection) {
                 throw Problem(status: 403, code: "SCENARIO_SELF_APPROVAL", title: "Forbidden",
                               detail: "the author of a scenario cannot approve it in this tenant (PUT /v1/scenario-settings allow_self_approval)")
@@ -143,13 +133,12 @@ package enum ScenarioLifecycle {
         encode: { _, changed in ScenarioRoutes.answer(changed.after) })
 
     package static let reject = Endpoint<ScenarioRoutes.DecisionBody, Scenario, (before: Scenario, after: Scenario)>(
-        action: .tenantRead, resource: "scenario",
+        action: .scenarioDecide, resource: "scenario",
         check: { call in try note(call.body.note) },
         load: { call, connection in try await ScenarioRoutes.locked(call, connection) },
         target: { call, _ in .tenantWide(call.caller.tenant) },
         perform: { call, scenario, connection in
             try requireState(scenario, ["submitted", "approved"], to: "rejected")
-            try requireTier(call.caller)
             try await ScenarioStore.setState(connection, id: scenario.id, state: "rejected", approver: call.caller.subjectID, note: call.body.note)
             return (scenario, try await ScenarioRoutes.reread(connection, scenario.id))
         },
@@ -164,12 +153,11 @@ package enum ScenarioLifecycle {
 
     /// Applies an approved scenario now (its day has come): POST /v1/scenarios/{id}/apply.
     package static let applyNow = Endpoint<NoBody, Scenario, (before: Scenario, after: Scenario, applied: [Audited])>(
-        action: .tenantRead, resource: "scenario",
+        action: .scenarioDecide, resource: "scenario",
         load: { call, connection in try await ScenarioRoutes.locked(call, connection) },
         target: { call, _ in .tenantWide(call.caller.tenant) },
         perform: { call, scenario, connection in
             try requireState(scenario, ["approved"], to: "applied")
-            try requireTier(call.caller)
             guard scenario.effectiveDate <= OrgDate.today else {
                 throw Problem.conflict("SCENARIO_NOT_DUE", "scenario \(scenario.name) takes effect on \(scenario.effectiveDate); orgd applies it that day")
             }
@@ -275,6 +263,11 @@ package enum ScenarioLifecycle {
                     guard let approver = scenario.approverID,
                           let caller = try await approverCaller(connection, tenant: tenant, user: approver) else {
                         throw Problem.conflict("SCENARIO_CONFLICT", "the approver of scenario \(scenario.name) is disabled or gone; approve it again")
+                    }
+                    // The approver as they are today must still be allowed to decide it (a lowered grade, a revoked grant).
+                    if case .deny(let denial) = decide(caller.principal, .scenarioDecide, .tenantWide(caller.tenant),
+                                                       caller.context(now: .now, tenantAdminCount: 0)) {
+                        throw Problem.denied(denial)
                     }
                     _ = try await apply(scenario, context, caller, connection)
                     return (id, nil)

@@ -4,11 +4,12 @@
 // lifecycle: submit ─► approve or reject ─► apply.
 //
 // Who may: anyone who reads the org chart may draft, edit and read scenarios (a draft changes
-// nothing; deleting another user's takes the restructuring tier);
-// every change is decided for its author when added, as the live endpoint would decide it, and
-// again for the approver at approval and at apply. Approving, rejecting and applying need the
-// restructuring tier (RESTRUCTURE_REQUIRES_TIER, A+ by default), and the approver may not be the
-// author (SCENARIO_SELF_APPROVAL) unless the tenant's scenario settings allow it.
+// nothing); every change is decided for its author when added, as the live endpoint would decide
+// it, and again for the approver at approval and at apply. Approving, rejecting, applying and
+// deleting another user's scenario are the policy's `scenario.decide`: org.write at the
+// restructuring tier (RESTRUCTURE_REQUIRES_TIER, A+ by default), refused and audited like any
+// decision; the approver may not be the author (SCENARIO_SELF_APPROVAL) unless the tenant's
+// scenario settings allow it.
 
 import Access
 import App
@@ -151,8 +152,12 @@ package enum ScenarioRoutes {
         load: { call, connection in try await locked(call, connection) },
         target: { call, _ in .tenantWide(call.caller.tenant) },
         perform: { call, scenario, connection in
-            // Another user's scenario: only the restructuring tier deletes it (its author may, anyone may edit a draft).
-            if scenario.authorID != call.caller.subjectID { try ScenarioLifecycle.requireTier(call.caller) }
+            // Another user's scenario: only someone who may decide scenarios deletes it (its author may,
+            // anyone may edit a draft).
+            if scenario.authorID != call.caller.subjectID {
+                try await call.context.authorize(call.caller, .scenarioDecide, .tenantWide(call.caller.tenant),
+                                                 resource: "scenario", id: scenario.id)
+            }
             guard scenario.state != "applied" else {
                 throw Problem.conflict("SCENARIO_ALREADY_APPLIED", "scenario \(scenario.name) was applied; it stays as the record of what was done")
             }

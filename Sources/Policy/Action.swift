@@ -40,6 +40,9 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
     case ladderReplace = "ladder.replace"
     case tenantRead = "tenant.read"
     case tenantUpdate = "tenant.update"
+    /// Approving, rejecting or applying a reorganisation scenario (and deleting another user's):
+    /// org.write at the restructuring tier. Each change in it is still decided on its own.
+    case scenarioDecide = "scenario.decide"
     // Accounts. Changing one's own password or tokens is self-service and needs no decision.
     case userRead = "user.read"
     case userCreate = "user.create"
@@ -90,7 +93,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         case .unitRead, .positionRead, .ladderRead, .tenantRead: .orgRead
         case .unitCreate, .unitUpdate, .unitMove, .unitMerge, .unitArchive, .unitDelete,
              .positionCreate, .positionUpdate, .positionMove, .positionArchive,
-             .personCreate, .personUpdate, .personArchive: .orgWrite
+             .personCreate, .personUpdate, .personArchive, .scenarioDecide: .orgWrite
         case .personRead: .peopleRead
         case .personReadPrivate: .peopleReadPrivate
         case .assignmentCreate, .assignmentUpdate, .assignmentEnd: .assignmentsWrite
@@ -149,6 +152,7 @@ public enum Action: String, CaseIterable, Hashable, Sendable, CustomStringConver
         case .roleCreate, .roleUpdate, .roleDelete: [.roleEdit]
         case .ladderReplace: [.boardOnly, .ladderChange]
         case .tenantUpdate: [.boardOnly]
+        case .scenarioDecide: [.boardOnly, .anyScope]
         case .platformTenants: [.platformOnly]
         case .ladderRead, .tenantRead, .roleRead, .networkCatalogRead, .caseSettingsRead: [.anyScope]
         case .siteSuspend, .siteTerminate, .inspectionCreate, .caseFreeRepair: [.tenantTier]

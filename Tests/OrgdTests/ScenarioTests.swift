@@ -121,6 +121,9 @@ struct ScenarioTests {
             for refused in [try hr.post("/v1/scenarios/\(id)/approve", json: [:]), try clerkUser.post("/v1/scenarios/\(id)/approve", json: [:])] {
                 #expect(refused.status == 403 && refused.json["code"] as? String == "RESTRUCTURE_REQUIRES_TIER", "\(refused.text)")
             }
+            // Decided by the policy (scenario.decide), so each refusal is audited like any other.
+            let refusals = try org.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'scenario.decide' AND outcome = 'refused'")
+            #expect(refusals.first?["n"] == "2", "\(refusals)")
             // The founder (top tier) approves; the day has not come, so nothing changes yet.
             let approved = try org.client.post("/v1/scenarios/\(id)/approve", json: ["note": "同意，下月一日生效"])
             #expect(approved.status == 200 && approved.json["state"] as? String == "approved", "\(approved.text)")
