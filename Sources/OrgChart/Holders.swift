@@ -14,6 +14,21 @@ package struct Holder {
     package var regionID: String?           // the region covered, for a per-region post
 }
 
+/// What a chart writes of a position (`Holders.writeSeat`): a full `Position`, or the tree's
+/// leaner `TreeQuery.Seat`.
+package protocol SeatHead {
+    var id: String { get }
+    var title: String { get }
+    var unitID: String { get }
+    var grade: String? { get }
+    var kind: String { get }
+    var headcount: Headcount.Stored { get }
+    var establishment: Int? { get }
+    var reportsTo: String? { get }
+}
+
+extension Position: SeatHead {}
+
 package enum Holders {
     /// Holders by position id, in start order, then by name.
     package static func fetch(_ connection: PGConnection, positions: [String], on date: String) async throws -> [String: [Holder]] {
@@ -55,7 +70,7 @@ package enum Holders {
     }
 
     /// A position with its holders and vacant seats, as the chart queries answer it.
-    package static func writeSeat(_ position: Position, _ holders: [Holder], to json: inout JSONWriter) {
+    package static func writeSeat(_ position: some SeatHead, _ holders: [Holder], to json: inout JSONWriter) {
         json.beginObject()
         json.field("id", position.id)
         json.field("title", position.title)

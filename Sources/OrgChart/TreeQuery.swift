@@ -1,6 +1,13 @@
 // GET /v1/units/{id}/tree?depth=&as_of=: a unit and its descendants down to `depth` levels
 // below it (default 10, at most 50), each with its positions, their holders and vacant seats.
-// Three queries whatever the size: units, positions, holders; assembled here.
+// Four queries whatever the size: units, seats, holders, their names; assembled here.
+//
+// The tree reads only what it writes. Its units come from unit_versions alone (no identity row,
+// region or path: the chart shows none of them) and its seats from position_versions alone (the
+// creation order is copied there, sql/0031). The exports and the headcount report, which show more,
+// read the full rows (`load`). For a 50-unit subtree this took Postgres's time for the three
+// statements from 2.6 to 1.2 ms (pgbench of orgd's statements, docs/performance.md, "The cold
+// path").
 
 import App
 import HTTP
@@ -94,36 +101,114 @@ package enum TreeQuery {
         return Subtree(units: units, positions: positions)
     }
 
+    /// A unit as the tree shows it: its head and its parent.
+    package struct Node: Sendable, PGRowDecodable, UnitHead {
+        package var id: String
+        package var parentID: String?
+        package var name: String
+        package var code: String
+        package var kind: String
+        package var tier: String?
+        package var roleLabel: String?
+        package var functions: PGJSONBytes          // a JSON array of strings, as stored
+
+        package init(row: inout PGRowReader) throws {
+            id = try row.next()
+            parentID = try row.next()
+            name = try row.next()
+            code = try row.next()
+            kind = try row.next()
+            tier = try row.next()
+            roleLabel = try row.next()
+            functions = try row.next()
+        }
+
+        package func writeFunctions(to json: inout JSONWriter) { json.raw(functions.bytes) }
+    }
+
+    /// A position as the tree shows it (Holders.writeSeat).
+    package struct Seat: Sendable, PGRowDecodable, SeatHead {
+        package var id: String
+        package var unitID: String
+        package var title: String
+        package var grade: String?
+        package var kind: String
+        package var headcount: Headcount.Stored
+        package var establishment: Int?
+        package var reportsTo: String?
+
+        package init(row: inout PGRowReader) throws {
+            id = try row.next()
+            unitID = try row.next()
+            title = try row.next()
+            grade = try row.next()
+            kind = try row.next()
+            headcount = Headcount.Stored(kind: try row.next(), min: try row.next(), max: try row.next())
+            establishment = try row.next()
+            reportsTo = try row.next()
+        }
+    }
+
+    /// The tree's rows: its units (root first, then by level, sort order, name, code), their
+    /// seats (by sort order, title, creation order) and the seats' holders.
+    package struct Chart: Sendable {
+        package var nodes: [Node]
+        package var seats: [Seat]
+        package var holders: [String: [Holder]]
+    }
+
+    /// The rows of the tree of `root` on `date`, `depth` levels down. Binary results, as `load`.
+    package static func chart(_ connection: PGConnection, root: Unit, depth: Int, on date: String) async throws -> Chart {
+        let nodes: [Node] = try await connection.query(("""
+            WITH RECURSIVE sub AS (
+                SELECT s.unit_id, s.parent_id, s.name, s.code, s.kind, s.tier, s.role_label, s.functions, s.sort_order,
+                       s.archived, 0 AS level
+                FROM unit_versions s WHERE s.unit_id = \(root.id)::uuid AND s.valid @> \(date)::date
+                UNION ALL
+                SELECT c.unit_id, c.parent_id, c.name, c.code, c.kind, c.tier, c.role_label, c.functions, c.sort_order,
+                       c.archived, sub.level + 1
+                FROM sub JOIN unit_versions c ON c.parent_id = sub.unit_id AND c.valid @> \(date)::date
+                WHERE sub.level < \(depth)::integer)
+            SELECT v.unit_id::text, v.parent_id::text, v.name, v.code, v.kind, v.tier, v.role_label, v.functions::text
+            FROM sub v WHERE NOT v.archived OR v.unit_id = \(root.id)::uuid
+            ORDER BY v.level, v.sort_order, v.name, v.code
+            """ as PGQuery).binary()).decode()
+        let seats: [Seat] = try await connection.query(("""
+            SELECT v.position_id::text, v.unit_id::text, v.title, v.grade, v.kind, v.headcount_kind, v.headcount_min,
+                   v.headcount_max, \(unescaped: Headcount.establishment) AS establishment, v.reports_to::text
+            FROM position_versions v \(unescaped: perRegionUnit(on: date))
+            WHERE v.unit_id = ANY (\(nodes.map(\.id))::uuid[]) AND v.valid @> \(date)::date AND NOT v.archived
+            ORDER BY v.sort_order, v.title, v.position_seq
+            """ as PGQuery).binary()).decode()
+        return Chart(nodes: nodes, seats: seats, holders: try await Holders.fetch(connection, positions: seats.map(\.id), on: date))
+    }
+
     /// The tree: the subtree with each position's holders.
     package static let tree = DatedRead.subtree(
         options: { try depth($0) },
-        read: { _, request, connection in
-            let subtree = try await load(connection, root: request.root, depth: request.options, on: request.date)
-            return (subtree, try await Holders.fetch(connection, positions: subtree.positions.map(\.id), on: request.date))
-        },
-        answer: { _, request, loaded in answer(root: request.root, date: request.date, depth: request.options,
-                                               subtree: loaded.0, holders: loaded.1) })
+        read: { _, request, connection in try await chart(connection, root: request.root, depth: request.options, on: request.date) },
+        answer: { _, request, chart in answer(root: request.root, date: request.date, depth: request.options, chart: chart) })
         .cached(.shared)
 
-    private static func answer(root: Unit, date: String, depth: Int, subtree: Subtree, holders: [String: [Holder]]) -> HTTPResponse {
-        var children: [String: [Int]] = [:]         // indexes into subtree.units, by parent id
-        for (index, unit) in subtree.units.enumerated() { children[unit.parentID ?? "", default: []].append(index) }
-        var positions: [String: [Int]] = [:]        // indexes into subtree.positions, by unit id
-        for (index, position) in subtree.positions.enumerated() { positions[position.unitID, default: []].append(index) }
+    private static func answer(root: Unit, date: String, depth: Int, chart: Chart) -> HTTPResponse {
+        var children: [String: [Int]] = [:]         // indexes into chart.nodes, by parent id
+        for (index, node) in chart.nodes.enumerated() { children[node.parentID ?? "", default: []].append(index) }
+        var seats: [String: [Int]] = [:]            // indexes into chart.seats, by unit id
+        for (index, seat) in chart.seats.enumerated() { seats[seat.unitID, default: []].append(index) }
 
-        func write(_ unit: Unit, _ json: inout JSONWriter) {
+        func write(_ node: Node, _ json: inout JSONWriter) {
             json.beginObject()
-            unit.writeHead(to: &json)
+            node.writeHead(to: &json)
             json.key("positions")
             json.beginArray()
-            for index in positions[unit.id] ?? [] {
-                let position = subtree.positions[index]
-                Holders.writeSeat(position, holders[position.id] ?? [], to: &json)
+            for index in seats[node.id] ?? [] {
+                let seat = chart.seats[index]
+                Holders.writeSeat(seat, chart.holders[seat.id] ?? [], to: &json)
             }
             json.endArray()
             json.key("children")
             json.beginArray()
-            for index in children[unit.id] ?? [] { write(subtree.units[index], &json) }
+            for index in children[node.id] ?? [] { write(chart.nodes[index], &json) }
             json.endArray()
             json.endObject()
         }
@@ -132,7 +217,7 @@ package enum TreeQuery {
             json.field("as_of", date)
             json.field("depth", depth)
             json.key("unit")
-            if let unit = subtree.units.first(where: { $0.id == root.id }) { write(unit, &json) } else { json.null() }
+            if let node = chart.nodes.first(where: { $0.id == root.id }) { write(node, &json) } else { json.null() }
             json.endObject()
         }
     }

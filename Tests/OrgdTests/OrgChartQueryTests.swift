@@ -71,6 +71,27 @@ struct OrgChartQueryTests {
         }
     }
 
+    @Test("posts of one title and sort order are listed in creation order in the tree and the export, also after a dated regrade")
+    func seatOrder() async throws {
+        try await TestEnvironment.withServer { port in
+            let org = try OrgClient.start("seatorder", port: port)
+            let since: [String: Any] = ["effective_date": orgDay(-30)]
+            let unit = try org.unit("话务组", code: "CALL", kind: "group", extra: since)
+            let created = try (0..<5).map { _ in try org.position("话务员", unit: unit, grade: "B+4", extra: since) }
+            // The tree reads the order from the version rows (position_seq): a regrade from last
+            // week adds a version row to the second post, which must keep its place.
+            let regraded = try org.client.patch("/v1/positions/\(created[1])", json: ["grade": "B+5", "effective_date": orgDay(-7)])
+            #expect(regraded.status == 200, "\(regraded.text)")
+            let tree = try org.client.get("/v1/units/\(unit)/tree")
+            let seats = (tree.json["unit"] as? [String: Any])?["positions"] as? [[String: Any]] ?? []
+            #expect(seats.compactMap { $0["id"] as? String } == created)
+            #expect(seats.compactMap { $0["grade"] as? String } == ["B+4", "B+5", "B+4", "B+4", "B+4"])
+            let export = try org.client.get("/v1/units/\(unit)/export?format=json")
+            let exported = ((export.json["unit"] as? [String: Any])?["positions"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            #expect(exported == created, "\(export.text)")
+        }
+    }
+
     @Test("a unit opens with the same members, in the same order, in its own answer, the tree and the JSON export")
     func unitHead() async throws {
         try await TestEnvironment.withServer { port in
