@@ -42,6 +42,7 @@ struct AnswerCacheHTTPTests {
             "/v1/positions/\(position)", "/v1/positions/\(position)/chain", "/v1/positions/\(chart.manager)/reports",
             "/v1/people/\(chart.liang)/chain", "/v1/units/\(chart.center)/export",
             "/v1/units/\(chart.center)/export?format=csv&resource=people",
+            "/v1/org/vacancies", "/v1/org/vacancies?unit_id=\(unit)", "/v1/org/vacancies?as_of=\(orgDay(-6))",
         ]
     }
 
@@ -155,7 +156,8 @@ struct AnswerCacheHTTPTests {
             let org = chart.org
             let paths = ["/v1/units/\(chart.center)/tree", "/v1/units/\(chart.calls)/tree", "/v1/positions/\(chart.agent)/chain",
                          "/v1/positions/\(chart.manager)/reports", "/v1/units/\(chart.calls)/export", "/v1/units/\(chart.center)/export",
-                         "/v1/positions/\(chart.manager)", "/v1/units/\(chart.center)/headcount"]
+                         "/v1/positions/\(chart.manager)", "/v1/units/\(chart.center)/headcount",
+                         "/v1/org/vacancies", "/v1/org/vacancies?unit_id=\(chart.calls)"]
             for path in paths {
                 // Each caller first, then the other, so either may find the other's answer stored.
                 for (first, second) in [(org.client, scoped), (scoped, org.client)] {
