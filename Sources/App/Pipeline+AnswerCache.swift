@@ -2,8 +2,10 @@
 // `Pipeline.run` (or, for a whole FilteredList, `Pipeline.list`), around a check of the
 // tenant's generation.
 //
-//   hit?  an entry under the key, and no replicas: set_config + SELECT generation (one round
-//         trip) ─► entry of that generation ─► decide on its target ─► 304 or the stored answer
+//   hit?  notify mode, the board trusts the tenant's generation: entry of that generation ─►
+//         decide on its target ─► 304 or the stored answer, with no round trip
+//         otherwise, an entry under the key and no replicas (or the board to seed): set_config +
+//         SELECT generation (one round trip) ─► the same
 //   miss  REPEATABLE READ { SELECT generation ─► entry? ─► load ─► decide ─► perform }
 //         ─► encode ─► store under the generation read first
 //
@@ -62,11 +64,25 @@ extension Pipeline {
     static func cachedRun<Loaded, Output>(_ steps: CachedSteps<Loaded, Output>, _ context: RequestContext, _ caller: Caller,
                                           _ rule: AnswerRule, _ key: AnswerKey) async throws -> HTTPResponse {
         let resources = context.resources
-        // Without replicas the generation is read alone, in one round trip, when there is an
-        // entry it could match (with none, that round trip would only delay the miss); with
-        // replicas the transaction below reads it on whichever server ReadReplicas routes to.
-        if resources.replicas == nil, resources.answers.contains(key), let tenant = caller.tenantID {
+        // Notify mode: the board's generation, when it trusts one for the tenant, is the check,
+        // with no round trip; a miss goes straight to the transaction. When it does not, and the
+        // listener is subscribed, the query below (begun after `ticket`) tells it.
+        var known: Int64?, ticket: GenerationBoard.Ticket?
+        if let board = resources.generations, let tenant = caller.tenantID {
+            known = board.generation(of: tenant)
+            if known == nil { ticket = board.ticket() }
+        }
+        if let known {
+            AnswerCaching.generationsFromMemory.add(1, ordering: .relaxed)
+            if let entry = try await hit(steps, resources, key, generation: known) { return answer(entry, context) }
+        } else if let tenant = caller.tenantID, ticket != nil || (resources.replicas == nil && resources.answers.contains(key)) {
+            // The generation alone, in one round trip on the primary: without replicas when there
+            // is an entry it could match (with none, it would only delay the miss), and always
+            // when it seeds the board; otherwise the transaction below reads it on whichever
+            // server ReadReplicas routes to (a replica's is never seeded: it may lag the listener).
             let generation = try AnswerCaching.generation(await context.pool.query(tenant: tenant, AnswerCaching.generationSQL))
+            AnswerCaching.generationsQueried.add(1, ordering: .relaxed)
+            if let ticket { resources.generations?.seed(tenant, generation, ticket) }
             if let entry = try await hit(steps, resources, key, generation: generation) { return answer(entry, context) }
         }
         let read = try await context.transaction(caller, deciding: steps.action, isolation: .repeatableRead) { connection in
