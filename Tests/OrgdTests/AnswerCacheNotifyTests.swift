@@ -58,7 +58,10 @@ struct AnswerCacheNotifyTests {
                     #expect(try org.client.get(unit).text.contains(name), "step \(step): the writer reads its write")
                     #expect(try org.client.get(tree).text.contains(name), "step \(step): the writer's tree")
                     // The other instance, once the notification arrived (no claim on how fast).
-                    #expect(try Self.eventually { try onB.get(tree).text.contains(name) }, "step \(step): instance B")
+                    let written = Date()
+                    var polls = 0
+                    #expect(try Self.eventually { polls += 1; return try onB.get(tree).text.contains(name) }, "step \(step): instance B")
+                    print("notify delay, step \(step): instance B showed the write on read \(polls), \(Int(Date().timeIntervalSince(written) * 1000)) ms after the write's response")
                     #expect(try onB.get(unit).text.contains(name))
                 }
                 let metrics = try HTTPClient(port: a.server.port).get("/metrics").text
