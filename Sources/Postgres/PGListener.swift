@@ -1,7 +1,8 @@
 // LISTEN/NOTIFY for cache invalidation: one dedicated connection (per loop for the caller cache,
 // one per process for the answer cache's GenerationBoard) that subscribes to a fixed set of
-// channels, reconnects by itself (immediately, then with backoff) and re-subscribes. Notifications sent while it was disconnected are lost, so `onReconnect` is
-// called after every successful subscription, the first included: callers drop their caches;
+// channels, reconnects by itself (immediately, then with backoff) and re-subscribes.
+// Notifications sent while it was disconnected are lost, so `onReconnect` is called after every
+// successful subscription, the first included: callers drop their caches;
 // `onLost` is called as soon as a subscription's connection breaks (and on `stop`), for callers
 // that must stop trusting what they learnt at once rather than at the next subscription.
 //
