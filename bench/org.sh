@@ -11,7 +11,8 @@
 # With --answer-cache, instead: the tree of the 50-unit and the 1,001-unit subtree and a unit by
 # id in the big company, each through a second orgd with the answer cache off
 # (ORGD_ANSWER_CACHE_BYTES=0) and then through the first, with it on (default size, warm after
-# the warm-up run), then the position update with the generation triggers and without them;
+# the warm-up run), the unit and the 50-unit tree also through a third with the generation kept
+# in memory (ORGD_ANSWER_CACHE_GENERATION=notify), then the position update with the generation triggers and without them;
 # rewrites the bench:org-cache block.
 #
 # Usage: bench/org.sh [--answer-cache] [--no-docs]
@@ -31,6 +32,7 @@ source "$ORGD_ROOT/bench/lib.sh"
 
 cache_mode=0
 off_pid=""
+notify_pid=""
 
 main() {
   if [[ ${1:-} == --answer-cache ]]; then cache_mode=1; shift; fi
@@ -90,14 +92,21 @@ SQL
 
 # measure_answer_cache DEPARTMENT DIVISION: each read with the cache off, then on.
 measure_answer_cache() {
-  local dep=$1 div=$2 off_port on="http://127.0.0.1:$PORT" off
+  local dep=$1 div=$2 off_port on="http://127.0.0.1:$PORT" off notify_port notify
   off_port="$(free_port)"
   off="http://127.0.0.1:$off_port"
   commands+=("ORGD_ACCESS_LOG=false ORGD_ANSWER_CACHE_BYTES=0 orgd serve --host 127.0.0.1 --port $off_port &")
   ORGD_ANSWER_CACHE_BYTES=0 "$ORGD_BIN" serve --host 127.0.0.1 --port "$off_port" >"$out/orgd-cache-off.log" 2>&1 &
   off_pid=$!
-  trap 'stop_process "$off_pid" 15 || true; cleanup' EXIT
+  # A third orgd, cache on with the generation kept in memory by LISTEN/NOTIFY (no round trip on a hit).
+  notify_port="$(free_port)"
+  notify="http://127.0.0.1:$notify_port"
+  commands+=("ORGD_ACCESS_LOG=false ORGD_ANSWER_CACHE_GENERATION=notify orgd serve --host 127.0.0.1 --port $notify_port &")
+  ORGD_ANSWER_CACHE_GENERATION=notify "$ORGD_BIN" serve --host 127.0.0.1 --port "$notify_port" >"$out/orgd-cache-notify.log" 2>&1 &
+  notify_pid=$!
+  trap 'stop_process "$off_pid" 15 || true; stop_process "$notify_pid" 15 || true; cleanup' EXIT
   wait_for_http "$off/readyz" "$off_pid" 60 || die "orgd (cache off) did not start (log: $out/orgd-cache-off.log)"
+  wait_for_http "$notify/readyz" "$notify_pid" 60 || die "orgd (notify) did not start (log: $out/orgd-cache-notify.log)"
   local name path
   for name in "tree, 50-unit subtree" "tree, 1,001-unit subtree" "unit by id"; do
     case $name in
@@ -107,7 +116,12 @@ measure_answer_cache() {
     esac
     measure "$name" "cache off" "big company" "$BIG_TOKEN" "$off$path"
     measure "$name" "cache on" "big company" "$BIG_TOKEN" "$on$path"
+    if [[ $name != "tree, 1,001-unit subtree" ]]; then
+      measure "$name" "cache on, generation by notify" "big company" "$BIG_TOKEN" "$notify$path"
+    fi
   done
+  curl -s "$notify/metrics" | grep '^orgd_answer_cache' >"$out/answer-cache-notify-metrics.txt" || true
+  NOTIFY_METRICS="$(tr '\n' ' ' <"$out/answer-cache-notify-metrics.txt")"
   # What the generation triggers (sql/*_org_generation.sql) cost a write: the same update with them, then
   # without them (disabled by the owner for this run only, enabled again after).
   BENCH_WRITE=1 BENCH_IDS="$tmp/big-ids" measure "position update + audit row" "generation triggers on" "1 position" \
@@ -138,12 +152,14 @@ cache_report_block() {
   echo
   echo "Data as in the org-chart benchmark above (\`bench/org-generate.sql\`, ${GEN_SECONDS}s), the big company (20,021 units)."
   echo "Two orgd processes on the same cluster: one with ORGD_ANSWER_CACHE_BYTES=0, one with the default (64 MiB);"
-  echo "each request is measured on the first, then on the second (warm after the warm-up run)."
+  echo "each request is measured on the first, then on the second (warm after the warm-up run); the unit and the 50-unit tree"
+  echo "also on a third with ORGD_ANSWER_CACHE_GENERATION=notify (the generation from memory, kept by LISTEN/NOTIFY)."
   echo "wrk -t$THREADS -c$CONNS, ${DURATION} after a ${WARMUP} warm-up, then -t1 -c1 for ${SINGLE} (\"alone\")."
   echo
   table_rows cache
   echo
   echo "The cached orgd's counters afterwards: \`$CACHE_METRICS\`"
+  echo "The notify orgd's, after its reads: \`$NOTIFY_METRICS\`"
   echo "Resident memory afterwards (\`ps -o rss\`): cache on $RSS_ON, cache off $RSS_OFF."
   echo
   commands_block

@@ -28,6 +28,17 @@ package enum AnswerView: Sendable {
     case caller
 }
 
+/// How a cached read learns its tenant's generation (`--answer-cache-generation`).
+package enum AnswerGenerationMode: String, Sendable, CaseIterable {
+    /// Every read queries it (one round trip, hit or miss): a read sees every write committed
+    /// before it began, on any instance. The default.
+    case query
+    /// From the process's GenerationBoard, kept current by LISTEN/NOTIFY; queried only while the
+    /// board does not know the tenant (unknown, written by this process, listener lost).
+    /// Read-your-writes on the writing instance; other instances within the notification delay.
+    case notify
+}
+
 /// How a declared endpoint is cached (`Endpoint.cached`).
 package struct AnswerRule: Sendable {
     package var view: AnswerView
@@ -123,6 +134,10 @@ package enum AnswerCaching {
     package static let misses = Atomic<Int>(0)
     package static let evictions = Atomic<Int>(0)
     package static let bytes = Atomic<Int>(0)
+    /// Generations a read took from the GenerationBoard (notify mode), and generation queries
+    /// made alone, before any transaction (both modes).
+    package static let generationsFromMemory = Atomic<Int>(0)
+    package static let generationsQueried = Atomic<Int>(0)
 
     /// True when `header` (If-None-Match) names `etag` or is `*`; weak comparison (RFC 9110 §13.1.2).
     package static func matches(_ header: String?, _ etag: String) -> Bool {

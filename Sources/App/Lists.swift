@@ -42,6 +42,8 @@ package struct FilteredList<Parameters: Sendable, Item: Sendable>: Sendable {
     package var extra: @Sendable (Call<Parameters>, inout JSONWriter) -> Void
     /// One item's JSON.
     package var write: @Sendable (Call<Parameters>, Item, inout JSONWriter) -> Void
+    /// Set by `cached(_:)`: a whole list may be answered from the loop's answer cache.
+    package var caching: AnswerRule?
 
     /// A paged list.
     package init(audience: Audience = .tenant, action: Action,
@@ -85,6 +87,16 @@ package struct FilteredList<Parameters: Sendable, Item: Sendable>: Sendable {
     package var handler: RouteHandler {
         .async { context in try await Pipeline.list(self, context) }
     }
+
+    /// This whole list, answered from the loop's answer cache while the tenant's generation is
+    /// unchanged (Pipeline+AnswerCache.swift). The rows left out are the ones the policy refuses
+    /// this caller, so `view` must hold everything those decisions read: `.caller` (its grants,
+    /// grade and ladder), unless the list's target ignores the caller. A paged list is not cached.
+    package func cached(_ view: AnswerView) -> FilteredList {
+        var listing = self
+        listing.caching = AnswerRule(view: view, etag: true)
+        return listing
+    }
 }
 
 extension Pipeline {
@@ -106,16 +118,26 @@ extension Pipeline {
                 listing.write(call, item, &json)
             }
         case .whole(let fetch):
-            let items = try await context.transaction(caller, deciding: listing.action) { connection in try await fetch(call, connection) }
-            return JSONResponse.make { json in
-                json.beginObject()
-                listing.extra(call, &json)
-                json.key("items")
-                json.beginArray()
-                for item in items where allowed(item) { listing.write(call, item, &json) }
-                json.endArray()
-                json.endObject()
+            let encode = { (items: [Item]) in
+                JSONResponse.make { json in
+                    json.beginObject()
+                    listing.extra(call, &json)
+                    json.key("items")
+                    json.beginArray()
+                    for item in items where allowed(item) { listing.write(call, item, &json) }
+                    json.endArray()
+                    json.endObject()
+                }
             }
+            // Cached: the stored answer is the filtered one, so a hit decides nothing again; the
+            // view in its key (`cached(_:)`) holds what every row's decision read.
+            if let rule = listing.caching, let key = context.answerKey(rule, caller) {
+                let steps = CachedSteps<Void, [Item]>(action: listing.action, decide: { _ in },
+                                                      load: { _ in }, perform: { _, connection in try await fetch(call, connection) },
+                                                      encode: encode)
+                return try await cachedRun(steps, context, caller, rule, key)
+            }
+            return encode(try await context.transaction(caller, deciding: listing.action) { connection in try await fetch(call, connection) })
         }
     }
 }

@@ -60,6 +60,8 @@ public struct RequestContext: @unchecked Sendable {
         try await pool.withConnection { connection in
             do {
                 let value = try await connection.transaction(tenant: caller.tenantID, isolation: isolation, body)
+                // The answer cache's notify mode: the writer's next read here queries the generation.
+                if request.method != .GET && request.method != .HEAD { resources.generations?.wrote(tenant: caller.tenantID) }
                 await noteWrite(on: connection)
                 return value
             } catch let refusal as Refusal {

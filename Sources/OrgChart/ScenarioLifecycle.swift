@@ -244,6 +244,7 @@ package enum ScenarioLifecycle {
                 } else {
                     applied += 1
                     context.resources.callers.invalidate(tenant: tenant)
+                    context.resources.generations?.wrote(tenant: tenant)
                 }
             }
         }

@@ -3,7 +3,8 @@
 // position began when nobody ever left it (for a post that was never full, its first day). A
 // per-region post also lists its regions with their holders and vacant seats. The subtree is
 // found by walking parent ids (see TreeQuery.subtreeCTE); holders, the day the last one left and
-// first days are read for all its positions at once (`vacantSeats`).
+// first days are read for all its positions at once (`vacantSeats`). Cached per caller in the
+// answer cache (AnswerCaching), except `?scenario=` previews.
 
 import App
 import HTTP
@@ -51,6 +52,11 @@ package enum VacancyQuery {
             if let vacant = vacancy.regions { json.key("regions"); RegionSeats.write(vacant, to: &json) }
             json.endObject()
         })
+        // Per caller: a vacancy the caller may not read (position.read, decided on each row by
+        // its unit's path) is left out of the stored answer, so two callers share it only if
+        // their grants, grade and ladder are equal (AnswerView.caller); the shared view would
+        // hand a scoped HR user the vacancies of the whole tenant.
+        .cached(.caller)
 
     static func vacancies(_ connection: PGConnection, under unit: String?, on date: String) async throws -> [Vacancy] {
         if let unit, try await UnitStore.unit(connection, id: unit, on: date) == nil {

@@ -14,6 +14,7 @@ public struct Configuration: Sendable {
     public var poolSize = 2                      // libpq connections per loop
     public var statementTimeoutMillis = 5_000
     public var answerCacheBytes = 64 << 20       // the answer cache's bound, all loops together; 0: off
+    package var answerCacheGeneration = AnswerGenerationMode.query   // how a cached read learns the generation
     public var maxBodyBytes = 1 << 20
     public var maxConnections = 10_000
     public var headTimeoutMillis: Int64 = 10_000
@@ -59,6 +60,12 @@ public struct Configuration: Sendable {
         Option(flag: "--admin-database-url", env: "ORGD_ADMIN_DATABASE_URL", help: "libpq URL of the owner role, for migrate and seed (the database URL)") { $0.adminDatabaseURL = $1 },
         Option(flag: "--db-pool", env: "ORGD_DB_POOL", help: "Postgres connections per loop (2)") { $0.poolSize = try int($1, "--db-pool", 1...64) },
         Option(flag: "--answer-cache-bytes", env: "ORGD_ANSWER_CACHE_BYTES", help: "bytes of org-chart answers cached, all loops together; 0 turns the cache off (67108864)") { $0.answerCacheBytes = try int($1, "--answer-cache-bytes", 0...(1 << 40)) },
+        Option(flag: "--answer-cache-generation", env: "ORGD_ANSWER_CACHE_GENERATION", help: "how a cached read learns its tenant's generation: query (every read asks Postgres: sees every write committed before it, on any instance) or notify (kept in memory by LISTEN/NOTIFY: read-your-writes on the writing instance, others within the notification delay) (query)") {
+            guard let mode = AnswerGenerationMode(rawValue: $1) else {
+                throw ConfigurationError(message: "--answer-cache-generation must be query or notify, not \($1)")
+            }
+            $0.answerCacheGeneration = mode
+        },
         Option(flag: "--statement-timeout-ms", env: "ORGD_STATEMENT_TIMEOUT_MS", help: "per-statement time limit (5000)") { $0.statementTimeoutMillis = try int($1, "--statement-timeout-ms", 1...3_600_000) },
         Option(flag: "--max-body-bytes", env: "ORGD_MAX_BODY_BYTES", help: "largest request body (1048576)") { $0.maxBodyBytes = try int($1, "--max-body-bytes", 0...(1 << 30)) },
         Option(flag: "--max-connections", env: "ORGD_MAX_CONNECTIONS", help: "open client connections before 503 (10000)") { $0.maxConnections = try int($1, "--max-connections", 1...1_000_000) },

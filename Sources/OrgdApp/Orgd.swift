@@ -194,7 +194,8 @@ public final class RunningServer: Sendable {
                                         statementTimeoutMillis: configuration.statementTimeoutMillis)
         database.replicas = ReplicaSettings(urls: configuration.replicaDatabaseURLs, maxLagMillis: configuration.replicaMaxLagMillis)
         let resources = Resources(database: database, loops: group.loops, expectedMigration: migrations,
-                                  answerCacheBytes: configuration.answerCacheBytes, loadCaller: CallerLoader.load)
+                                  answerCacheBytes: configuration.answerCacheBytes,
+                                  answerGeneration: configuration.answerCacheGeneration, loadCaller: CallerLoader.load)
         if let refusal = firstConnectionRefusal(resources, group) {
             group.shutdown()
             throw refusal
@@ -203,7 +204,7 @@ public final class RunningServer: Sendable {
         resources.all.forEach { $0.probe?.start() }
         let metrics = HTTPMetrics(shards: group.loops.count)
         if let replicas = resources.replicas { addReplicaGauges(metrics, replicas) }
-        addAnswerCacheGauges(metrics)
+        addAnswerCacheGauges(metrics, resources.generations)
         metrics.addGauge("orgd_db_pool_connections") {
             var open = 0.0, idle = 0.0, waiting = 0.0, size = 0.0
             for loop in resources.all {
@@ -233,12 +234,23 @@ public final class RunningServer: Sendable {
     }
 
     /// The answer cache in /metrics (AnswerCaching): served from it, read from the database,
-    /// bytes held by all loops, entries dropped to make room.
-    static func addAnswerCacheGauges(_ metrics: HTTPMetrics) {
+    /// bytes held by all loops, entries dropped to make room; where generations came from, and in
+    /// notify mode the state of its listener.
+    static func addAnswerCacheGauges(_ metrics: HTTPMetrics, _ board: GenerationBoard?) {
         metrics.addCounter("orgd_answer_cache_hits_total") { [("", Double(AnswerCaching.hits.load(ordering: .relaxed)))] }
         metrics.addCounter("orgd_answer_cache_misses_total") { [("", Double(AnswerCaching.misses.load(ordering: .relaxed)))] }
         metrics.addGauge("orgd_answer_cache_bytes") { [("", Double(AnswerCaching.bytes.load(ordering: .relaxed)))] }
         metrics.addCounter("orgd_answer_cache_evictions_total") { [("", Double(AnswerCaching.evictions.load(ordering: .relaxed)))] }
+        metrics.addCounter("orgd_answer_cache_generation_reads_total") {
+            [("source=\"memory\"", Double(AnswerCaching.generationsFromMemory.load(ordering: .relaxed))),
+             ("source=\"query\"", Double(AnswerCaching.generationsQueried.load(ordering: .relaxed)))]
+        }
+        // Notify mode only: the generation listener (GenerationBoard).
+        guard let board else { return }
+        metrics.addGauge("orgd_answer_cache_generation_listening") { [("", board.isListening ? 1 : 0)] }
+        metrics.addCounter("orgd_answer_cache_generation_subscriptions_total") { [("", Double(board.subscriptions.load(ordering: .relaxed)))] }
+        metrics.addCounter("orgd_answer_cache_generation_listener_losses_total") { [("", Double(board.losses.load(ordering: .relaxed)))] }
+        metrics.addCounter("orgd_answer_cache_generation_notifications_total") { [("", Double(board.notifications.load(ordering: .relaxed)))] }
     }
 
     /// Read replicas in /metrics: reads by target, lag and state per replica, fallbacks.

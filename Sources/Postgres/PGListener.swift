@@ -1,7 +1,10 @@
-// LISTEN/NOTIFY for cache invalidation: one dedicated connection per loop that subscribes to
-// a fixed set of channels, reconnects by itself (immediately, then with backoff) and
-// re-subscribes. Notifications sent while it was disconnected are lost, so `onReconnect` is
-// called after every successful subscription, the first included: callers drop their caches.
+// LISTEN/NOTIFY for cache invalidation: one dedicated connection (per loop for the caller cache,
+// one per process for the answer cache's GenerationBoard) that subscribes to a fixed set of
+// channels, reconnects by itself (immediately, then with backoff) and re-subscribes.
+// Notifications sent while it was disconnected are lost, so `onReconnect` is called after every
+// successful subscription, the first included: callers drop their caches;
+// `onLost` is called as soon as a subscription's connection breaks (and on `stop`), for callers
+// that must stop trusting what they learnt at once rather than at the next subscription.
 //
 // Thread ownership: `start()` and `stop()` may be called from any thread (they post to the
 // loop); everything else, including both callbacks, runs on `loop`'s thread.
@@ -14,6 +17,8 @@ public final class PGListener: @unchecked Sendable {
     public let channels: [String]
     private let onNotification: (String, String) -> Void
     private let onReconnect: () -> Void
+    private let onLost: () -> Void
+    private let applicationName: String
     private var connection: PGConnection?
     private var connecting = false
     private var stopped = false
@@ -22,12 +27,15 @@ public final class PGListener: @unchecked Sendable {
 
     public init(url: String, loop: EventLoop, channels: [String],
                 onNotification: @escaping (String, String) -> Void,
-                onReconnect: @escaping () -> Void) {
+                onReconnect: @escaping () -> Void, onLost: @escaping () -> Void = {},
+                applicationName: String = "orgd") {
         self.url = url
         self.loop = loop
         self.channels = channels
         self.onNotification = onNotification
         self.onReconnect = onReconnect
+        self.onLost = onLost
+        self.applicationName = applicationName
     }
 
     /// Connects and subscribes in the background; safe from any thread.
@@ -43,6 +51,7 @@ public final class PGListener: @unchecked Sendable {
             retryTimer = nil
             connection?.close()
             connection = nil
+            onLost()
         }
     }
 
@@ -59,7 +68,7 @@ public final class PGListener: @unchecked Sendable {
         connecting = true
         Task(executorPreference: loop) { [self] in
             do throws(PGError) {
-                let connection = try await PGConnection.connect(url, on: loop)
+                let connection = try await PGConnection.connect(url, on: loop, applicationName: applicationName)
                 self.connection = connection
                 connection.onNotification = { [weak self] channel, payload in
                     self?.onNotification(channel, payload)
@@ -87,6 +96,7 @@ public final class PGListener: @unchecked Sendable {
     /// The subscription was lost: try again at once (the usual cause is a server restart or a
     /// terminated backend, and a fast resubscribe loses the fewest notifications).
     private func connectionLost() {
+        onLost()
         if connecting { return }          // the connect task sees the failure and retries
         connection = nil
         connect()

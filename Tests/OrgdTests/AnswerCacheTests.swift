@@ -14,8 +14,9 @@ import Testing
 struct AnswerCacheHTTPTests {
     /// Runs `body` with two orgd servers on the test database: the first caches answers, the
     /// second caches them only if `bothCached`.
-    private func withTwoServers(bothCached: Bool = false, _ body: (Int, Int) async throws -> Void) async throws {
-        try await TestEnvironment.withServer({ $0.answerCacheBytes = 8 << 20 }) { cached in
+    private func withTwoServers(bothCached: Bool = false, mode: AnswerGenerationMode = .query,
+                                _ body: (Int, Int) async throws -> Void) async throws {
+        try await TestEnvironment.withServer({ $0.answerCacheBytes = 8 << 20; $0.answerCacheGeneration = mode }) { cached in
             try await TestEnvironment.withServer({ $0.answerCacheBytes = bothCached ? 8 << 20 : 0 }) { other in
                 try await body(cached, other)
             }
@@ -24,8 +25,9 @@ struct AnswerCacheHTTPTests {
 
     /// Runs `body` with the call center of a new tenant (created through the caching orgd), the
     /// uncaching orgd's port and a client of `scoped.hr`, an HR user over the 话务组 only.
-    private func withScopedChart(_ prefix: String, _ body: (Int, CallCenter, HTTPClient) async throws -> Void) async throws {
-        try await withTwoServers { cached, plain in
+    private func withScopedChart(_ prefix: String, mode: AnswerGenerationMode = .query,
+                                 _ body: (Int, CallCenter, HTTPClient) async throws -> Void) async throws {
+        try await withTwoServers(mode: mode) { cached, plain in
             let org = try OrgClient.start(prefix, port: cached)
             let chart = try CallCenter(org)
             try await body(plain, chart, try org.user("scoped.hr", grade: "B+3", role: "HR", unitScope: chart.calls))
@@ -42,12 +44,29 @@ struct AnswerCacheHTTPTests {
             "/v1/positions/\(position)", "/v1/positions/\(position)/chain", "/v1/positions/\(chart.manager)/reports",
             "/v1/people/\(chart.liang)/chain", "/v1/units/\(chart.center)/export",
             "/v1/units/\(chart.center)/export?format=csv&resource=people",
+            "/v1/org/vacancies", "/v1/org/vacancies?unit_id=\(unit)", "/v1/org/vacancies?as_of=\(orgDay(-6))",
         ]
     }
 
-    @Test("through random changes, every answer with the cache equals the same read without it, for two callers of different scopes")
-    func randomChanges() async throws {
-        try await withScopedChart("cache-prop") { plain, chart, scoped in
+    /// In notify mode the changes are made through the caching orgd, so comparing its answers at
+    /// once checks read-your-writes; a second notify orgd, which learns of them only by NOTIFY, is
+    /// compared too, each read polled for up to 5 s until it equals the uncached one.
+    @Test("through random changes, every answer with the cache equals the same read without it, for two callers of different scopes",
+          arguments: [AnswerGenerationMode.query, .notify])
+    func randomChanges(_ mode: AnswerGenerationMode) async throws {
+        try await withScopedChart("cache-prop-\(mode.rawValue)", mode: mode) { plain, chart, scoped in
+            if mode == .notify {
+                try await TestEnvironment.withServer({ $0.answerCacheBytes = 8 << 20; $0.answerCacheGeneration = .notify }) { elsewhere in
+                    try await compareThroughChanges(plain, chart, scoped, elsewhere: elsewhere)
+                }
+            } else {
+                try await compareThroughChanges(plain, chart, scoped, elsewhere: nil)
+            }
+        }
+    }
+
+    private func compareThroughChanges(_ plain: Int, _ chart: CallCenter, _ scoped: HTTPClient, elsewhere: Int?) async throws {
+        do {
             let org = chart.org
             let scopedID = try org.sql("SELECT id::text FROM users WHERE login = 'scoped.hr'")[0]["id"]!
             let callers = [("admin", org.client), ("scoped", scoped)]
@@ -63,7 +82,19 @@ struct AnswerCacheHTTPTests {
                     let other = HTTPClient(port: plain, token: client.token)
                     for path in reads(chart, units: units, positions: positions, pick: &pick) {
                         let first = try client.get(path), second = try client.get(path), expected = try other.get(path)
-                        for answer in [first, second] where answer.status != expected.status || answer.body != expected.body {
+                        var answers = [first, second]
+                        if let elsewhere {
+                            // The other instance: once the notification settled (bounded poll, no speed claim).
+                            let there = HTTPClient(port: elsewhere, token: client.token)
+                            var answer = try there.get(path)
+                            let deadline = Date().addingTimeInterval(5)
+                            while answer.status != expected.status || answer.body != expected.body, Date() < deadline {
+                                try await Task.sleep(for: .milliseconds(20))
+                                answer = try there.get(path)
+                            }
+                            answers.append(answer)
+                        }
+                        for answer in answers where answer.status != expected.status || answer.body != expected.body {
                             Issue.record("""
                                 seed \(seed), step \(step), \(name) GET \(path): cached \(answer.status) differs from uncached \(expected.status)
                                 changes: \(changes.joined(separator: "; "))
@@ -155,7 +186,8 @@ struct AnswerCacheHTTPTests {
             let org = chart.org
             let paths = ["/v1/units/\(chart.center)/tree", "/v1/units/\(chart.calls)/tree", "/v1/positions/\(chart.agent)/chain",
                          "/v1/positions/\(chart.manager)/reports", "/v1/units/\(chart.calls)/export", "/v1/units/\(chart.center)/export",
-                         "/v1/positions/\(chart.manager)", "/v1/units/\(chart.center)/headcount"]
+                         "/v1/positions/\(chart.manager)", "/v1/units/\(chart.center)/headcount",
+                         "/v1/org/vacancies", "/v1/org/vacancies?unit_id=\(chart.calls)"]
             for path in paths {
                 // Each caller first, then the other, so either may find the other's answer stored.
                 for (first, second) in [(org.client, scoped), (scoped, org.client)] {
