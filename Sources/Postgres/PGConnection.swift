@@ -27,6 +27,9 @@ public final class PGConnection: IOHandler, @unchecked Sendable {
     var timer: TimerID?                             // connect deadline, then answer deadline
     let answerTimeout: Duration?                    // nil: wait for the server indefinitely
     var connectWaiter: UnsafeContinuation<PGError?, Never>?
+    /// A transaction's opening (BEGIN, the tenant's set_config) not sent yet: `transaction`
+    /// leaves it here and the transaction's first command takes it along (PGPool+Transaction).
+    var deferredBegin: [PGConnectionState<Waiter>.Statement]?
 
     /// Called on the loop for each NOTIFY received on this connection (after LISTEN).
     public var onNotification: ((_ channel: String, _ payload: String) -> Void)?
@@ -97,7 +100,24 @@ public final class PGConnection: IOHandler, @unchecked Sendable {
         return try await run(.pipeline(list)).get()
     }
 
+    /// Runs `command`, behind a deferred transaction opening when there is one: a statement or
+    /// a pipeline goes in one pipeline with it (the opening's results are dropped), a simple
+    /// query after it.
     private func run(_ command: PGConnectionState<Waiter>.Command) async -> Result<[PGResult], PGError> {
+        guard let opening = deferredBegin else { return await send(command) }
+        deferredBegin = nil
+        switch command {
+        case .query(let sql, let params, let format):
+            return await send(.pipeline(opening + [.init(sql: sql, params: params, format: format)])).map { Array($0.dropFirst(opening.count)) }
+        case .pipeline(let statements):
+            return await send(.pipeline(opening + statements)).map { Array($0.dropFirst(opening.count)) }
+        case .simple:
+            if case .failure(let error) = await send(.pipeline(opening)) { return .failure(error) }
+            return await send(command)
+        }
+    }
+
+    private func send(_ command: PGConnectionState<Waiter>.Command) async -> Result<[PGResult], PGError> {
         precondition(loop.inLoop, "PGConnection used off its loop (\(loop.name))")
         return await withUnsafeContinuation { waiter in
             perform(state.submit(command, waiter: waiter))

@@ -29,7 +29,7 @@ extension PGConnection {
         var retries = 0
         while true {
             do {
-                try await begin(tenant: tenant, isolation: isolation)
+                begin(tenant: tenant, isolation: isolation)
                 let value = try await body(self)
                 try await commit()
                 return value
@@ -78,18 +78,25 @@ extension PGPool {
 }
 
 extension PGConnection {
-    /// BEGIN and, with a tenant, set_config in the same round trip (one simple-protocol message).
-    func begin(tenant: String?, isolation: PGIsolation) async throws(PGError) {
-        var sql = isolation.beginStatement
+    /// BEGIN and, with a tenant, set_config, deferred: they are sent in one pipeline with the
+    /// transaction's first statement, so the opening costs no round trip of its own (the
+    /// round trip was a fifth of a unit read's: docs/performance.md, "The cold path"). A
+    /// transaction that runs no statement opens nothing.
+    func begin(tenant: String?, isolation: PGIsolation) {
+        var opening = [PGConnectionState<Waiter>.Statement(sql: isolation.beginStatement, params: [], format: .text)]
         if let tenant {
-            sql += "; SELECT set_config('orgd.tenant_id', \(try literal(tenant)), true)"
+            opening.append(.init(sql: "SELECT set_config('orgd.tenant_id', $1, true)", params: [tenant], format: .text))
         }
-        _ = try await simpleQuery(sql)
+        deferredBegin = opening
     }
 
     /// COMMIT of a transaction in which a statement failed (and the caller caught the error)
     /// is answered "ROLLBACK", not an error: report it as one, so no write is silently lost.
     func commit() async throws(PGError) {
+        if deferredBegin != nil {           // nothing was run: nothing was opened
+            deferredBegin = nil
+            return
+        }
         let result = try await query("COMMIT")
         if result.commandTag == "ROLLBACK" {
             throw PGError(kind: .query, sqlState: "25P02",
@@ -98,6 +105,7 @@ extension PGConnection {
     }
 
     func rollBackQuietly() async {
+        deferredBegin = nil
         guard !isBroken, transactionStatus != .idle else { return }
         _ = try? await simpleQuery("ROLLBACK")
     }

@@ -50,6 +50,41 @@ struct PGPoolTests {
         }
     }
 
+    @Test("the opening goes with the first statement: one transaction from it to COMMIT, isolation and tenant in force; no statement opens nothing")
+    func deferredOpening() async throws {
+        let url = try TestDatabase.appURL()
+        try await onLoop { loop in
+            let pool = PGPool(url: url, loop: loop, size: 1)
+            defer { pool.close() }
+            let tenant = "b6f0c6a4-0000-4000-8000-000000000002"
+            let seen = try await pool.transaction(tenant: tenant, isolation: .repeatableRead) { connection in
+                let first = try await connection.query("""
+                    SELECT current_setting('transaction_isolation') AS iso, current_setting('orgd.tenant_id', true) AS t,
+                           txid_current()::text AS xid
+                    """)[0]
+                #expect(connection.transactionStatus == .inTransaction)
+                let second = try await connection.query("SELECT txid_current()::text AS xid")[0]
+                return (first["iso"], first["t"], first["xid"] == second["xid"])
+            }
+            #expect(seen.0 == "repeatable read")
+            #expect(seen.1 == tenant)
+            #expect(seen.2)                                  // both statements ran in one transaction
+            // A body that runs nothing sends nothing, and the connection is clean for the next one.
+            try await pool.transaction { _ in }
+            // A simple-protocol statement first takes the opening along too.
+            let simple = try await pool.transaction(tenant: tenant) { connection in
+                try await connection.simpleQuery("SELECT current_setting('orgd.tenant_id', true) AS t")[0][0]["t"]
+            }
+            #expect(simple == tenant)
+            // A first statement that fails leaves no transaction behind on the connection.
+            let error = await pgError { try await pool.transaction(tenant: tenant) { connection in _ = try await connection.query("SELECT 1/0") } }
+            #expect(error?.sqlState == "22012")
+            let after = try await pool.query("SELECT coalesce(current_setting('orgd.tenant_id', true), '') AS t")
+            #expect(after[0]["t"] == "")
+            #expect(pool.stats.idle == pool.stats.open)
+        }
+    }
+
     @Test("a statement error caught inside the body still makes the transaction fail at COMMIT")
     func swallowedError() async throws {
         let url = try TestDatabase.appURL()
