@@ -1,6 +1,7 @@
 # Shared by the benchmarks that load a release orgd holding generated tenants with wrk
-# (bench/org.sh, bench/network.sh); sourced after scripts/lib.sh, not run. It starts and stops
-# everything (orgd, a throwaway cluster), signs tenants in, runs wrk for fixed durations against
+# (bench/org.sh, bench/network.sh, bench/compare.sh, …); sourced after scripts/lib.sh, not run.
+# It starts and stops everything (orgd, a throwaway cluster, servers added to extra_pids), makes
+# bench/org.sh's data set (org_generate), signs tenants in, runs wrk for fixed durations against
 # 127.0.0.1 only, and collects the report's table rows and the commands as run.
 #
 # The caller sets BENCH_NAME (org, network) before sourcing: raw outputs go to
