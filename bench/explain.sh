@@ -6,6 +6,20 @@
 
 psql_super() { "$ORGD_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 "$ORGD_PG_SUPERUSER_URL" "$@"; }
 
+# log_statements FILE CURL-ARGS...: the server log's lines for the moment of one request (curl
+# -fsS CURL-ARGS), with every statement logged (log_min_duration_statement = 0, as the
+# superuser, reset after), into FILE. Other sessions' statements of that moment are in it too.
+log_statements() {
+  local file=$1 log="$ORGD_PGDATA/server.log" from
+  shift
+  from="$(wc -l <"$log")"
+  psql_super -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 1
+  curl -fsS -o /dev/null "$@"
+  psql_super -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
+  tail -n +"$((from + 1))" "$log" >"$file"
+}
+
 # explain_logged NAME MARKER TENANT URL TOKEN: logs every statement of one GET of URL
 # (log_min_duration_statement = 0 for the moment of the request, as the superuser), takes the
 # first executed statement whose text contains MARKER, its parameters and the SET LOCALs its
@@ -13,13 +27,8 @@ psql_super() { "$ORGD_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 "$ORGD_PG_SUPERUS
 # BEGIN … ROLLBACK as orgd_app: the SET LOCALs, five executions, then EXPLAIN (ANALYZE, BUFFERS)
 # of a sixth. Writes $out/explain-NAME.sql and .txt; sets EXPLAIN_MS (the sixth's execution time).
 explain_logged() {
-  local name=$1 marker=$2 tenant=$3 url=$4 token=$5 log="$ORGD_PGDATA/server.log" from
-  from="$(wc -l <"$log")"
-  psql_super -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
-  sleep 1
-  curl -fsS -o /dev/null -H "Authorization: Bearer $token" "$url"
-  psql_super -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
-  tail -n +"$((from + 1))" "$log" >"$tmp/statements.log"
+  local name=$1 marker=$2 tenant=$3 url=$4 token=$5
+  log_statements "$tmp/statements.log" -H "Authorization: Bearer $token" "$url"
   python3 - "$tmp/statements.log" "$tenant" "$marker" >"$out/explain-$name.sql" <<'PY' || die "no statement with '$marker' in the server log ($tmp/statements.log)"
 import re, sys
 log, tenant, marker = sys.argv[1:4]

@@ -1,6 +1,7 @@
 # Shared by the benchmarks that load a release orgd holding generated tenants with wrk
-# (bench/org.sh, bench/network.sh); sourced after scripts/lib.sh, not run. It starts and stops
-# everything (orgd, a throwaway cluster), signs tenants in, runs wrk for fixed durations against
+# (bench/org.sh, bench/network.sh, bench/compare.sh, …); sourced after scripts/lib.sh, not run.
+# It starts and stops everything (orgd, a throwaway cluster, servers added to extra_pids), makes
+# bench/org.sh's data set (org_generate), signs tenants in, runs wrk for fixed durations against
 # 127.0.0.1 only, and collects the report's table rows and the commands as run.
 #
 # The caller sets BENCH_NAME (org, network) before sourcing: raw outputs go to
@@ -25,6 +26,7 @@ PG_CLUSTER="$ORGD_ROOT/scripts/pg-cluster.sh"
 BENCH="$ORGD_ROOT/bench"
 
 tmp="" pgdata="" orgd_pid=""
+extra_pids=()   # more servers started here (a second orgd, nginx): stopped on exit
 commands=()
 rows=()
 out="$BENCH/out/$BENCH_NAME-$(date -u +%Y%m%dT%H%M%SZ)"
@@ -44,6 +46,8 @@ cleanup() {
   trap - EXIT
   trap '' INT TERM
   [[ -n $orgd_pid ]] && { stop_process "$orgd_pid" 15 || true; }
+  local pid
+  for pid in "${extra_pids[@]}"; do stop_process "$pid" 15 || true; done
   if [[ -n $pgdata && ${BENCH_KEEP_CLUSTER:-0} != 1 ]]; then "$PG_CLUSTER" destroy "$pgdata" || true; fi
   [[ -n $tmp ]] && rm -rf -- "$tmp"
   exit "$rc"
@@ -137,6 +141,41 @@ bench_start() {
   "$ORGD_BIN" serve --host 127.0.0.1 --port "$PORT" >"$out/orgd.log" 2>&1 &
   orgd_pid=$!
   wait_for_http "http://127.0.0.1:$PORT/readyz" "$orgd_pid" 60 || die "orgd did not start (log: $out/orgd.log)"
+}
+
+# serve_uncached_orgd: a second orgd on the same cluster with the answer cache off
+# (ORGD_ANSWER_CACHE_BYTES=0), stopped on exit; sets OFF_PORT and off_pid.
+serve_uncached_orgd() {
+  OFF_PORT="$(free_port)"
+  commands+=("ORGD_ACCESS_LOG=false ORGD_ANSWER_CACHE_BYTES=0 orgd serve --host 127.0.0.1 --port $OFF_PORT &")
+  ORGD_ANSWER_CACHE_BYTES=0 "$ORGD_BIN" serve --host 127.0.0.1 --port "$OFF_PORT" >"$out/orgd-cache-off.log" 2>&1 &
+  off_pid=$!
+  extra_pids+=("$off_pid")
+  wait_for_http "http://127.0.0.1:$OFF_PORT/readyz" "$off_pid" 60 || die "orgd (cache off) did not start (log: $out/orgd-cache-off.log)"
+}
+
+# org_generate: the org-chart data set of bench/org.sh (bench/org-generate.sql): tenants big
+# (20 divisions: 20,021 units) and small (1 division), then 998 of 21 units, vacuumed. Sets BIG,
+# BIG_TOKEN, SMALL, SMALL_TOKEN, GEN_SECONDS and COUNTS (tenants|units|positions|people|assignments).
+org_generate() {
+  create_tenant big; BIG=$T_ID BIG_TOKEN=$T_TOKEN
+  create_tenant small; SMALL=$T_ID SMALL_TOKEN=$T_TOKEN
+  log "generating 998 small companies, the big one (20 divisions) and the small one (1 division)"
+  local started=$SECONDS
+  psql_owner -v big="$BIG" -v small="$SMALL" <<SQL
+\i $BENCH/org-generate.sql
+BEGIN;
+SELECT pg_temp.bench_company(:'big', 20, 20, 49) \g /dev/null
+COMMIT;
+BEGIN;
+SELECT pg_temp.bench_company(:'small', 1, 20, 49) \g /dev/null
+COMMIT;
+SQL
+  vacuum_tables "tenants, units, unit_versions, positions, position_versions, people, person_versions, assignments"
+  GEN_SECONDS=$((SECONDS - started))
+  # Row-level security hides other tenants' rows even from the owner: count from the statistics.
+  COUNTS="$(psql_owner -At -c "SELECT string_agg(reltuples::bigint::text, '|' ORDER BY array_position(ARRAY['tenants','unit_versions','position_versions','people','assignments'], relname::text)) FROM pg_class WHERE relname IN ('tenants','unit_versions','position_versions','people','assignments') AND relkind = 'r'")"
+  log "generated in ${GEN_SECONDS}s: tenants|units|positions|people|assignments = $COUNTS; ${VISIBLE}% of their pages all-visible"
 }
 
 # vacuum_tables "t1, t2, ...": vacuumed tables are the steady state (visibility maps set, as

@@ -31,32 +31,13 @@ BENCH_NAME=org
 source "$ORGD_ROOT/bench/lib.sh"
 
 cache_mode=0
-off_pid=""
-notify_pid=""
 
 main() {
   if [[ ${1:-} == --answer-cache ]]; then cache_mode=1; shift; fi
   bench_args "$@"
   bench_start
 
-  create_tenant big; BIG=$T_ID BIG_TOKEN=$T_TOKEN
-  create_tenant small; SMALL=$T_ID SMALL_TOKEN=$T_TOKEN
-  log "generating 998 small companies, the big one (20 divisions) and the small one (1 division)"
-  local started=$SECONDS
-  psql_owner -v big="$BIG" -v small="$SMALL" <<SQL
-\i $BENCH/org-generate.sql
-BEGIN;
-SELECT pg_temp.bench_company(:'big', 20, 20, 49) \g /dev/null
-COMMIT;
-BEGIN;
-SELECT pg_temp.bench_company(:'small', 1, 20, 49) \g /dev/null
-COMMIT;
-SQL
-  vacuum_tables "tenants, units, unit_versions, positions, position_versions, people, person_versions, assignments"
-  GEN_SECONDS=$((SECONDS - started))
-  # Row-level security hides other tenants' rows even from the owner: count from the statistics.
-  COUNTS="$(psql_owner -At -c "SELECT string_agg(reltuples::bigint::text, '|' ORDER BY array_position(ARRAY['tenants','unit_versions','position_versions','people','assignments'], relname::text)) FROM pg_class WHERE relname IN ('tenants','unit_versions','position_versions','people','assignments') AND relkind = 'r'")"
-  log "generated in ${GEN_SECONDS}s: tenants|units|positions|people|assignments = $COUNTS; ${VISIBLE}% of their pages all-visible"
+  org_generate
 
   # U1 is a division (1,001 units), U2 its first department (50 units), in both companies.
   local b_div b_dep s_div s_dep
@@ -92,20 +73,16 @@ SQL
 
 # measure_answer_cache DEPARTMENT DIVISION: each read with the cache off, then on.
 measure_answer_cache() {
-  local dep=$1 div=$2 off_port on="http://127.0.0.1:$PORT" off notify_port notify
-  off_port="$(free_port)"
-  off="http://127.0.0.1:$off_port"
-  commands+=("ORGD_ACCESS_LOG=false ORGD_ANSWER_CACHE_BYTES=0 orgd serve --host 127.0.0.1 --port $off_port &")
-  ORGD_ANSWER_CACHE_BYTES=0 "$ORGD_BIN" serve --host 127.0.0.1 --port "$off_port" >"$out/orgd-cache-off.log" 2>&1 &
-  off_pid=$!
+  local dep=$1 div=$2 on="http://127.0.0.1:$PORT" off notify_port notify notify_pid
+  serve_uncached_orgd
+  off="http://127.0.0.1:$OFF_PORT"
   # A third orgd, cache on with the generation kept in memory by LISTEN/NOTIFY (no round trip on a hit).
   notify_port="$(free_port)"
   notify="http://127.0.0.1:$notify_port"
   commands+=("ORGD_ACCESS_LOG=false ORGD_ANSWER_CACHE_GENERATION=notify orgd serve --host 127.0.0.1 --port $notify_port &")
   ORGD_ANSWER_CACHE_GENERATION=notify "$ORGD_BIN" serve --host 127.0.0.1 --port "$notify_port" >"$out/orgd-cache-notify.log" 2>&1 &
   notify_pid=$!
-  trap 'stop_process "$off_pid" 15 || true; stop_process "$notify_pid" 15 || true; cleanup' EXIT
-  wait_for_http "$off/readyz" "$off_pid" 60 || die "orgd (cache off) did not start (log: $out/orgd-cache-off.log)"
+  extra_pids+=("$notify_pid")
   wait_for_http "$notify/readyz" "$notify_pid" 60 || die "orgd (notify) did not start (log: $out/orgd-cache-notify.log)"
   local name path
   for name in "tree, 50-unit subtree" "tree, 1,001-unit subtree" "unit by id"; do
