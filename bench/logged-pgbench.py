@@ -14,7 +14,10 @@ that sent the most; exits 1 with a message when there are none, or when a statem
 `:name` that pgbench would take for a variable.
 
 Round trips are kept as orgd makes them (Sources/Postgres/PGPool+Transaction.swift):
-  - a simple-protocol `BEGIN…; SELECT set_config(…)` (one message) becomes a pipeline of both;
+  - an executed BEGIN, the set_config after it and the transaction's first statement are one
+    pipeline (orgd defers a transaction's opening to its first statement);
+  - a simple-protocol `BEGIN…; SELECT set_config(…)` (one message, orgd before the deferred
+    opening) becomes a pipeline of both;
   - `set_config` executed outside a transaction block, and the statement after it, are one
     pipeline (PGPool.query(tenant:): one implicit transaction, one round trip);
   - every other execute is its own round trip, in order, COMMIT included.
@@ -82,7 +85,7 @@ def main(argv):
     logged = statements(log)
     if not logged:
         sys.exit('logged-pgbench.py: no statement of role orgd_app in ' + log)
-    variables, lines, in_transaction, pipeline_next = [], [], False, False
+    variables, lines, in_transaction, pipeline_next, opening = [], [], False, False, False
     if random_id:
         lines.append('\\set r random(1, %d)' % int(random_id[1]))
         lookup = '(SELECT id FROM %s WHERE n = :r)' % random_id[2]
@@ -119,7 +122,15 @@ def main(argv):
             in_transaction = True
         elif upper in ('COMMIT', 'ROLLBACK'):
             in_transaction = False
-        if sql == SET_CONFIG and not in_transaction:
+        if upper.startswith('BEGIN'):
+            lines += ['\\startpipeline', text]
+            opening = True
+        elif opening and sql == SET_CONFIG:
+            lines.append(text)
+        elif opening:
+            lines += [text, '\\endpipeline']
+            opening = False
+        elif sql == SET_CONFIG and not in_transaction:
             lines += ['\\startpipeline', text]
             pipeline_next = True
         elif pipeline_next:
@@ -127,7 +138,7 @@ def main(argv):
             pipeline_next = False
         else:
             lines.append(text)
-    if pipeline_next:
+    if pipeline_next or opening:
         lines.append('\\endpipeline')
     tag = os.path.basename(script_path).split('.')[0]
     long = {'p%d' % i: v for i, v in enumerate(variables, 1) if len(v.encode()) > LONG}
