@@ -113,8 +113,25 @@ package struct AnswerEntry {
     package var response: HTTPResponse       // with its ETag header
     package var etag: String?                // nil for endpoints that keep their own (a revision)
 
-    /// Bytes the entry is counted as: its body and a fixed allowance for the rest.
-    package var bytes: Int { response.body.count + 512 }
+    /// The body is kept in a buffer of its own size: a rendered answer's grew by doubling, up to
+    /// twice its bytes, and a cache of such buffers held far more than it counted (a full 64 MiB
+    /// cache of trees, 190 MiB resident: docs/performance.md, "A full answer cache").
+    package init(generation: Int64, loaded: Any, response: HTTPResponse, etag: String?) {
+        var response = response
+        if response.body.capacity > response.body.count {
+            let body = response.body
+            response.body = [UInt8](unsafeUninitializedCapacity: body.count) { buffer, count in
+                count = body.withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
+            }
+        }
+        self.generation = generation
+        self.loaded = loaded
+        self.response = response
+        self.etag = etag
+    }
+
+    /// Bytes the entry is counted as: its body's buffer and a fixed allowance for the rest.
+    package var bytes: Int { response.body.capacity + 512 }
 }
 
 package enum AnswerCaching {

@@ -1,10 +1,11 @@
-// What Glibc's Swift module does not expose: epoll, eventfd, timerfd, signalfd, accept4 and the
-// socket options orgd sets. Thin inline wrappers only; all policy lives in Swift.
+// What Glibc's Swift module does not expose: epoll, eventfd, timerfd, signalfd, accept4, the
+// socket options orgd sets and mallopt. Thin inline wrappers only; all policy lives in Swift.
 #ifndef ORGD_CLINUX_H
 #define ORGD_CLINUX_H
 
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -66,6 +67,10 @@ static inline int orgd_signalfd_for_shutdown(void) {
 }
 
 static inline void orgd_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+/// mallopt(M_MMAP_THRESHOLD, bytes): allocations of at least `bytes` are mapped and unmapped on
+/// free, and glibc stops moving the threshold (and the trim threshold) by itself. 1 on success.
+static inline int orgd_malloc_map_from(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
 
 static inline int orgd_errno(void) { return errno; }
 
