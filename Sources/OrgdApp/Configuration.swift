@@ -175,10 +175,14 @@ public struct Configuration: Sendable {
         return http
     }
 
+    /// One line an option: flag, environment variable and help in columns as wide as the
+    /// longest of each (a fixed width cut the longer names off and ran them together).
     static var helpText: String {
+        let flagWidth = (options.map(\.flag.count).max() ?? 0) + 2
+        let envWidth = (options.map(\.env.count).max() ?? 0) + 2
         var text = ""
         for option in options {
-            text += "  \(option.flag.padding(toLength: 24, withPad: " ", startingAt: 0))\(option.env.padding(toLength: 28, withPad: " ", startingAt: 0))\(option.help)\n"
+            text += "  \(option.flag.padding(toLength: flagWidth, withPad: " ", startingAt: 0))\(option.env.padding(toLength: envWidth, withPad: " ", startingAt: 0))\(option.help)\n"
         }
         return text
     }

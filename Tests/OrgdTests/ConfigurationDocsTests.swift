@@ -1,5 +1,6 @@
 // The configuration pages stay true: every option orgd reads is in the README's table (flag and
-// variable on one row) and in deploy/orgd.env.example, the file the systemd unit reads.
+// variable on one row), in deploy/orgd.env.example, the file the systemd unit reads, and whole
+// in `orgd help`.
 
 import Foundation
 @testable import OrgdApp
@@ -17,6 +18,15 @@ struct ConfigurationDocsTests {
         for option in Configuration.options {
             let documented = rows.contains { $0.contains("`\(option.flag)`") && $0.contains("`\(option.env)`") }
             #expect(documented, "README.md has no row for \(option.flag) / \(option.env)")
+        }
+    }
+
+    @Test("orgd help names every option's flag and variable whole, apart from each other and from the help")
+    func help() throws {
+        let lines = Configuration.helpText.split(separator: "\n").map(String.init)
+        for option in Configuration.options {
+            let line = lines.first { $0.hasPrefix("  \(option.flag) ") }
+            #expect(line?.contains(" \(option.env) ") == true, "orgd help: \(line ?? "no line for \(option.flag)")")
         }
     }
 
