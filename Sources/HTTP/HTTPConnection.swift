@@ -20,6 +20,13 @@ final class HTTPConnection: IOHandler {
     var state: HTTPConnectionStateMachine
     private var output: [UInt8] = []           // bytes of responses not yet written
     private var outputStart = 0
+    // A large body, written from its own buffer after the head in `output` rather than copied
+    // into it: a cached answer's buffer is shared, not copied, and no megabyte output buffer is
+    // allocated and freed per response (with allocations from 64 KiB mapped, each such buffer
+    // cost page faults: a warm 1,001-unit tree took 0.62 ms of CPU instead of 0.41).
+    private var outputBody: [UInt8] = []
+    private var outputBodyStart = 0
+    private static let separateBodyBytes = 64 * 1024
     private var watchingWritable = false
     private var interest: Interest = .read     // what the epoll registration asks for now
     private var parsing = false                // parseBuffered's loop is on the stack
@@ -56,7 +63,7 @@ final class HTTPConnection: IOHandler {
     /// pipelined requests or an unsent response are over their bounds), then parses.
     private func readAvailable() {
         var sawEOF = false
-        reading: while state.wantsInput(unparsed: input.count - inputStart, unsent: output.count - outputStart) {
+        reading: while state.wantsInput(unparsed: input.count - inputStart, unsent: unsent) {
             switch server.scratch.withUnsafeMutableBytes({ receive(into: $0) }) {
             case .bytes(let count):
                 input.append(contentsOf: server.scratch[0..<count])
@@ -163,8 +170,13 @@ final class HTTPConnection: IOHandler {
         state.responseStarted()
         let close = state.closeAfterResponse
         let requestID = current?.requestID ?? ""
+        let separateBody = !head && response.body.count >= Self.separateBodyBytes
         ResponseWriter.write(response, into: &output, date: server.dateHeader(), requestID: requestID,
-                             close: close, omitBody: head)
+                             close: close, omitBody: head || separateBody)
+        if separateBody {
+            outputBody = response.body
+            outputBodyStart = 0
+        }
         if let current {
             let elapsed = Double(MonotonicClock.nowPrecise() - current.started) / 1e9
             server.requestFinished(method: current.method, target: current.target, requestID: requestID,
@@ -177,28 +189,59 @@ final class HTTPConnection: IOHandler {
 
     // MARK: Writing
 
+    /// Bytes of responses not yet written.
+    private var unsent: Int { output.count - outputStart + outputBody.count - outputBodyStart }
+
     private func enqueue(_ bytes: [UInt8]) {
+        joinBody()
         output.append(contentsOf: bytes)
     }
 
+    /// Moves a separately held body's unwritten bytes to the end of `output`, so bytes appended
+    /// after it are written after it.
+    private func joinBody() {
+        guard outputBodyStart < outputBody.count else { return }
+        output.append(contentsOf: outputBody[outputBodyStart...])
+        outputBody = []
+        outputBodyStart = 0
+    }
+
     private func flush() {
-        while outputStart < output.count {
-            switch output.withUnsafeBytes({ transmit(UnsafeRawBufferPointer(rebasing: $0[outputStart...])) }) {
-            case .bytes(let written):
-                outputStart += written
-            case .wouldBlock:
-                watchWritable(tls?.writeWantsRead != true)     // a TLS write waiting to read: readability retries it
-                return
-            case .failed:
-                close()
-                return
-            }
-        }
+        guard drain(body: false), drain(body: true) else { return }
         output.removeAll(keepingCapacity: output.capacity <= 64 * 1024)
         outputStart = 0
+        outputBody = []
+        outputBodyStart = 0
         watchWritable(false)
         if state.phase == .writing {
             apply(state.responseWritten(now: MonotonicClock.nowMillis()))
+        }
+    }
+
+    /// Writes the unwritten bytes of `output` (false) or of `outputBody` (true) until they are
+    /// all written (true) or the socket is full or failed (false: writability is watched, or the
+    /// connection is closed). The buffers are read in place, never passed inout: writability
+    /// changes read them while this runs.
+    private func drain(body: Bool) -> Bool {
+        while true {
+            let result: SocketWrite
+            if body {
+                guard outputBodyStart < outputBody.count else { return true }
+                result = outputBody.withUnsafeBytes { transmit(UnsafeRawBufferPointer(rebasing: $0[outputBodyStart...])) }
+            } else {
+                guard outputStart < output.count else { return true }
+                result = output.withUnsafeBytes { transmit(UnsafeRawBufferPointer(rebasing: $0[outputStart...])) }
+            }
+            switch result {
+            case .bytes(let written):
+                if body { outputBodyStart += written } else { outputStart += written }
+            case .wouldBlock:
+                watchWritable(tls?.writeWantsRead != true)     // a TLS write waiting to read: readability retries it
+                return false
+            case .failed:
+                close()
+                return false
+            }
         }
     }
 
@@ -216,7 +259,7 @@ final class HTTPConnection: IOHandler {
         // too would wake the loop for every byte the client sends meanwhile, to no avail.
         let readWaitsToWrite = tls?.readWantsWrite == true
         var wanted: Interest = watchingWritable || readWaitsToWrite ? .write : []
-        if (state.wantsInput(unparsed: input.count - inputStart, unsent: output.count - outputStart) && !readWaitsToWrite)
+        if (state.wantsInput(unparsed: input.count - inputStart, unsent: unsent) && !readWaitsToWrite)
             || tls?.writeWantsRead == true {
             wanted.insert(.read)
         }
@@ -246,6 +289,7 @@ final class HTTPConnection: IOHandler {
         case .timeoutResponse:
             var problem = Problem(status: 408, code: "HTTP_REQUEST_TIMEOUT", detail: timeoutDetail())
             problem.title = "Request Timeout"
+            joinBody()
             ResponseWriter.write(problem.response, into: &output, date: server.dateHeader(),
                                  requestID: server.makeRequestID(nil), close: true, omitBody: false)
             flushThenClose()
@@ -268,6 +312,7 @@ final class HTTPConnection: IOHandler {
     }
 
     private func flushThenClose() {
+        joinBody()
         if outputStart < output.count {
             _ = output.withUnsafeBytes { transmit(UnsafeRawBufferPointer(rebasing: $0[outputStart...])) }
         }

@@ -5,7 +5,7 @@
 enum ResponseWriter {
     static func write(_ response: HTTPResponse, into out: inout [UInt8], date: String, requestID: String,
                       close: Bool, omitBody: Bool) {
-        out.reserveCapacity(out.count + 256 + response.body.count)
+        out.reserveCapacity(out.count + 256 + (omitBody ? 0 : response.body.count))
         append(&out, "HTTP/1.1 ")
         append(&out, String(response.status))
         out.append(32)

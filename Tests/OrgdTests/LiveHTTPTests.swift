@@ -107,6 +107,22 @@ struct LiveHTTPTests {
         #expect(try client.readResponse().text == "two")
     }
 
+    @Test("a body too large to copy is written from its own buffer: whole, after its head, before the next answer, to a client that reads late", arguments: Transport.allCases)
+    func largeBodyThenNext(over transport: Transport) throws {
+        let size = 6 << 20              // over the loopback socket's buffers, so writes block and resume
+        let server = try EchoServer(over: transport) { $0.limits = HTTPLimits(maxHeaderBytes: 16 * 1024, maxBodyBytes: size) }
+        let client = try RawClient(port: server.port, timeout: 20)
+        let body = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 13) }
+        try client.send(Array("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: \(size)\r\n\r\n".utf8) + body
+                        + Array("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        Thread.sleep(forTimeInterval: 0.5)
+        let echoed = try client.readResponse()
+        #expect(echoed.status == 200)
+        #expect(echoed.body.count == size)
+        #expect(echoed.body == body)
+        #expect(try client.readResponse().text == "hello")
+    }
+
     @Test("a chunked body arrives joined", arguments: Transport.allCases)
     func chunked(over transport: Transport) throws {
         let server = try EchoServer(over: transport)
