@@ -4,10 +4,9 @@
 //
 // The tree reads only what it writes. Its units come from unit_versions alone (no identity row,
 // region or path: the chart shows none of them) and its seats from position_versions alone (the
-// creation order is copied there, sql/0031). The exports and the headcount report, which show more,
-// read the full rows (`load`). For a 50-unit subtree this took Postgres's time for the three
-// statements from 2.6 to 1.2 ms (pgbench of orgd's statements, docs/performance.md, "The cold
-// path").
+// creation order is copied there, sql/0031). The exports and the headcount report, which show
+// more, read the full rows (`load`). Postgres's CPU for a 50-unit tree went from 3.1–3.3 to
+// 1.8–1.9 ms (pgbench of orgd's statements, 16 clients: docs/performance.md, "The cold path").
 
 import App
 import HTTP
