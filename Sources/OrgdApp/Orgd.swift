@@ -101,12 +101,13 @@ public enum Orgd {
             return 2
         }
         if configuration.migrateOnStart && !migrate(configuration) { return 1 }
-        // Allocations from 128 KiB up (a 1,001-unit tree renders into buffers of megabytes) are
+        // Allocations from 64 KiB up (a 1,001-unit tree renders into buffers of megabytes) are
         // mapped, and unmapped when freed. By default glibc raises that threshold to the size of
         // the first such block freed and serves the rest from its heaps, where an answer cache
         // that keeps some and evicts others fragments them and the memory stays resident: a
-        // full 64 MiB cache of trees left orgd at 169 MiB (docs/performance.md, "A full answer
-        // cache"). Set before any thread starts, it also fixes the trim threshold.
+        // full 64 MiB cache of trees peaked at 169 MiB without this, 135 MiB with it
+        // (docs/performance.md, "A full answer cache"). Set before any thread starts, it also
+        // fixes the trim threshold.
         _ = orgd_malloc_map_from(64 * 1024)
         // Block the shutdown signals before any thread starts, so every thread inherits the
         // mask and they arrive only through this descriptor.
